@@ -1,0 +1,62 @@
+"""Experiments run by ``symdln experiment NAME``; each writes a figure and a JSON of numbers.
+
+An experiment module registers itself with :func:`register`::
+
+    @register("diffusion-peak", help="diffusion peak vs learning time (Figs. 1, 3)")
+    def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict: ...
+
+The function writes its files into ``out_dir`` (atomically, via ``symdln._io``) and returns the
+summary dict that also goes to ``out_dir/<name>.json``.  ``fast=True`` is the small CI setting; ``full=True`` the largest one
+where an experiment has one; ``progress`` is a :class:`symdln.progress.Progress`.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["Experiment", "register", "EXPERIMENTS", "get", "names"]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    help: str
+    fn: Callable
+
+
+EXPERIMENTS: dict[str, Experiment] = {}
+
+#: modules that register experiments (imported lazily by ``names``/``get``)
+_MODULES = ["paper_experiments", "diagnostic_experiments", "regimes"]
+
+
+def register(name: str, *, help: str):
+    def deco(fn):
+        if name in EXPERIMENTS:
+            raise RuntimeError(f"experiment {name!r} registered twice")
+        EXPERIMENTS[name] = Experiment(name, help, fn)
+        return fn
+    return deco
+
+
+def _load() -> None:
+    for m in _MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{m}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{m}":
+                raise
+
+
+def names() -> list[str]:
+    _load()
+    return sorted(EXPERIMENTS)
+
+
+def get(name: str) -> Experiment:
+    _load()
+    if name not in EXPERIMENTS:
+        from .._validation import SymdlnInputError
+        raise SymdlnInputError(f"unknown experiment {name!r}; known: {', '.join(sorted(EXPERIMENTS)) or '(none)'}")
+    return EXPERIMENTS[name]

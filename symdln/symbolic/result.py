@@ -1,0 +1,76 @@
+"""The contract every derivation follows, and the registry the rest of symdln reads.
+
+A derivation is a pure function, decorated with :func:`register`, that returns a
+:class:`Derivation`: a named result with its statement, assumptions, the paper location it
+corresponds to, and the steps (each a SymPy object with a sentence).  ``derive(quantity)`` runs and
+caches it; ``QUANTITIES`` lists every registered id.  ``symdln derive`` writes one file per
+quantity into ``derivations/``; ``symdln.verify`` compares claims against ``derive(q).expr``.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import sympy as sp
+
+__all__ = ["Step", "Derivation", "register", "derive", "QUANTITIES", "quantity_ids"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One derivation step: what was done, and the SymPy object it produced."""
+    text: str
+    expr: Any = None            # sympy Expr / Eq / Matrix / None for pure prose steps
+    check: str | None = None    # how the step was checked (e.g. "simplify(lhs - rhs) == 0 at L=2..5")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    quantity: str               # registry id, e.g. "diffusion_aligned"
+    title: str                  # short human title
+    statement: str              # one-sentence statement of the result
+    expr: Any                   # the result: sympy Expr (scalar), Matrix, Eq, or dict[str, Expr]
+    assumptions: tuple[str, ...] = ()
+    source: str = ""            # paper location it corresponds to, e.g. "Prop. 3.5, Eq. (7); App. E"
+    steps: tuple[Step, ...] = ()
+    variables: tuple[str, ...] = ()     # names from symdln.symbolic.symbols the result depends on
+    notes: tuple[str, ...] = ()         # findings worth reporting (e.g. "keeps a cross-mode term")
+    extra: dict = field(default_factory=dict)  # machine-readable extras (e.g. {"cross_term": expr})
+
+
+_REGISTRY: dict[str, Callable[[], Derivation]] = {}
+
+
+def register(quantity: str) -> Callable[[Callable[[], Derivation]], Callable[[], Derivation]]:
+    def deco(fn: Callable[[], Derivation]) -> Callable[[], Derivation]:
+        if quantity in _REGISTRY:
+            raise RuntimeError(f"quantity {quantity!r} registered twice")
+        _REGISTRY[quantity] = fn
+        return fn
+    return deco
+
+
+def _load_all() -> None:
+    # importing the package imports every derivation module, which registers its quantities
+    import symdln.symbolic  # noqa: F401
+
+
+@functools.lru_cache(maxsize=None)
+def derive(quantity: str) -> Derivation:
+    _load_all()
+    if quantity not in _REGISTRY:
+        from .._validation import SymdlnInputError
+        raise SymdlnInputError(f"unknown quantity {quantity!r}; known: {', '.join(sorted(_REGISTRY))}")
+    result = _REGISTRY[quantity]()
+    if result.quantity != quantity:
+        raise RuntimeError(f"derivation registered as {quantity!r} returned quantity {result.quantity!r}")
+    return result
+
+
+def quantity_ids() -> list[str]:
+    _load_all()
+    return sorted(_REGISTRY)
+
+
+QUANTITIES = _REGISTRY
