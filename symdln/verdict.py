@@ -34,6 +34,8 @@ class Claim:
     readings: tuple[tuple[str, str], ...] = ()  # (symbol, reading) pairs, e.g. (("sigma_q", "std"),)
     kind: str = "scalar"                   # "scalar" | "matrix" | "identity" | "statement"
     restates: tuple[str, ...] = ()         # ids of other claims stating the same quantity
+    dimension: str | None = None           # "drift" | "diffusion" | "location" | "variance" | "dimensionless"
+                                           # | "time" | "rate": the power of c it must carry (docs/conventions.md)
     notes: str = ""
 
 
