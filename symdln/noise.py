@@ -1,0 +1,255 @@
+"""Gradients, per-sample gradients and the one-sample gradient-noise covariance of a DLN.
+
+Paper: Prop. 3.1 (gradient structure), Prop. 3.2 and App. B (noise covariance ``Sigma_lm``).
+Conventions are those of ``docs/conventions.md``; in particular the Jacobian of ``vec W`` with
+respect to ``vec W_l`` is ``J_l = W_{<l}^T kron W_{>l}`` (the paper prints ``W_{<l}^T kron W_{>l}^T``,
+a transposed factor; its App. B uses the correct ``A_l kron B_l`` with ``B_l = W_{>l}^T``).
+
+Structure used throughout (App. B): the one-sample gradient noise of layer ``l`` is a linear image
+of one random ``d_L x d_0`` matrix,
+
+    xi_l = W_{>l}^T S W_{<l}^T,   S = eps X^T - Delta = Delta (X X^T - I) + xi_q X^T,
+
+    Cov(vec S) = (I kron Delta)(I + C)(I kron Delta)^T + I kron Sigma_q,
+
+so ``Sigma_lm = (W_{<l} kron W_{>l}^T) Cov(vec S) (W_{<m} kron W_{>m}^T)^T``.  Nothing here forms the
+``P x P`` matrix ``Sigma`` unless :func:`sigma_dense` is called explicitly.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ._validation import SymdlnInputError, as_matrix, check_psd
+from .network import DLN, Teacher
+
+__all__ = [
+    "population_gradient", "sample_data", "per_sample_gradients", "iter_per_sample_gradients",
+    "commutation_matrix", "noise_matrix_covariance", "sigma_block", "sigma_dense", "sample_S",
+    "sample_noise", "psd_factor", "error_matrix",
+]
+
+
+# -- validation helpers (shared with modes / montecarlo) -------------------------------------
+def _check_pair(net, teacher) -> None:
+    if not isinstance(net, DLN):
+        raise SymdlnInputError(f"net must be a symdln.DLN; got {type(net).__name__}")
+    if not isinstance(teacher, Teacher):
+        raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
+    teacher.check_compatible(net)
+
+
+def _check_n(n, name: str = "n", minimum: int = 2) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
+        raise SymdlnInputError(f"{name} must be an integer >= {minimum}; got {n!r}")
+    return int(n)
+
+
+def _size_tuple(size) -> tuple[int, ...]:
+    if size is None:
+        return ()
+    if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
+        size = (int(size),)
+    try:
+        out = tuple(int(s) for s in size)
+    except (TypeError, ValueError) as exc:
+        raise SymdlnInputError(f"size must be None, a non-negative int or a tuple of them; got {size!r}") from exc
+    if any(s < 0 for s in out):
+        raise SymdlnInputError(f"size must be non-negative; got {size!r}")
+    return out
+
+
+def error_matrix(net: DLN, teacher: Teacher) -> np.ndarray:
+    """``Delta = M - W`` (``d_L x d_0``)."""
+    _check_pair(net, teacher)
+    return teacher.M - net.end_to_end()
+
+
+def psd_factor(Sigma: np.ndarray) -> np.ndarray:
+    """A square factor ``R`` with ``R R^T = Sigma`` for a symmetric PSD ``Sigma`` (eigen-decomposition,
+    so singular ``Sigma``, e.g. no label noise, is fine)."""
+    w, V = np.linalg.eigh(Sigma)
+    return V * np.sqrt(np.clip(w, 0.0, None))
+
+
+# -- gradients -------------------------------------------------------------------------------
+def population_gradient(net: DLN, teacher: Teacher) -> list[np.ndarray]:
+    """Population gradient ``G_l = -W_{>l}^T Delta W_{<l}^T`` for ``l = 1..L`` (Prop. 3.1); list index ``l-1``."""
+    D = error_matrix(net, teacher)
+    aboves, belows = net.partials()
+    return [-(A.T @ D @ B.T) for A, B in zip(aboves, belows)]
+
+
+def sample_data(teacher: Teacher, n: int, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` samples ``X ~ N(0, I_{d_0})`` (rows) and ``Y = M X + xi_q`` with ``xi_q ~ N(0, Sigma_q)``.
+
+    Returns ``(X, Y)`` of shapes ``(n, d_0)`` and ``(n, d_L)`` (Sec. 2.3, App. B).
+    """
+    if not isinstance(teacher, Teacher):
+        raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
+    n = _check_n(n, "n", 1)
+    rng = np.random.default_rng(rng)
+    X = rng.standard_normal((n, teacher.d_in))
+    Y = X @ teacher.M.T + rng.standard_normal((n, teacher.d_out)) @ psd_factor(teacher.Sigma_q).T
+    return X, Y
+
+
+def _check_xy(net: DLN, X, Y) -> tuple[np.ndarray, np.ndarray]:
+    X = as_matrix("X", X, (None, net.d_in))
+    Y = as_matrix("Y", Y, (X.shape[0], net.d_out))
+    return X, Y
+
+
+def gradient_factors(net: DLN, X: np.ndarray, Y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per-sample factors of the one-sample gradient ``g_l(x) = -b_l a_l^T``.
+
+    ``a_l = W_{<l} x`` (rows of an ``(n, d_{l-1})`` array) and ``b_l = W_{>l}^T eps`` with
+    ``eps = y - W x`` (``(n, d_l)``); lists indexed ``l-1``.  Two GEMMs per layer (App. B).
+    """
+    L = net.depth
+    a = [X]
+    for W in net.layers[:-1]:
+        a.append(a[-1] @ W.T)
+    E = Y - a[-1] @ net.layers[-1].T
+    b = [E]
+    for W in reversed(net.layers[1:]):
+        b.append(b[-1] @ W)
+    b.reverse()
+    assert len(a) == L and len(b) == L
+    return a, b
+
+
+def per_sample_gradients(net: DLN, teacher: Teacher, X, Y) -> list[np.ndarray]:
+    """One-sample gradients ``g_l(x, y) = -W_{>l}^T (y - W x) x^T W_{<l}^T`` (App. B), vectorised.
+
+    Returns a list (index ``l-1``) of arrays of shape ``(n, d_l, d_{l-1})``: per layer two GEMMs
+    and one broadcast outer product, no Python loop over samples.
+    """
+    _check_pair(net, teacher)
+    X, Y = _check_xy(net, X, Y)
+    a, b = gradient_factors(net, X, Y)
+    out = []
+    for al, bl in zip(a, b):
+        g = np.empty((X.shape[0], bl.shape[1], al.shape[1]))
+        np.multiply((-bl)[:, :, None], al[:, None, :], out=g)
+        out.append(g)
+    return out
+
+
+def iter_per_sample_gradients(net: DLN, teacher: Teacher, n: int, rng=None,
+                              chunk: int = 4096) -> Iterator[list[np.ndarray]]:
+    """Draw ``n`` fresh samples in chunks of at most ``chunk`` and yield their per-sample gradients.
+
+    Memory is bounded by ``chunk * P`` floats whatever ``n`` is.
+    """
+    _check_pair(net, teacher)
+    n = _check_n(n, "n", 1)
+    chunk = _check_n(chunk, "chunk", 1)
+    rng = np.random.default_rng(rng)
+    done = 0
+    while done < n:
+        k = min(chunk, n - done)
+        X, Y = sample_data(teacher, k, rng)
+        yield per_sample_gradients(net, teacher, X, Y)
+        done += k
+
+
+# -- dense references --------------------------------------------------------------------------
+def commutation_matrix(m: int, n: int) -> np.ndarray:
+    """``C`` (``mn x mn``) with ``C vec(A) = vec(A^T)`` for ``A`` of shape ``(m, n)`` (column-major vec)."""
+    m = _check_n(m, "m", 1)
+    n = _check_n(n, "n", 1)
+    C = np.zeros((m * n, m * n))
+    i, j = np.meshgrid(np.arange(m), np.arange(n), indexing="ij")
+    C[(j + i * n).ravel(), (i + j * m).ravel()] = 1.0
+    return C
+
+
+def noise_matrix_covariance(net_or_Delta, Sigma_q) -> np.ndarray:
+    """Dense ``Cov(vec S) = (I kron Delta)(I + C)(I kron Delta)^T + I kron Sigma_q`` (App. B), a reference.
+
+    Call as ``noise_matrix_covariance(Delta, Sigma_q)`` with arrays, or ``noise_matrix_covariance(net, teacher)``.
+    Shape ``(d_0 d_L, d_0 d_L)``.
+    """
+    if isinstance(net_or_Delta, DLN):
+        D = error_matrix(net_or_Delta, Sigma_q)
+        Sq = Sigma_q.Sigma_q
+    else:
+        D = as_matrix("Delta", net_or_Delta)
+        Sq = check_psd("Sigma_q", Sigma_q)
+        if Sq.shape != (D.shape[0], D.shape[0]):
+            raise SymdlnInputError(f"Sigma_q must have shape {(D.shape[0],) * 2} (d_L x d_L); got {Sq.shape}")
+    d0 = D.shape[1]
+    IkD = np.kron(np.eye(d0), D)
+    return IkD @ (np.eye(d0 * d0) + commutation_matrix(d0, d0)) @ IkD.T + np.kron(np.eye(d0), Sq)
+
+
+# -- structured covariance blocks --------------------------------------------------------------
+def sigma_block(net: DLN, teacher: Teacher, l: int, m: int, *, _partials=None) -> np.ndarray:
+    """Block ``Sigma_lm = Cov(vec xi_l, vec xi_m)`` of the one-sample noise covariance (Prop. 3.2), ``(p_l, p_m)``.
+
+    With ``A_l = W_{<l}``, ``B_l = W_{>l}^T`` (App. B) and ``Delta = M - W``::
+
+        Sigma_lm = (A_l A_m^T) kron (B_l (Delta Delta^T + Sigma_q) B_m^T)       # I and label terms
+                   + (Q^T kron P) C,   P = B_l Delta A_m^T,  Q = B_m Delta A_l^T   # commutation term
+
+    i.e. entry ``[(i,j),(k,q)] = R[j,q] N[i,k] + P[i,q] Q[k,j]``.  Built from ``d x d`` products; cost
+    ``O(p_l p_m)`` (the size of the output).  Layers are 1-based.
+    """
+    _check_pair(net, teacher)
+    l, m = net._check_l(l, "l"), net._check_l(m, "m")
+    aboves, belows = _partials or net.partials()
+    D = teacher.M - net.end_to_end()
+    Al, Am = belows[l - 1], belows[m - 1]
+    Bl, Bm = aboves[l - 1].T, aboves[m - 1].T
+    R = Al @ Am.T
+    N = Bl @ (D @ D.T + teacher.Sigma_q) @ Bm.T
+    P = Bl @ D @ Am.T
+    Q = Bm @ D @ Al.T
+    T = R[:, None, :, None] * N[None, :, None, :] + P[None, :, :, None] * Q.T[:, None, None, :]
+    return T.reshape(R.shape[0] * N.shape[0], R.shape[1] * N.shape[1])
+
+
+def sigma_dense(net: DLN, teacher: Teacher) -> np.ndarray:
+    """The full ``P x P`` covariance ``Sigma = [Sigma_lm]`` assembled from :func:`sigma_block` (only on request)."""
+    _check_pair(net, teacher)
+    parts = net.partials()
+    L = net.depth
+    return np.block([[sigma_block(net, teacher, l, m, _partials=parts) for m in range(1, L + 1)]
+                     for l in range(1, L + 1)])
+
+
+# -- structured exact-covariance sampler ---------------------------------------------------------
+def sample_S(Delta, Sigma_q, rng=None, size=None) -> np.ndarray:
+    """Draw ``S`` with exactly ``Cov(vec S) = (I kron Delta)(I + C)(I kron Delta)^T + I kron Sigma_q``.
+
+    ``S = Delta G + Sigma_q^(1/2) Z_2`` with ``G = (Z_1 + Z_1^T)/sqrt(2)``: ``Cov(vec G) = I + C`` and
+    ``Cov(vec(R Z_2)) = I kron R R^T``.  Gaussian (matches the first two moments of the true ``S``, which is
+    not Gaussian).  ``size`` adds leading axes; never forms ``Cov(vec S)``.
+    """
+    D = as_matrix("Delta", Delta)
+    Sq = check_psd("Sigma_q", Sigma_q)
+    if Sq.shape != (D.shape[0], D.shape[0]):
+        raise SymdlnInputError(f"Sigma_q must have shape {(D.shape[0],) * 2} (d_L x d_L); got {Sq.shape}")
+    return _sample_S(D, psd_factor(Sq), np.random.default_rng(rng), _size_tuple(size))
+
+
+def _sample_S(D, R, rng, shape) -> np.ndarray:
+    dL, d0 = D.shape
+    Z1 = rng.standard_normal(shape + (d0, d0))
+    G = (Z1 + np.swapaxes(Z1, -1, -2)) * (1.0 / np.sqrt(2.0))
+    return D @ G + R @ rng.standard_normal(shape + (dL, d0))
+
+
+def sample_noise(net: DLN, teacher: Teacher, rng=None, size=None) -> list[np.ndarray]:
+    """Layer noises ``xi_l = W_{>l}^T S W_{<l}^T`` whose stacked covariance is exactly ``Sigma`` (batch size 1).
+
+    List index ``l-1``, each of shape ``size + (d_l, d_{l-1})``.  A few ``d x d`` products per draw;
+    ``Sigma`` is never formed.  Divide by ``sqrt(b)`` for a batch of size ``b``.
+    """
+    D = error_matrix(net, teacher)
+    shape = _size_tuple(size)
+    S = _sample_S(D, psd_factor(teacher.Sigma_q), np.random.default_rng(rng), shape)
+    aboves, belows = net.partials()
+    return [A.T @ S @ B.T for A, B in zip(aboves, belows)]
