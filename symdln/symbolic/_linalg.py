@@ -1,0 +1,116 @@
+"""Small exact linear-algebra helpers for the SymPy derivations (pure SymPy, no NumPy).
+
+Conventions (``docs/conventions.md``): ``W_l`` has shape ``(d_l, d_{l-1})``, ``vec`` stacks
+columns, ``W_{>l} = W_L ... W_{l+1}``, ``W_{<l} = W_{l-1} ... W_1`` (empty product = identity).
+This module is independent of the numeric core (``symdln.noise``, ``symdln.modes``): the two
+code paths check each other.
+"""
+from __future__ import annotations
+
+import functools
+from fractions import Fraction
+from typing import Sequence
+
+import sympy as sp
+
+__all__ = ["vec", "unvec", "kron", "commutation", "sym_matrix", "sym_symmetric", "symbolic_layers",
+           "above", "below", "between", "end_to_end", "theta_symbols", "cayley", "rational_orthonormal"]
+
+
+def vec(A: sp.MatrixBase) -> sp.Matrix:
+    """Column-major vectorisation: ``vec(A)[i + rows*j] = A[i, j]``."""
+    return sp.Matrix([A[i, j] for j in range(A.cols) for i in range(A.rows)])
+
+
+def unvec(v: sp.MatrixBase, rows: int, cols: int) -> sp.Matrix:
+    return sp.Matrix(rows, cols, lambda i, j: v[i + rows * j])
+
+
+def kron(*mats: sp.MatrixBase) -> sp.Matrix:
+    out = mats[0]
+    for m in mats[1:]:
+        out = sp.kronecker_product(out, m)
+    return sp.Matrix(out)
+
+
+@functools.lru_cache(maxsize=None)
+def commutation(rows: int, cols: int) -> sp.Matrix:
+    """The commutation matrix ``C`` with ``C vec(A) = vec(A^T)`` for ``A`` of shape (rows, cols),
+    obtained as the Jacobian of ``vec(A^T)`` with respect to ``vec(A)`` for a symbolic ``A``."""
+    A = sym_matrix("c", rows, cols)
+    return vec(A.T).jacobian(vec(A))
+
+
+def sym_matrix(name: str, rows: int, cols: int, **assumptions) -> sp.Matrix:
+    """A matrix of independent real symbols ``name_{i j}`` (1-based indices in the names)."""
+    return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}", real=True, **assumptions))
+
+
+def sym_symmetric(name: str, n: int) -> sp.Matrix:
+    """A symmetric matrix of real symbols (entry (i,j) and (j,i) share the symbol ``name_{ij}``, i<=j)."""
+    return sp.Matrix(n, n, lambda i, j: sp.Symbol(f"{name}_{min(i, j) + 1}{max(i, j) + 1}", real=True))
+
+
+def symbolic_layers(widths: Sequence[int], name: str = "W") -> list[sp.Matrix]:
+    """Layers ``W_1..W_L`` of a network with widths ``(d_0, ..., d_L)``, entries independent symbols
+    ``W{l}_{ij}``."""
+    return [sym_matrix(f"{name}{l}", widths[l], widths[l - 1]) for l in range(1, len(widths))]
+
+
+def _prod(mats: Sequence[sp.Matrix], size: int) -> sp.Matrix:
+    """Left-to-right product of ``mats``; the identity of size ``size`` when empty."""
+    if not mats:
+        return sp.eye(size)
+    out = mats[0]
+    for m in mats[1:]:
+        out = out * m
+    return out
+
+
+def above(layers: Sequence[sp.Matrix], l: int) -> sp.Matrix:
+    """``W_{>l} = W_L ... W_{l+1}`` (shape ``(d_L, d_l)``), 1-based ``l``."""
+    return _prod(list(reversed(layers[l:])), layers[l - 1].rows)  # empty only when l = L
+
+
+def below(layers: Sequence[sp.Matrix], l: int) -> sp.Matrix:
+    """``W_{<l} = W_{l-1} ... W_1`` (shape ``(d_{l-1}, d_0)``), 1-based ``l``."""
+    return _prod(list(reversed(layers[: l - 1])), layers[0].cols)  # empty only when l = 1
+
+
+def between(layers: Sequence[sp.Matrix], l: int, m: int) -> sp.Matrix:
+    """``W_{l-1} ... W_{m+1}`` for ``l > m`` (shape ``(d_{l-1}, d_m)``)."""
+    if not l > m:
+        raise ValueError(f"between(l, m) needs l > m, got l={l}, m={m}")
+    return _prod(list(reversed(layers[m: l - 1])), layers[m - 1].rows)
+
+
+def end_to_end(layers: Sequence[sp.Matrix]) -> sp.Matrix:
+    return _prod(list(reversed(layers)), layers[-1].rows)
+
+
+def theta_symbols(layers: Sequence[sp.Matrix]) -> list[sp.Symbol]:
+    """Stacked parameters ``theta = (vec W_1; ...; vec W_L)`` as a list of symbols."""
+    return [x for W in layers for x in vec(W)]
+
+
+def cayley(A: sp.Matrix) -> sp.Matrix:
+    """Cayley transform ``Q = (I - A)(I + A)^{-1}`` of a skew-symmetric ``A``: exactly orthogonal,
+    rational when ``A`` is rational."""
+    if A != -A.T:
+        raise ValueError("cayley needs a skew-symmetric matrix")
+    n = A.rows
+    return (sp.eye(n) - A) * (sp.eye(n) + A).inv()
+
+
+def rational_orthonormal(n: int, k: int, seed: int) -> sp.Matrix:
+    """``n x k`` matrix with exactly orthonormal rational columns: the first ``k`` columns of the Cayley
+    transform of a rational skew matrix whose entries are drawn from ``seed`` (small denominators)."""
+    import random
+    rng = random.Random(seed)
+    A = sp.zeros(n, n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            val = sp.Rational(Fraction(rng.randint(-3, 3), rng.randint(1, 3)))
+            A[i, j], A[j, i] = val, -val
+    Q = cayley(A)
+    return Q[:, :k]
