@@ -1,0 +1,268 @@
+"""The report as a standalone LaTeX article (``report.tex``), from a :class:`ReportData`.
+
+Layout: title; how to reproduce (command, seed, versions, timings); summary of verdicts; one
+section per proposition of the paper (arXiv 2604.06366, Props. 3.1-5.2) with each derivation's
+steps typeset from its SymPy objects and the proposition's claims; the errata table (claim as
+printed, derived form, verdict, evidence) as a ``longtable`` with ``p{}`` columns whose formulas
+are scaled down only when wider than their column (``\\fitmath``); the Monte Carlo table; the
+figures.  Every formula symdln derived comes from :func:`symdln.export.notation.to_latex`; text
+goes through :func:`symdln.export.latex.escape`.
+"""
+from __future__ import annotations
+
+from .latex import escape, fit_math, math_lines, printed_math
+from .model import ReportData, fmt_num, label, proposition_of, row_get
+from .notation import MACROS
+
+__all__ = ["render_tex", "PREAMBLE"]
+
+PREAMBLE = r"""\documentclass[10pt,a4paper]{article}
+\usepackage[T1]{fontenc}
+\usepackage[margin=2cm]{geometry}
+\usepackage{amsmath,amssymb}
+\usepackage{array,longtable,booktabs}
+\usepackage{graphicx,adjustbox}
+\usepackage[table]{xcolor}
+\usepackage[hidelinks]{hyperref}
+\setlength{\emergencystretch}{3em}
+\newcommand{\fitmath}[1]{\adjustbox{max width=\linewidth}{$\displaystyle #1$}}
+\newcommand{\vconfirmed}{\textcolor{green!50!black}{\textbf{confirmed}}}
+\newcommand{\vrefuted}{\textcolor{red!75!black}{\textbf{refuted}}}
+\newcommand{\vconditional}{\textcolor{orange!85!black}{\textbf{conditional}}}
+\newcommand{\vundecided}{\textcolor{gray}{\textbf{undecided}}}
+"""
+
+
+def _verdict(v: str) -> str:
+    return {"confirmed": r"\vconfirmed{}", "refuted": r"\vrefuted{}", "conditional": r"\vconditional{}",
+            "undecided": r"\vundecided{}"}.get(v, escape(v))
+
+
+def _macros() -> str:
+    return "".join(r"\providecommand{\%s}{%s}" % (k, v) + "\n" for k, v in MACROS.items())
+
+
+def _display(expr) -> str:
+    return "\\begin{center}\n%s\n\\end{center}\n" % fit_math(math_lines(expr))
+
+
+def _is_typesettable(expr) -> bool:
+    import sympy as sp
+    if expr is None or isinstance(expr, str):
+        return False
+    if isinstance(expr, dict):
+        return bool(expr) and all(_is_typesettable(v) for v in expr.values())
+    return isinstance(expr, (sp.Basic, sp.MatrixBase, int, float))
+
+
+def _derivation(d) -> str:
+    out = [r"\subsection{%s}" % escape(d.title), r"\label{%s}" % label("der", d.quantity)]
+    out.append(r"\noindent\textbf{Quantity} \texttt{%s}" % escape(d.quantity)
+               + (r"; \textbf{paper:} %s." % escape(d.source) if d.source else ".") + r"\par")
+    if d.statement:
+        out.append(r"\noindent %s\par" % escape(d.statement))
+    if d.assumptions:
+        out.append(r"\noindent\textbf{Assumptions:} %s.\par" % escape("; ".join(d.assumptions)))
+    if d.steps:
+        out.append(r"\begin{enumerate}")
+        for st in d.steps:
+            out.append(r"\item %s" % escape(st.text))
+            if _is_typesettable(st.expr):
+                out.append(_display(st.expr))
+            if st.check:
+                out.append(r"\par{\small\emph{Checked:} %s}\par" % escape(st.check))
+        out.append(r"\end{enumerate}")
+    if _is_typesettable(d.expr):
+        out.append(r"\noindent\textbf{Result.}")
+        out.append(_display(d.expr))
+    for note in d.notes:
+        out.append(r"\noindent\textbf{Note.} %s\par" % escape(note))
+    return "\n".join(out) + "\n"
+
+
+def _claim_line(data: ReportData, c) -> str:
+    v = next((x for x in data.verdicts if x.claim_id == c.id), None)
+    verdict = _verdict(v.verdict) + r" --- " + escape(v.reason) if v else r"\emph{no verdict}"
+    return r"\item \texttt{%s} (%s): %s" % (escape(c.id), escape(c.location), verdict)
+
+
+def _propositions(data: ReportData) -> str:
+    groups: dict[str, dict[str, list]] = {}
+    for d in data.derivations:
+        groups.setdefault(proposition_of(d.source) or "", {"der": [], "claims": []})["der"].append(d)
+    for c in data.claims:
+        groups.setdefault(proposition_of(c.location) or "", {"der": [], "claims": []})["claims"].append(c)
+    out = []
+    for prop in sorted(groups, key=lambda p: (p == "", [int(x) for x in p.split(".")] if p else [])):
+        g = groups[prop]
+        title = f"Proposition {prop}" if prop else "Other results"
+        out.append(r"\section{%s}" % escape(title))
+        out.append(r"\label{%s}" % label("sec", prop or "other"))
+        if g["claims"]:
+            out.append(r"\noindent Claims of the paper in this part (details in Table~\ref{tab:errata}):")
+            out.append(r"\begin{itemize}")
+            out.extend(_claim_line(data, c) for c in g["claims"])
+            out.append(r"\end{itemize}")
+        if not g["der"]:
+            out.append(r"\noindent\emph{No derivation in the registry for this part.}\par")
+        out.extend(_derivation(d) for d in g["der"])
+    return "\n".join(out)
+
+
+def _evidence_cell(v) -> str:
+    parts = []
+    for e in v.evidence:
+        mark = "pass" if e.passed else "FAIL"
+        parts.append(r"\textbf{%s} (%s): %s" % (escape(e.kind), mark, escape(e.summary)))
+    if v.counterexample:
+        parts.append(r"\textbf{counterexample:} " + escape(", ".join(f"{k}={v.counterexample[k]}"
+                                                                    for k in v.counterexample)))
+    if v.condition:
+        parts.append(r"\textbf{holds if:} " + escape(v.condition))
+    return r" \newline ".join(parts) or "--"
+
+
+def _formula_cell(latex_src: str) -> str:
+    if not latex_src:
+        return "--"
+    math, is_math = printed_math(latex_src)
+    return fit_math(math) if is_math else math
+
+
+def _derived_cell(data: ReportData, v) -> str:
+    if v.derived_latex:
+        return _formula_cell(v.derived_latex)
+    return "--"
+
+
+def _errata(data: ReportData) -> str:
+    if not data.verdicts:
+        return (r"\section{Errata}\label{sec:errata}" "\n" r"\noindent\emph{No claim verdicts available.}"
+                "\n" r"\begin{table}[h]\caption{Errata (empty).}\label{tab:errata}\end{table}" "\n")
+    head = (r"\textbf{Claim} & \textbf{As printed} & \textbf{Derived} & \textbf{Verdict} & \textbf{Evidence}"
+            r" \\ \midrule")
+    out = [r"\section{Errata}", r"\label{sec:errata}",
+           r"\noindent Each claim of the paper as printed, the form symdln derives, the verdict and the "
+           r"evidence behind it. ``Derived'' is typeset from the SymPy result; ``as printed'' is the "
+           r"paper's LaTeX source.",
+           r"{\small\setlength{\tabcolsep}{3pt}\renewcommand{\arraystretch}{1.3}",
+           r"\begin{longtable}{>{\raggedright\arraybackslash}p{0.11\linewidth}"
+           r">{\centering\arraybackslash}p{0.24\linewidth}>{\centering\arraybackslash}p{0.24\linewidth}"
+           r">{\raggedright\arraybackslash}p{0.12\linewidth}>{\raggedright\arraybackslash}p{0.21\linewidth}}",
+           r"\caption{Errata: the paper's claims and their verdicts.}\label{tab:errata}\\ \toprule",
+           head, r"\endfirsthead", r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
+    for v in data.verdicts:
+        c = data.claim(v.claim_id)
+        location = v.location or (c.location if c else "")
+        printed = v.printed_latex or (c.printed if c else "")
+        cells = [r"\texttt{%s}\newline {\footnotesize %s}" % (escape(v.claim_id), escape(location)),
+                 _formula_cell(printed), _derived_cell(data, v),
+                 _verdict(v.verdict) + r"\newline {\footnotesize %s}" % escape(v.reason),
+                 r"{\footnotesize %s}" % _evidence_cell(v)]
+        out.append(" & ".join(cells) + r" \\ \midrule")
+    out.append(r"\end{longtable}}")
+    return "\n".join(out) + "\n"
+
+
+def _checks(data: ReportData) -> str:
+    out = [r"\section{Monte Carlo checks}", r"\label{sec:checks}"]
+    rows = data.check_rows()
+    if not rows:
+        out.append(r"\noindent\emph{No Monte Carlo checks available.}\par")
+        return "\n".join(out) + "\n"
+    thr = getattr(data.checks, "threshold_z", None)
+    passed = getattr(data.checks, "passed", None)
+    out.append(r"\noindent Estimates with standard errors against the closed forms; a row passes when "
+               r"$|z|$ is below the threshold %s. Overall: %s.\par"
+               % (escape(fmt_num(thr)) if thr is not None else "(not stated)",
+                  "passed" if passed else ("FAILED" if passed is not None else "--")))
+    head = (r"\textbf{Quantity} & \textbf{Network} & \textbf{Estimate} & \textbf{s.e.} & "
+            r"\textbf{Closed form} & $z$ & \textbf{Pass} \\ \midrule")
+    out += [r"{\small\begin{longtable}{>{\raggedright\arraybackslash}p{0.2\linewidth}"
+            r">{\raggedright\arraybackslash}p{0.26\linewidth}rrrrl}",
+            r"\caption{Monte Carlo checks.}\label{tab:checks}\\ \toprule", head, r"\endfirsthead",
+            r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
+    for r in rows:
+        cells = [escape(str(row_get(r, "quantity", ""))), escape(str(row_get(r, "network", ""))),
+                 fmt_num(row_get(r, "estimate")), fmt_num(row_get(r, "se"), 2),
+                 fmt_num(row_get(r, "closed_form")), fmt_num(row_get(r, "z"), 3),
+                 "yes" if row_get(r, "passed") else r"\textbf{NO}"]
+        out.append(" & ".join(cells) + r" \\")
+    out.append(r"\end{longtable}}")
+    return "\n".join(out) + "\n"
+
+
+def _figures(data: ReportData, figure_path) -> str:
+    out = [r"\section{Figures}", r"\label{sec:figures}"]
+    if not data.figures:
+        out.append(r"\noindent\emph{No figures.}\par")
+        return "\n".join(out) + "\n"
+    refs = ", ".join(r"\ref{%s}" % label("fig", f.name) for f in data.figures)
+    out.append(r"\noindent Figures %s." % refs)
+    for f in data.figures:
+        out += [r"\begin{figure}[htbp]", r"\centering",
+                r"\includegraphics[width=0.92\linewidth,height=0.42\textheight,keepaspectratio]{%s}"
+                % figure_path(f), r"\caption{%s}" % escape(f.caption), r"\label{%s}" % label("fig", f.name),
+                r"\end{figure}"]
+    return "\n".join(out) + "\n"
+
+
+def _reproduce(data: ReportData) -> str:
+    p = data.provenance
+    out = [r"\section{How to reproduce}", r"\label{sec:reproduce}",
+           r"\noindent This report was produced by", r"\begin{center}\texttt{%s}\end{center}" % escape(data.command),
+           r"\noindent with seed %d%s. Versions:" % (data.seed, " (fast setting)" if data.fast else ""),
+           r"\begin{center}\begin{tabular}{ll}\toprule"]
+    for k in sorted(p):
+        if isinstance(p[k], (str, int, float, bool)) and k != "command":
+            out.append(r"%s & %s \\" % (escape(k), escape(str(p[k]))))
+    out.append(r"\bottomrule\end{tabular}\end{center}")
+    if data.timings:
+        out.append(r"\noindent Run time: " + escape(", ".join(f"{k} {v:.1f} s" for k, v in data.timings.items()))
+                   + r".\par")
+    if data.missing:
+        out.append(r"\noindent\textbf{Not available in this build:} %s.\par" % escape(", ".join(data.missing)))
+    if data.errors:
+        out.append(r"\noindent\textbf{Errors during the run:}\begin{itemize}")
+        out += [r"\item %s" % escape(e) for e in data.errors]
+        out.append(r"\end{itemize}")
+    return "\n".join(out) + "\n"
+
+
+def _summary(data: ReportData) -> str:
+    out = [r"\section{Summary}", r"\label{sec:summary}"]
+    counts = data.verdict_counts()
+    total = sum(counts.values())
+    if total:
+        out.append(r"\noindent %d claims checked: %s (Table~\ref{tab:errata})."
+                   % (total, ", ".join(f"{n} {escape(k)}" for k, n in counts.items())))
+    out.append(r"%d derivations (Sections~\ref{%s}--\ref{sec:errata}); %d Monte Carlo checks "
+               r"(Section~\ref{sec:checks})."
+               % (len(data.derivations), label("sec", _first_section(data)), len(data.check_rows())))
+    return "\n".join(out) + "\n"
+
+
+def _first_section(data: ReportData) -> str:
+    props = {proposition_of(d.source) or "" for d in data.derivations}
+    props |= {proposition_of(c.location) or "" for c in data.claims}
+    named = sorted((p for p in props if p), key=lambda p: [int(x) for x in p.split(".")])
+    return named[0] if named else "other"
+
+
+def render_tex(data: ReportData, *, figure_path=lambda f: f"figures/{f.pdf.name if f.pdf else f.png.name}") -> str:
+    """The whole ``report.tex``.  ``figure_path(FigureInfo)`` gives the path used in
+    ``\\includegraphics`` (relative to the report folder)."""
+    setting = "fast setting" if data.fast else "default setting"
+    body = [PREAMBLE, _macros(),
+            r"\title{symdln verification report\\[0.3em]\large SGD on deep linear networks: derivations, "
+            r"claim verdicts and Monte Carlo checks}",
+            r"\author{symdln %s}" % escape(str(data.provenance.get("symdln", ""))),
+            r"\date{%s, seed %d}" % (escape(setting), data.seed),
+            r"\begin{document}", r"\maketitle", r"\tableofcontents",
+            _reproduce(data), _summary(data)]
+    if not data.derivations and not data.claims:
+        body.append(r"\section{Other results}\label{sec:other}" "\n" r"\noindent\emph{No derivations available.}")
+    else:
+        body.append(_propositions(data))
+    body += [_errata(data), _checks(data), _figures(data, figure_path), r"\end{document}"]
+    return "\n".join(body) + "\n"

@@ -1,0 +1,217 @@
+"""LaTeX text handling: escaping, the paper's printed formulas, snippets, and the TeX build.
+
+Formulas symdln *derives* are typeset by :func:`symdln.export.notation.to_latex` from SymPy
+objects.  Everything else that reaches a ``.tex`` file is either text (escaped by :func:`escape`)
+or the paper's printed LaTeX (``Claim.printed``), which goes through :func:`printed_math`: it is
+typeset as math only if every control sequence in it is a standard amsmath/amssymb one and its
+braces balance, and otherwise shown verbatim (escaped), so a transcription can never break the
+build.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .notation import MACROS, split_long, to_latex
+
+__all__ = ["escape", "comment", "printed_math", "math_display", "math_inline", "fit_math",
+           "CompileResult", "tex_engine", "compile_tex", "parse_log"]
+
+_ESCAPES = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
+}
+_UNICODE = {"α": r"$\alpha$", "β": r"$\beta$", "η": r"$\eta$", "σ": r"$\sigma$", "Σ": r"$\Sigma$",
+            "Δ": r"$\Delta$", "ξ": r"$\xi$", "θ": r"$\theta$", "μ": r"$\mu$", "≠": r"$\neq$",
+            "≤": r"$\leq$", "≥": r"$\geq$", "→": r"$\to$", "×": r"$\times$", "⊗": r"$\otimes$",
+            "−": "-", "–": "--", "—": "---", "’": "'", "‘": "`", "“": "``", "”": "''", "…": r"\dots{}",
+            "√": r"$\surd$", "∞": r"$\infty$", "±": r"$\pm$", "≈": r"$\approx$", "·": r"$\cdot$"}
+
+
+def escape(text: str) -> str:
+    """Escape user/claim text for LaTeX text mode (``_ % & # $ { } \\ ~ ^ < > |`` and common
+    Unicode math letters); other non-ASCII characters become ``?`` so pdflatex never fails."""
+    out = []
+    for ch in str(text):
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch in _UNICODE:
+            out.append(_UNICODE[ch])
+        elif ord(ch) < 128:
+            out.append(ch)
+        else:
+            out.append("?")
+    return "".join(out)
+
+
+def breakable_tt(text: str, chunk: int = 16) -> str:
+    """Verbatim text in ``\\texttt`` with break points every ``chunk`` characters (for table cells)."""
+    text = str(text)
+    pieces = [escape(text[i:i + chunk]) for i in range(0, len(text), chunk)]
+    return r"\texttt{%s}" % r"\allowbreak{}".join(pieces)
+
+
+def comment(text: str) -> str:
+    """Text as LaTeX comment lines (``% ...``)."""
+    return "\n".join("% " + line for line in str(text).splitlines() or [""])
+
+
+# Control sequences allowed in the paper's printed formulas (standard LaTeX/amsmath/amssymb).
+_SAFE = set("""
+alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi
+varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi
+Sigma Upsilon Phi Psi Omega partial nabla infty sum prod int oint lim sup inf max min log exp det
+sqrt frac dfrac tfrac cfrac binom left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr cdot
+cdots ldots dots vdots ddots times otimes oplus circ top intercal leq geq le ge neq approx sim simeq
+propto equiv to mapsto rightarrow leftarrow Rightarrow Leftrightarrow iff in notin subset subseteq
+cup cap setminus mid perp parallel langle rangle lVert rVert lvert rvert Vert vert mathrm mathbf
+mathbb mathcal mathit mathsf boldsymbol operatorname text textup textrm textit textbf mbox hat
+bar tilde widetilde widehat vec dot ddot overline underline underbrace overbrace quad qquad
+displaystyle textstyle scriptstyle boxed begin end star ast prime emptyset forall exists neg pm mp
+uparrow downarrow downarrow uparrow Uparrow Downarrow colon ell hbar imath jmath Re Im tr
+operatorname limits nolimits substack underset overset stackrel lfloor rfloor lceil rceil mathtt
+mathscr mathfrak textnormal middle varnothing lim limsup liminf arg dim ker sin cos tan sinh cosh
+tanh ln Pr bmod pmod mod ne gets implies cdotp lbrace rbrace lbrack rbrack backslash quad enspace
+""".split())
+_SAFE |= set(MACROS)
+_ENVS = {"aligned", "matrix", "pmatrix", "bmatrix", "cases", "array", "split", "gathered"}
+_STRIP = re.compile(r"\\(?:label|tag)\s*\{[^{}]*\}|\\(?:nonumber|notag)\b")
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    i = 0
+    while i < len(s):
+        if s[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(s[i], 0)
+        if depth < 0:
+            return False
+        i += 1
+    return depth == 0
+
+
+def printed_math(printed: str) -> tuple[str, bool]:
+    """``(latex, is_math)`` for the paper's printed formula: math-mode LaTeX (no delimiters) when
+    it uses only safe macros, else a breakable ``\\texttt`` rendering of the source (text mode)."""
+    src = _STRIP.sub("", str(printed)).strip().strip("$").strip()
+    words = re.findall(r"\\([A-Za-z]+)", src)
+    envs = re.findall(r"\\(?:begin|end)\{([^}]*)\}", src)
+    ok = (src and all(w in _SAFE for w in words) and all(e in _ENVS for e in envs) and _balanced(src)
+          and "$" not in src and "%" not in src.replace(r"\%", ""))
+    if not ok:
+        return breakable_tt(printed), False
+    if ("&" in src or r"\\" in src) and not envs:
+        src = r"\begin{aligned}%s\end{aligned}" % src
+    return src, True
+
+
+def fit_math(latex_math: str) -> str:
+    """Display-style math scaled down only if wider than the line (``\\fitmath``, see the report
+    preamble; uses ``adjustbox``'s ``max width``)."""
+    return r"\fitmath{%s}" % latex_math
+
+
+def math_lines(expr, width: int = 110) -> str:
+    """Math-mode LaTeX for ``expr``; a long sum is broken into an ``aligned`` block of lines."""
+    lines = split_long(expr, width)
+    if len(lines) == 1:
+        return lines[0]
+    return r"\begin{aligned}&%s\end{aligned}" % r"\\ &".join(lines)
+
+
+def math_display(expr, width: int = 100) -> str:
+    """A display block (``equation*``, or ``align*`` for a long sum) ready to paste."""
+    lines = split_long(expr, width)
+    if len(lines) == 1:
+        return "\\begin{equation*}\n  %s\n\\end{equation*}" % lines[0]
+    return "\\begin{align*}\n  &%s\n\\end{align*}" % " \\\\\n  &".join(lines)
+
+
+def math_inline(expr) -> str:
+    return "$%s$" % to_latex(expr)
+
+
+# ---------------------------------------------------------------------------------------------
+# building a PDF
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class CompileResult:
+    ok: bool
+    pdf: Path | None
+    log: str
+    errors: list[str] = field(default_factory=list)
+    undefined: list[str] = field(default_factory=list)
+    overfull: list[str] = field(default_factory=list)
+    runs: int = 0
+    engine: str = ""
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"{self.engine}: ok after {self.runs} run(s), {len(self.overfull)} overfull box(es)"
+        parts = self.errors[:5] + self.undefined[:5]
+        return f"{self.engine}: FAILED\n  " + "\n  ".join(parts or ["(no error lines found in the log)"])
+
+
+def tex_engine() -> str | None:
+    """Path of ``pdflatex`` if installed, else ``None``."""
+    return shutil.which("pdflatex")
+
+
+_ERR = re.compile(r"^(?:! .*|.*:\d+: .*)$")
+_UNDEF = re.compile(r"(LaTeX Warning: (?:Reference|Citation) .* undefined.*|"
+                    r"LaTeX Warning: There were undefined references.*)")
+_OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\).*$")
+
+
+def parse_log(log: str) -> tuple[list[str], list[str], list[str]]:
+    """``(errors, undefined_references, overfull_boxes)`` from a TeX log."""
+    errors, undef, overfull = [], [], []
+    lines = log.splitlines()
+    for i, line in enumerate(lines):
+        if _ERR.match(line) and "==> Fatal error occurred" not in line:
+            context = " ".join(x.strip() for x in lines[i + 1:i + 3] if x.strip())
+            errors.append(f"{line.strip()} [{context}]" if context else line.strip())
+        m = _UNDEF.search(line)
+        if m:
+            undef.append(m.group(1).strip())
+        m = _OVERFULL.match(line)
+        if m and float(m.group(1)) > 1.0:
+            overfull.append(line.strip())
+    return errors, undef, overfull
+
+
+def compile_tex(tex: Path, *, max_runs: int = 3, timeout: float = 180.0) -> CompileResult:
+    """Run pdflatex on ``tex`` in its folder until references are resolved (2 runs, a 3rd if the
+    log asks to rerun).  ``ok`` is False on any error, undefined reference, or missing PDF."""
+    engine = tex_engine()
+    if engine is None:
+        return CompileResult(False, None, "", ["no TeX engine (pdflatex) found"], engine="none")
+    tex = Path(tex)
+    cmd = [engine, "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", tex.name]
+    log, runs = "", 0
+    for runs in range(1, max_runs + 1):
+        try:
+            proc = subprocess.run(cmd, cwd=tex.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  timeout=timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return CompileResult(False, None, log, [f"pdflatex timed out after {timeout:.0f} s"],
+                                 runs=runs, engine="pdflatex")
+        logfile = tex.with_suffix(".log")
+        log = logfile.read_text(errors="replace") if logfile.exists() else proc.stdout.decode(errors="replace")
+        if proc.returncode != 0:
+            break
+        if runs >= 2 and "Rerun to get" not in log and "Label(s) may have changed" not in log:
+            break
+    errors, undef, overfull = parse_log(log)
+    pdf = tex.with_suffix(".pdf")
+    if proc.returncode != 0 and not errors:
+        errors = [f"pdflatex exited with status {proc.returncode}"]
+    ok = proc.returncode == 0 and not errors and not undef and pdf.exists()
+    return CompileResult(ok, pdf if pdf.exists() else None, log, errors, undef, overfull, runs, "pdflatex")

@@ -1,0 +1,232 @@
+"""``symdln report``: run every derivation, claim verdict and fast Monte Carlo check, then write
+``report.tex`` (+ ``report.pdf``), ``report.md``, ``results.json`` and the figures to a folder.
+
+The folder is built in a temporary sibling directory and moved into place only when everything
+(including the LaTeX build) succeeded, so a failed run leaves nothing partial behind.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._io import atomic_write_json, atomic_write_text, provenance
+from ..progress import Progress
+from .document import render_tex
+from .latex import CompileResult, compile_tex, tex_engine
+from .markdown import render_markdown
+from .model import ReportData
+from .notation import to_latex
+
+__all__ = ["collect", "write_report", "results_json", "summary_table", "ReportOutcome", "git_commit"]
+
+
+def _optional(module: str, data: ReportData):
+    """Import ``symdln.<module>``; record it as missing (not an error) if it is not built yet."""
+    try:
+        return importlib.import_module(f"symdln.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"symdln.{module}":
+            data.missing.append(f"symdln.{module}")
+            return None
+        raise
+
+
+def _stage(data: ReportData, name: str, fn):
+    t0 = time.perf_counter()
+    try:
+        return fn()
+    except Exception as exc:  # recorded, reported, and turned into a non-zero exit code
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        data.errors.append(f"{name}: {type(exc).__name__}: {exc} ({Path(tb.filename).name}:{tb.lineno})")
+        return None
+    finally:
+        data.timings[name] = time.perf_counter() - t0
+
+
+def git_commit() -> str | None:
+    root = Path(__file__).resolve().parents[2]
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, timeout=10)
+        commit = out.stdout.decode().strip()
+        return commit if out.returncode == 0 and commit else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def collect(*, fast: bool, seed: int, command: str = "symdln report", quiet: bool = False,
+            figures_dir: Path | None = None, results_dir: Path | None = None) -> ReportData:
+    """Run derivations, verdicts and checks; make figures into ``figures_dir`` (if given)."""
+    data = ReportData(command=command, fast=fast, seed=seed)
+    extra = {"command": command, "fast": fast}
+    commit = git_commit()
+    if commit:
+        extra["git_commit"] = commit
+    data.provenance = provenance(seed=seed, **extra)
+
+    def derivations():
+        from ..symbolic import derive, quantity_ids
+        ids = quantity_ids()
+        bar = Progress("derivations", quiet=quiet)
+        for i, q in enumerate(ids):
+            try:
+                data.derivations.append(derive(q))
+            except Exception as exc:
+                data.errors.append(f"derive({q!r}): {type(exc).__name__}: {exc}")
+            bar.update(i + 1, len(ids), q)
+        bar.close()
+    _stage(data, "derivations", derivations)
+
+    paper = _optional("paper", data)
+    if paper is not None:
+        data.claims = list(_stage(data, "claims", paper.claims) or [])
+    verify = _optional("verify", data)
+    if verify is not None:
+        bar = Progress("verdicts", quiet=quiet)
+        data.verdicts = list(_stage(data, "verdicts", lambda: verify.verify_all(fast=fast, seed=seed, progress=bar))
+                             or [])
+        bar.close()
+    checks = _optional("checks_suite", data)
+    if checks is not None:
+        bar = Progress("monte-carlo", quiet=quiet)
+        data.checks = _stage(data, "monte-carlo", lambda: checks.run_checks(fast=fast, seed=seed, progress=bar))
+        bar.close()
+    if figures_dir is not None:
+        from .figures import experiment_figures, make_figures
+        figs = _stage(data, "figures", lambda: make_figures(data, Path(figures_dir)))
+        data.figures = list(figs or [])
+        if results_dir is not None:
+            data.figures += experiment_figures(Path(results_dir), Path(figures_dir))
+    return data
+
+
+def results_json(data: ReportData, latex: CompileResult | None = None) -> dict:
+    """Machine-readable content of the report (verdicts, checks, derivations, provenance)."""
+    def der(d):
+        def tex(x):
+            try:
+                return to_latex(x) if x is not None and not isinstance(x, str) else None
+            except Exception:  # a derivation object the printer cannot handle stays out of the JSON
+                return None
+        return {"quantity": d.quantity, "title": d.title, "statement": d.statement, "source": d.source,
+                "assumptions": list(d.assumptions), "notes": list(d.notes), "latex": tex(d.expr),
+                "steps": [{"text": s.text, "latex": tex(s.expr), "check": s.check} for s in d.steps]}
+    checks = None
+    if data.checks is not None:
+        checks = data.checks.to_json() if hasattr(data.checks, "to_json") else {"rows": data.check_rows()}
+    out = {"provenance": data.provenance, "seed": data.seed, "fast": data.fast,
+           "verdict_counts": data.verdict_counts(),
+           "verdicts": [v.to_json() for v in data.verdicts],
+           "checks": checks,
+           "derivations": [der(d) for d in data.derivations],
+           "figures": [{"name": f.name, "caption": f.caption, "png": f"figures/{f.png.name}",
+                        "pdf": f"figures/{f.pdf.name}" if f.pdf else None, "origin": f.origin}
+                       for f in data.figures],
+           "timings_s": {k: round(v, 3) for k, v in data.timings.items()},
+           "missing": data.missing, "errors": data.errors}
+    if latex is not None:
+        out["latex_build"] = {"ok": latex.ok, "engine": latex.engine, "runs": latex.runs,
+                              "errors": latex.errors, "undefined_references": latex.undefined,
+                              "overfull_boxes": len(latex.overfull)}
+    return out
+
+
+@dataclass
+class ReportOutcome:
+    data: ReportData
+    out_dir: Path | None        # None when nothing was written
+    latex: CompileResult | None
+    exit_code: int
+    message: str
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(tmp, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_report(out: Path, *, fast: bool = False, seed: int = 0, pdf: bool = True, quiet: bool = False,
+                 results_dir: Path | None = Path("results"), command: str | None = None,
+                 data: ReportData | None = None) -> ReportOutcome:
+    """Build the whole report folder atomically.  ``data`` (e.g. a test fixture) skips ``collect``.
+
+    Exit code: 0 on success, 1 when the LaTeX build failed (nothing is written) or a component
+    raised (the report is written and lists the errors).
+    """
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    try:
+        figdir = tmp / "figures"
+        figdir.mkdir()
+        if data is None:
+            data = collect(fast=fast, seed=seed, quiet=quiet, figures_dir=figdir, results_dir=results_dir,
+                           command=command or f"symdln report --seed {seed}{' --fast' if fast else ''}")
+        else:
+            for f in data.figures:  # fixture figures live elsewhere: copy them in
+                for p in (f.png, f.pdf):
+                    if p is not None and Path(p).parent != figdir:
+                        shutil.copy2(p, figdir / Path(p).name)
+        t0 = time.perf_counter()
+        atomic_write_text(tmp / "report.tex", render_tex(data))
+        atomic_write_text(tmp / "report.md", render_markdown(data))
+        latex = None
+        if pdf and tex_engine() is not None:
+            latex = compile_tex(tmp / "report.tex")
+            data.timings["latex"] = time.perf_counter() - t0
+            if not latex.ok:
+                return ReportOutcome(data, None, latex, 1, "LaTeX build failed; nothing written.")
+            for ext in (".aux", ".out", ".toc"):
+                (tmp / f"report{ext}").unlink(missing_ok=True)
+        atomic_write_json(tmp / "results.json", results_json(data, latex))
+        _move_into_place(tmp, out)
+        tmp = None
+        notes = []
+        if pdf and tex_engine() is None:
+            notes.append("no TeX engine (pdflatex) found: report.pdf not built")
+        code = 1 if data.errors else 0
+        return ReportOutcome(data, out, latex, code, "; ".join(notes))
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def summary_table(data: ReportData, width: int = 110) -> str:
+    """The terminal summary: one line per claim (id, verdict, one-line reason), then totals."""
+    lines = []
+    if data.verdicts:
+        idw = max(8, max(len(v.claim_id) for v in data.verdicts))
+        lines.append(f"{'claim':<{idw}}  {'verdict':<11}  reason")
+        lines.append("-" * min(width, idw + 60))
+        for v in data.verdicts:
+            reason = " ".join(v.reason.split())
+            room = max(20, width - idw - 15)
+            if len(reason) > room:
+                reason = reason[:room - 3] + "..."
+            lines.append(f"{v.claim_id:<{idw}}  {v.verdict:<11}  {reason}")
+        lines.append("")
+    counts = data.verdict_counts()
+    lines.append(f"claims: {sum(counts.values())} (" + (", ".join(f"{n} {k}" for k, n in counts.items())
+                                                        or "none") + ")")
+    lines.append(f"derivations: {len(data.derivations)}")
+    rows = data.check_rows()
+    if rows:
+        npass = sum(1 for r in rows if (r.get("passed") if isinstance(r, dict) else getattr(r, "passed", False)))
+        lines.append(f"monte-carlo checks: {npass}/{len(rows)} passed")
+    if data.missing:
+        lines.append("not available: " + ", ".join(data.missing))
+    for e in data.errors:
+        lines.append("ERROR " + e)
+    return "\n".join(lines)
