@@ -24,18 +24,27 @@ from .markdown import render_markdown
 from .model import ReportData
 from .notation import to_latex
 
-__all__ = ["collect", "write_report", "results_json", "summary_table", "ReportOutcome", "git_commit"]
+__all__ = ["optional_module", "collect", "write_report", "results_json", "summary_table", "ReportOutcome", "git_commit"]
 
 
-def _optional(module: str, data: ReportData):
-    """Import ``symdln.<module>``; record it as missing (not an error) if it is not built yet."""
+def optional_module(module: str, attr: str):
+    """``symdln.<module>`` if it is built and defines ``attr``, else None (a module that exists but
+    fails to import for another reason raises)."""
     try:
-        return importlib.import_module(f"symdln.{module}")
+        mod = importlib.import_module(f"symdln.{module}")
     except ModuleNotFoundError as exc:
         if exc.name == f"symdln.{module}":
-            data.missing.append(f"symdln.{module}")
             return None
         raise
+    return mod if hasattr(mod, attr) else None
+
+
+def _optional(module: str, data: ReportData, attr: str):
+    """:func:`optional_module`, recording a component that is not built yet as missing (not an error)."""
+    mod = optional_module(module, attr)
+    if mod is None:
+        data.missing.append(f"symdln.{module}.{attr}")
+    return mod
 
 
 def _stage(data: ReportData, name: str, fn):
@@ -84,16 +93,16 @@ def collect(*, fast: bool, seed: int, command: str = "symdln report", quiet: boo
         bar.close()
     _stage(data, "derivations", derivations)
 
-    paper = _optional("paper", data)
+    paper = _optional("paper", data, "claims")
     if paper is not None:
         data.claims = list(_stage(data, "claims", paper.claims) or [])
-    verify = _optional("verify", data)
+    verify = _optional("verify", data, "verify_all")
     if verify is not None:
         bar = Progress("verdicts", quiet=quiet)
         data.verdicts = list(_stage(data, "verdicts", lambda: verify.verify_all(fast=fast, seed=seed, progress=bar))
                              or [])
         bar.close()
-    checks = _optional("checks_suite", data)
+    checks = _optional("checks_suite", data, "run_checks")
     if checks is not None:
         bar = Progress("monte-carlo", quiet=quiet)
         data.checks = _stage(data, "monte-carlo", lambda: checks.run_checks(fast=fast, seed=seed, progress=bar))

@@ -1,0 +1,37 @@
+"""``symdln report``: derivations + claim verdicts + Monte Carlo checks -> report.tex/.pdf/.md/results.json."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+HELP = "run every derivation, verdict and fast Monte Carlo check; write the LaTeX/PDF/Markdown report"
+
+
+def add_arguments(p):
+    p.add_argument("--out", default="report", help="output folder (default: report/)")
+    p.add_argument("--fast", action="store_true", help="fast setting (CI smoke test, under a minute)")
+    p.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
+    p.add_argument("--no-pdf", action="store_true", help="do not run pdflatex")
+    p.add_argument("--results", default="results",
+                   help="folder of `symdln experiment` outputs whose figures to include (default: results/)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def run(args) -> int:
+    from ..export.report import summary_table, write_report
+    t0 = time.perf_counter()
+    command = "symdln report" + (" --fast" if args.fast else "") + f" --seed {args.seed}" + \
+        (" --no-pdf" if args.no_pdf else "")
+    outcome = write_report(Path(args.out), fast=args.fast, seed=args.seed, pdf=not args.no_pdf, quiet=args.quiet,
+                           results_dir=Path(args.results), command=command)
+    print(summary_table(outcome.data))
+    if outcome.latex is not None:
+        print(outcome.latex.summary())
+    if outcome.message:
+        print(outcome.message, file=sys.stderr if outcome.exit_code else sys.stdout)
+    if outcome.out_dir is not None:
+        print(f"wrote {outcome.out_dir}/ ({time.perf_counter() - t0:.1f} s)")
+    else:
+        print(f"nothing written ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+    return outcome.exit_code

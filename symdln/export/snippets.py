@@ -1,0 +1,90 @@
+"""Paste-ready LaTeX snippets for a derived quantity or a claim (``symdln latex ID``).
+
+A quantity snippet is the derived formula (:func:`symdln.symbolic.derive`) in the paper's notation,
+preceded by comment lines giving its title, paper location and assumptions.  A claim snippet is
+the *derived* (corrected) form of the quantity the claim states, with the claim's verdict, reason
+and the formula as printed in comments.  Both rely only on :func:`symdln.export.notation.macro_preamble`.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .._validation import SymdlnInputError
+from .latex import comment, math_display
+from .notation import to_latex
+
+__all__ = ["snippet", "quantity_snippet", "claim_snippet", "known_ids"]
+
+
+def _formula(expr, display: bool) -> str:
+    if display:
+        if isinstance(expr, dict):
+            return "\\begin{align*}\n  %s\n\\end{align*}" % " \\\\\n  ".join(
+                r"&\text{%s:}\quad %s" % (k.replace("_", r"\_"), to_latex(v)) for k, v in expr.items())
+        return math_display(expr)
+    return "$%s$" % to_latex(expr)
+
+
+def _typesettable(expr) -> bool:
+    if isinstance(expr, dict):
+        return bool(expr) and all(_typesettable(v) for v in expr.values())
+    return isinstance(expr, (sp.Basic, sp.MatrixBase))
+
+
+def quantity_snippet(quantity: str, *, display: bool = True) -> str:
+    from ..symbolic import derive
+    d = derive(quantity)
+    if not _typesettable(d.expr):
+        raise SymdlnInputError(f"quantity {quantity!r} has no formula to typeset (its result is prose)")
+    head = [f"symdln: {d.title} [{d.quantity}]"]
+    if d.source:
+        head.append(f"paper: {d.source}")
+    if d.statement:
+        head.append(" ".join(d.statement.split()))
+    head.append("assumptions: " + ("; ".join(d.assumptions) if d.assumptions else "none stated"))
+    return comment("\n".join(head)) + "\n" + _formula(d.expr, display) + "\n"
+
+
+def claim_snippet(claim_id: str, *, display: bool = True, seed: int = 0) -> str:
+    from ..paper import get
+    from ..verify import verify_claim
+    from .figures import _derived_for
+    c = get(claim_id)
+    v = verify_claim(claim_id, fast=True, seed=seed)
+    head = [f"symdln: claim {c.id} ({c.location})",
+            f"verdict: {v.verdict} -- {' '.join(v.reason.split())}"]
+    if v.condition:
+        head.append(f"holds if: {v.condition}")
+    head.append("as printed: " + " ".join(c.printed.split()))
+    if c.assumptions:
+        head.append("assumptions: " + "; ".join(c.assumptions))
+    expr = _derived_for(c)
+    if expr is not None:
+        head.append(f"derived form below (quantity {c.quantity})")
+        return comment("\n".join(head)) + "\n" + _formula(expr, display) + "\n"
+    if v.derived_latex:
+        head.append("derived form below (from the verifier)")
+        body = v.derived_latex.strip()
+        return comment("\n".join(head)) + "\n" + (
+            "\\begin{equation*}\n  %s\n\\end{equation*}" % body if display else f"${body}$") + "\n"
+    head.append("no derived formula: the verdict rests on the evidence above")
+    return comment("\n".join(head)) + "\n"
+
+
+def known_ids() -> tuple[list[str], list[str]]:
+    """(quantity ids, claim ids); claim ids are empty while the claims registry is not built."""
+    from ..symbolic import quantity_ids
+    from .report import optional_module
+    paper = optional_module("paper", "claims")
+    return quantity_ids(), [c.id for c in paper.claims()] if paper is not None else []
+
+
+def snippet(ident: str, *, display: bool = True, seed: int = 0) -> str:
+    """The snippet for a quantity id or a claim id; unknown ids raise :class:`SymdlnInputError`."""
+    quantities, claims = known_ids()
+    if ident in quantities:
+        return quantity_snippet(ident, display=display)
+    if ident in claims:
+        return claim_snippet(ident, display=display, seed=seed)
+    raise SymdlnInputError(f"unknown quantity or claim {ident!r}; "
+                           f"quantities: {', '.join(quantities) or '(none)'}; claims: {', '.join(claims) or '(none)'}")
