@@ -13,6 +13,8 @@ _MODULES: list[str] = [
     # topic modules register on import; listed explicitly so the order (and output) is deterministic
     "gaussian",
     "matrix_identities",
+    "mode_sde",
+    "modewise",
 ]
 
 for _m in _MODULES:
