@@ -20,7 +20,8 @@ from .trajectory import Trajectory
 __all__ = ["sgd"]
 
 _SLAST_MIN = 16   # ensembles at least this large use the trajectory-last layout
-_CHUNK = 512   # steps of random numbers drawn at once (fixed, so results do not depend on checkpoints)
+_CHUNK = 512   # at most this many steps of random numbers drawn at once (depends only on S, D, b, so
+               # results depend neither on checkpoints nor on the number of steps)
 
 
 def _check_common(teacher, eta, steps, n_traj):
@@ -56,10 +57,11 @@ class _Stream:
                 raise SymdlnInputError(f"dataset has n={X.shape[0]} samples, fewer than the batch size b={b}")
             self.dataset = (X, Y)
             self.per_epoch = X.shape[0] // b     # a last partial batch is dropped each epoch
+        self.C = int(np.clip((1 << 18) // (S * D * b), 1, _CHUNK))
         self._buf, self._k = None, 0
 
     def _refill(self):
-        C, S, D, b = _CHUNK, self.S, self.D, self.b
+        C, S, D, b = self.C, self.S, self.D, self.b
         if self.dataset is None:         # canonical layout (C, D, b, S): trajectory axis last
             X = np.zeros((C, D, b, S))
             X[:, : self.d0] = self.rng.standard_normal((C, self.d0, b, S))
@@ -80,7 +82,7 @@ class _Stream:
         self._buf, self._k = (X, Y), 0
 
     def next(self, s_last: bool = False):
-        if self._buf is None or self._k == _CHUNK:
+        if self._buf is None or self._k == self.C:
             self._refill()
         X, Y = self._buf
         if not s_last:      # (C, D, b, S) -> (C, S, D, b) view: same numbers
