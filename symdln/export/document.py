@@ -10,7 +10,7 @@ goes through :func:`symdln.export.latex.escape`.
 """
 from __future__ import annotations
 
-from .latex import escape, fit_math, math_lines, printed_math
+from .latex import escape, fit_math, lines_math, math_lines, printed_math, split_source
 from .model import ReportData, fmt_num, label, proposition_of, row_get
 from .notation import MACROS
 
@@ -25,7 +25,7 @@ PREAMBLE = r"""\documentclass[10pt,a4paper]{article}
 \usepackage[table]{xcolor}
 \usepackage[hidelinks]{hyperref}
 \setlength{\emergencystretch}{3em}
-\newcommand{\fitmath}[1]{\adjustbox{max width=\linewidth}{$\displaystyle #1$}}
+\newcommand{\fitmath}[1]{\adjustbox{max width=\linewidth,valign=t}{$\displaystyle #1$}}
 \newcommand{\vconfirmed}{\textcolor{green!50!black}{\textbf{confirmed}}}
 \newcommand{\vrefuted}{\textcolor{red!75!black}{\textbf{refuted}}}
 \newcommand{\vconditional}{\textcolor{orange!85!black}{\textbf{conditional}}}
@@ -126,7 +126,7 @@ def _formula_cell(latex_src: str) -> str:
     if not latex_src:
         return "--"
     math, is_math = printed_math(latex_src)
-    return fit_math(math) if is_math else math
+    return fit_math(lines_math(split_source(math, 48))) if is_math else math
 
 
 def _derived_cell(data: ReportData, v) -> str:
@@ -146,9 +146,9 @@ def _errata(data: ReportData) -> str:
            r"evidence behind it. ``Derived'' is typeset from the SymPy result; ``as printed'' is the "
            r"paper's LaTeX source.",
            r"{\small\setlength{\tabcolsep}{3pt}\renewcommand{\arraystretch}{1.3}",
-           r"\begin{longtable}{>{\raggedright\arraybackslash}p{0.11\linewidth}"
-           r">{\centering\arraybackslash}p{0.24\linewidth}>{\centering\arraybackslash}p{0.24\linewidth}"
-           r">{\raggedright\arraybackslash}p{0.12\linewidth}>{\raggedright\arraybackslash}p{0.21\linewidth}}",
+           r"\begin{longtable}{>{\raggedright\arraybackslash}p{0.10\linewidth}"
+           r">{\centering\arraybackslash}p{0.27\linewidth}>{\centering\arraybackslash}p{0.27\linewidth}"
+           r">{\raggedright\arraybackslash}p{0.11\linewidth}>{\raggedright\arraybackslash}p{0.18\linewidth}}",
            r"\caption{Errata: the paper's claims and their verdicts.}\label{tab:errata}\\ \toprule",
            head, r"\endfirsthead", r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
     for v in data.verdicts:
@@ -198,7 +198,7 @@ def _figures(data: ReportData, figure_path) -> str:
         out.append(r"\noindent\emph{No figures.}\par")
         return "\n".join(out) + "\n"
     refs = ", ".join(r"\ref{%s}" % label("fig", f.name) for f in data.figures)
-    out.append(r"\noindent Figures %s." % refs)
+    out.append(r"\noindent %s %s." % ("Figures" if len(data.figures) > 1 else "Figure", refs))
     for f in data.figures:
         out += [r"\begin{figure}[htbp]", r"\centering",
                 r"\includegraphics[width=0.92\linewidth,height=0.42\textheight,keepaspectratio]{%s}"

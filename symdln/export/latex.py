@@ -67,7 +67,7 @@ varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta
 Sigma Upsilon Phi Psi Omega partial nabla infty sum prod int oint lim sup inf max min log exp det
 sqrt frac dfrac tfrac cfrac binom left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr cdot
 cdots ldots dots vdots ddots times otimes oplus circ top intercal leq geq le ge neq approx sim simeq
-propto equiv to mapsto rightarrow leftarrow Rightarrow Leftrightarrow iff in notin subset subseteq
+propto equiv to mapsto rightarrow leftarrow Rightarrow rm bf it cal sf tt Leftrightarrow iff in notin subset subseteq
 cup cap setminus mid perp parallel langle rangle lVert rVert lvert rvert Vert vert mathrm mathbf
 mathbb mathcal mathit mathsf boldsymbol operatorname text textup textrm textit textbf mbox hat
 bar tilde widetilde widehat vec dot ddot overline underline underbrace overbrace quad qquad
@@ -109,6 +109,46 @@ def printed_math(printed: str) -> tuple[str, bool]:
     if ("&" in src or r"\\" in src) and not envs:
         src = r"\begin{aligned}%s\end{aligned}" % src
     return src, True
+
+
+def split_source(src: str, width: int = 50) -> list[str]:
+    """Break a LaTeX math string into lines at top-level ``+``, ``-`` and ``=`` (outside braces and
+    parentheses and ``\\left...\\right`` pairs), each at most about ``width`` source characters where possible."""
+    if "&" in src or r"\\" in src or r"\begin" in src:
+        return [src]
+    cuts, depth, lr, i = [], 0, 0, 0
+    while i < len(src):
+        ch = src[i]
+        if ch == "\\":
+            m = re.match(r"\\([A-Za-z]+)", src[i:])
+            word = m.group(1) if m else ""
+            lr += {"left": 1, "right": -1}.get(word, 0)
+            i += 1 + (len(word) if word else 1)
+            continue
+        depth += {"{": 1, "}": -1, "(": 1, ")": -1, "[": 1, "]": -1}.get(ch, 0)
+        if ch in "+-=" and depth == 0 and lr == 0 and i > 0 and src[i - 1] not in "^_({[":
+            cuts.append(i)
+        i += 1
+    pieces, start = [], 0
+    for c in cuts + [len(src)]:
+        pieces.append(src[start:c])
+        start = c
+    lines, cur = [], ""
+    for piece in pieces:
+        if cur and len(cur) + len(piece) > width:
+            lines.append(cur)
+            cur = piece
+        else:
+            cur += piece
+    lines.append(cur)
+    return [x.strip() for x in lines if x.strip()]
+
+
+def lines_math(lines: list[str]) -> str:
+    """One line as is, several stacked in an ``aligned`` block (continuation lines indented)."""
+    if len(lines) == 1:
+        return lines[0]
+    return r"\begin{aligned}&%s\end{aligned}" % r"\\ &\quad ".join(lines)
 
 
 def fit_math(latex_math: str) -> str:
