@@ -326,3 +326,16 @@ def test_peak_timing_known():
     assert pt.t_pred[0] == pytest.approx([3.0, 2.5])
     assert pt.n_valid == 2 and pt.n_precede == 1 and pt.fraction == 0.5
     assert pt.w_at_peak[0] == pytest.approx([0.3, 1.96])
+
+
+def test_peak_timing_borrowed_peak():
+    t = np.linspace(0, 10, 101)
+    s = np.array([1.0])
+    w = (s[0] / (1 + np.exp(-(t - 6.0))))[:, None, None]                 # w >= 0.1 s from t ~ 3.8
+    own = np.exp(-(t - 5.5) ** 2)                                          # own peak at 5.5
+    D = (own + 3 * np.exp(-(t - 1.0) ** 2 / 0.1))[:, None, None]           # larger borrowed peak at 1.0
+    pt = peak_timing(t, D, w, s, w_star=[0.5])
+    assert pt.t_peak[0, 0] == pytest.approx(1.0) and pt.t_peak_own[0, 0] == pytest.approx(5.5)
+    assert pt.n_borrowed == 1 and pt.n_precede == 1 and pt.n_precede_own == 1
+    # mutation: a window starting at w >= 0 (the whole run) would return the borrowed peak as "own"
+    assert peak_timing(t, D, w, s, onset_frac=0.0).t_peak_own[0, 0] == pytest.approx(1.0)

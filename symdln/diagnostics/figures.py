@@ -1,0 +1,56 @@
+"""Plot helpers of the diagnostic experiments (matplotlib Agg; PNG + PDF written atomically)."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from .._io import atomic_write_bytes
+
+__all__ = ["plt", "save_figure", "band", "heatmap"]
+
+
+def plt():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as _plt
+    return _plt
+
+
+def save_figure(fig, out_dir, name: str) -> list[str]:
+    """Write ``name.png`` and ``name.pdf`` into ``out_dir`` atomically; returns the file names."""
+    names = []
+    for ext in ("png", "pdf"):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext, dpi=130 if ext == "png" else None, bbox_inches="tight",
+                    metadata={"CreationDate": None} if ext == "pdf" else None)
+        atomic_write_bytes(Path(out_dir) / f"{name}.{ext}", buf.getvalue())
+        names.append(f"{name}.{ext}")
+    plt().close(fig)
+    return names
+
+
+def band(ax, t, mid, lo=None, hi=None, *, label=None, color=None, ls="-"):
+    """Line with a shaded band (``lo``..``hi``), skipping non-positive times on log axes."""
+    t = np.asarray(t, float)
+    (line,) = ax.plot(t, mid, ls, label=label, color=color, lw=1.3)
+    if lo is not None and hi is not None:
+        ax.fill_between(t, lo, hi, color=line.get_color(), alpha=0.25, lw=0)
+    return line
+
+
+def heatmap(ax, P, *, title: str = "", vmin=None, vmax=None, fmt: str = "{:.2g}", cmap="viridis"):
+    """Upper-triangular ``(L, L)`` pattern ``[i-1, j-1]`` as an annotated heatmap (``i`` rows, ``j`` columns)."""
+    P = np.asarray(P, float)
+    L = P.shape[0]
+    M = np.where(np.triu(np.ones((L, L), bool)), P, np.nan)
+    im = ax.imshow(M, vmin=vmin, vmax=vmax, cmap=cmap)
+    for i in range(L):
+        for j in range(i, L):
+            ax.text(j, i, fmt.format(M[i, j]), ha="center", va="center", fontsize=7, color="w")
+    ax.set_xticks(range(L), [str(j + 1) for j in range(L)])
+    ax.set_yticks(range(L), [str(i + 1) for i in range(L)])
+    ax.set_xlabel("j"); ax.set_ylabel("i")
+    ax.set_title(title, fontsize=8)
+    return im

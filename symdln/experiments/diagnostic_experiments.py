@@ -1,0 +1,461 @@
+"""Assumption diagnostics as experiments (paper App. I; experiment plan Sec. 1; referee's metric).
+
+``symdln experiment NAME`` for NAME in ``balance``, ``decoupling``, ``rank-patterns``, ``sv-patterns``,
+``gd-vs-sgd``, ``misalignment``.  Each writes ``NAME.png``/``NAME.pdf`` and returns the JSON summary.
+Settings (stated in every JSON): ``d = 12``, depths 2 and 4, online SGD (``b = 1``, ``eta = 0.005``,
+as in App. H), no label noise, small Gaussian initialisation ``gamma = 3`` (saddle-to-saddle),
+the 4-mode teacher ``s = 4, 2, 1, 0.5``; ``full=True`` adds the intermediate / NTK regimes and the
+full-rank / degenerate teachers.  ``fast=True`` is a seconds-long smoke setting.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..diagnostics import (balance_residuals, cross_modes, decoupling_times, escape_events, escape_windows,
+                           gd_sgd_distances, length_weights, log_sv_patterns, loss_aligned_indices,
+                           pattern_distance, pattern_distance_band, plateau_midpoint_levels, rank_patterns,
+                           select_checkpoints)
+from ..diagnostics.figures import band, heatmap, plt, save_figure
+from ..diagnostics.runs import REGIMES, TEACHERS, run_gd_sgd
+from . import register
+
+__all__: list[str] = []
+
+_CACHE: dict = {}
+
+
+def _settings(fast: bool, full: bool):
+    """(depths, n_sgd, configs [(regime, teacher)], max_steps, n_checkpoints, n_boot)."""
+    if fast:
+        return (2,), 3, [("saddle", "low-rank")], 2500, 40, 100
+    configs = [("saddle", "low-rank")]
+    if full:
+        configs = [(r, t) for r in REGIMES for t in TEACHERS]
+    return (2, 4), 8, configs, 60000, 150, 1000
+
+
+def _run(depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init="standard"):
+    key = (depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init)
+    if key not in _CACHE:
+        _CACHE[key] = run_gd_sgd(depth=depth, teacher=teacher, regime=regime, init=init, n_sgd=n_sgd,
+                                 max_steps=max_steps, n_checkpoints=n_ck, seed=seed)
+    return _CACHE[key]
+
+
+def _sem(x, axis=1):
+    n = x.shape[axis]
+    return x.std(axis=axis, ddof=1) / np.sqrt(n) if n > 1 else np.zeros(np.delete(x.shape, axis))
+
+
+def _pos(t):
+    """Mask of positive times (log-scale axes)."""
+    return np.asarray(t) > 0
+
+
+# -- balance (App. I.2, Eq. 33) ---------------------------------------------------------------------
+@register("balance", help="balance residual r_l (Eq. 33) over SGD training, standard vs balanced init (App. I.2)")
+def balance(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    depths, S, _, max_steps, n_ck, _ = _settings(fast, full)
+    P = plt()
+    fig, axes = P.subplots(len(depths), 2, figsize=(9, 3.2 * len(depths)), squeeze=False)
+    out = {"setting": {"eps": "n/a", "n_sgd": S, "regime": "saddle", "teacher": "low-rank"}, "runs": {}}
+    for i, L in enumerate(depths):
+        for j, init in enumerate(("standard", "balanced")):
+            run = _run(L, "saddle", "low-rank", S, max_steps, n_ck, seed, init)
+            br = balance_residuals(run.sgd)
+            bg = balance_residuals(run.gd)
+            t, m = run.sgd.times, _pos(run.sgd.times)
+            ax = axes[i, j]
+            for l in range(L - 1):
+                r = br.r[:, :, l]
+                c = band(ax, t[m], r.mean(1)[m], (r.mean(1) - _sem(r))[m], (r.mean(1) + _sem(r))[m],
+                         label=f"r_{l + 1} SGD").get_color()
+                ax.plot(t[m], bg.r[m, 0, l], ":", color=c, label=f"r_{l + 1} GD")
+                ax.plot(t[m], br.numerator[m, :, l].mean(1), "--", color=c, alpha=0.7,
+                        label=f"||G_{l + 1}||_F (unnormalised)")
+            ax.set_xscale("log"); ax.set_yscale("log")
+            ax.set_title(f"{init} init, depth {L}", fontsize=9); ax.set_xlabel("t = eta k")
+            ax.legend(fontsize=6)
+            key = f"depth{L}-{init}"
+            out["runs"][key] = {
+                "setting": run.setting,
+                "r_start": br.r[0].mean(0).tolist(),
+                "r_end_mean": br.r[-1].mean(0).tolist(), "r_end_sem": _sem(br.r[-1], 0).tolist(),
+                "r_min_over_t": br.r.mean(1).min(0).tolist(),
+                "r_max_over_t": br.r.mean(1).max(0).tolist(),
+                "numerator_start": br.numerator[0].mean(0).tolist(),
+                "numerator_end": br.numerator[-1].mean(0).tolist(),
+                "layer_norm_start": br.norms[0].mean(0).tolist(), "layer_norm_end": br.norms[-1].mean(0).tolist(),
+                "r_end_gd": bg.r[-1, 0].tolist(),
+            }
+            progress.update(i * 2 + j + 1, 2 * len(depths), key)
+    fig.suptitle("Balance residual r_l = ||W_l W_l^T - W_{l+1}^T W_{l+1}||_F / (...) (Eq. 33); mean +- s.e.m.",
+                 fontsize=9)
+    out["figures"] = save_figure(fig, out_dir, "balance")
+    return out
+
+
+# -- mode decoupling (App. I.1; plan "Mode decoupling") -------------------------------------------------
+@register("decoupling", help="cross modes w_ab, E_cross/E_tot, t_cross vs t_diag (App. I.1)")
+def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    depths, S, configs, max_steps, n_ck, _ = _settings(fast, full)
+    n_init = 1 if fast else 3
+    P = plt()
+    fig, axes = P.subplots(len(depths), len(configs), figsize=(4.5 * len(configs), 3.2 * len(depths)),
+                           squeeze=False)
+    out = {"setting": {"eps_rel": 0.05, "c": 0.5, "n_sgd": S, "n_init": n_init,
+                       "t_cross_rules": {"settle": "time after which max_{b!=a}|w_ab| stays <= eps_rel s_a",
+                                         "first": "plan's literal inf{t: max_{b!=a}|w_ab| <= eps_rel s_a}"}},
+           "runs": {}}
+    done = 0
+    for i, L in enumerate(depths):
+        for j, (regime, teacher) in enumerate(configs):
+            counts = {"settle": [0, 0], "first": [0, 0]}
+            peaks = []
+            for k in range(n_init):
+                run = _run(L, regime, teacher, S, max_steps, n_ck, seed + k)
+                for rule in counts:
+                    dt = decoupling_times(run.sgd, rule=rule)
+                    counts[rule][0] += dt.n_before
+                    counts[rule][1] += dt.n_valid
+                cm = cross_modes(run.sgd)
+                peaks.append(cm.ratio.max(0))
+                if k == 0:
+                    t, m = run.sgd.times, _pos(run.sgd.times)
+                    s = run.teacher.s
+                    ax = axes[i, j]
+                    for a in range(min(4, s.size)):
+                        c = ax.plot(t[m], (np.abs(cm.diag[:, :, a]) / s[a]).mean(1)[m], lw=1.2,
+                                    label=f"|w_{a}{a}|/s_{a}")[0].get_color()
+                        ax.plot(t[m], (cm.max_cross[:, :, a] / s[a]).mean(1)[m], "--", color=c,
+                                label=f"max_b |w_{a}b|/s_{a}")
+                    rt = cm.ratio
+                    band(ax, t[m], rt.mean(1)[m], (rt.mean(1) - _sem(rt))[m], (rt.mean(1) + _sem(rt))[m],
+                         color="k", label="E_cross/E_tot")
+                    ax.set_xscale("log"); ax.set_title(f"depth {L}, {regime}, {teacher}", fontsize=9)
+                    ax.set_xlabel("t"); ax.legend(fontsize=5, ncol=2)
+                    ex = run.sgd
+            from ..diagnostics import binomial_ci
+            res = {}
+            for rule, (nb, nv) in counts.items():
+                res[rule] = {"n_before": nb, "n_valid": nv, "fraction": nb / nv if nv else None,
+                             "ci95": binomial_ci(nb, nv)}
+            pk = np.concatenate(peaks)
+            cm0 = cross_modes(ex)
+            out["runs"][f"depth{L}-{regime}-{teacher}"] = {
+                "t_cross_before_t_diag": res,
+                "peak_Ecross_over_Etot_mean": float(pk.mean()), "peak_Ecross_over_Etot_max": float(pk.max()),
+                "Ecross_over_Etot_end_mean": float(cm0.ratio[-1].mean()),
+                "max_cross_over_s_peak_per_mode": (cm0.max_cross.max(0).mean(0) / np.where(
+                    ex.teacher.s > 0, ex.teacher.s, np.nan)).tolist(),
+            }
+            done += 1
+            progress.update(done, len(depths) * len(configs), f"depth {L}")
+    out["figures"] = save_figure(fig, out_dir, "decoupling")
+    return out
+
+
+# -- rank patterns (plan Sec. 1.1) ------------------------------------------------------------------
+def _aligned_indices(run):
+    """Loss-aligned checkpoints: per run, the first checkpoint whose population loss is below each
+    plateau-midpoint level; only levels reached by GD and by every SGD run.  -> (levels, i_gd (n,), i_sgd (n, S))."""
+    levels = plateau_midpoint_levels(run.teacher)
+    ig, _ = loss_aligned_indices(run.gd.times, run.gd.population_loss(), levels)
+    isg, _ = loss_aligned_indices(run.sgd.times, run.sgd.population_loss(), levels)
+    ok = (ig[:, 0] >= 0) & np.all(isg >= 0, axis=1)
+    return levels[ok], ig[ok, 0], isg[ok]
+
+
+def _aligned(run, pg, ps):
+    """Patterns ``pg`` (T, 1, ...) and ``ps`` (T, S, ...) at the loss-aligned checkpoints."""
+    levels, ig, isg = _aligned_indices(run)
+    cols = np.arange(ps.shape[1])[None, :]
+    return levels, pg[ig, 0], ps[isg, cols], ig
+
+
+def _ambiguous_fraction(gap, L):
+    """Fraction of (checkpoint, run, i <= j) with a threshold gap sigma_r / sigma_(r+1) < 10 (rank 0 excluded)."""
+    iu = np.triu_indices(L)
+    g = gap[..., iu[0], iu[1]]
+    ok = ~np.isnan(g)
+    return float(np.mean(g[ok] < 10)) if ok.any() else float("nan")
+
+
+@register("rank-patterns", help="rank / multiplicity patterns of partial products, GD vs mean SGD (plan 1.1)")
+def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    depths, S, configs, max_steps, n_ck, n_boot = _settings(fast, full)
+    eps_list = (1e-5, 1e-2)
+    P = plt()
+    fig, axes = P.subplots(len(depths) * len(configs), 5, figsize=(17, 3.0 * len(depths) * len(configs)),
+                           squeeze=False)
+    out = {"setting": {"eps": eps_list, "eps_default": 1e-5, "noise_floor": "max width * eps_mach * prod ||W_l||_2",
+                       "bootstrap": f"percentile, {n_boot} resamples of SGD runs, 95%"}, "runs": {}}
+    row = 0
+    for L in depths:
+        for regime, teacher in configs:
+            run = _run(L, regime, teacher, S, max_steps, n_ck, seed)
+            t, m = run.gd.times, _pos(run.gd.times)
+            res = {"setting": run.setting}
+            ax = axes[row, 0]
+            for eps in eps_list:
+                rg, rs = rank_patterns(run.gd, eps), rank_patterns(run.sgd, eps)
+                b = pattern_distance_band(rg.rank[:, 0], rs.rank, n_boot=n_boot, rng=seed)
+                dm = pattern_distance(rg.multiplicity[:, 0], rs.multiplicity)
+                band(ax, t[m], b.estimate[m], b.lo[m], b.hi[m], label=f"d_r, eps={eps:g}")
+                ax.plot(t[m], dm[m], "--", label=f"d_m, eps={eps:g}")
+                lev, ag, asg, _ = _aligned(run, rg.rank, rs.rank)
+                ambiguous = _ambiguous_fraction(rs.gap, L)
+                res[f"eps={eps:g}"] = {
+                    "d_r_max": float(b.estimate.max()), "d_r_mean": float(b.estimate.mean()),
+                    "d_r_end": float(b.estimate[-1]), "d_r_end_ci95": [float(b.lo[-1]), float(b.hi[-1])],
+                    "d_m_max": float(dm.max()),
+                    "rank_gd_start": rg.rank[0, 0].tolist(), "rank_gd_end": rg.rank[-1, 0].tolist(),
+                    "rank_sgd_mean_end": rs.rank[-1].mean(0).tolist(),
+                    "loss_aligned_levels": lev.tolist(),
+                    "d_r_loss_aligned": pattern_distance(ag, asg).tolist(),
+                    "rank_gd_loss_aligned": ag.tolist(),
+                    "fraction_ambiguous_gap_lt_10": float(ambiguous),
+                }
+                if eps == 1e-5:
+                    rg5, rs5 = rg, rs
+            gfin = np.where(np.isfinite(rs5.gap), rs5.gap, np.nan).reshape(t.size, -1)
+            with np.errstate(all="ignore"):
+                gmin = np.log10(np.nanmin(np.where(np.isnan(gfin), np.inf, gfin), axis=1))
+            ax2 = ax.twinx()
+            ax2.plot(t[m], np.where(np.isfinite(gmin), gmin, np.nan)[m], "k:", lw=0.8)
+            ax2.set_ylabel("min log10 gap (SGD, eps=1e-5), dotted", fontsize=7)
+            ax.set_xscale("log"); ax.set_xlabel("t"); ax.legend(fontsize=6)
+            ax.set_title(f"depth {L}, {regime}, {teacher}: GD vs mean SGD (eps=1e-5 heatmaps)", fontsize=8)
+            k_mid = int(np.argmin(np.abs(run.gd.population_loss()[:, 0] - plateau_midpoint_levels(run.teacher)[0])))
+            for c, k in enumerate((k_mid, t.size - 1)):
+                heatmap(axes[row, 1 + 2 * c], rg5.rank[k, 0], title=f"GD r_ij, t={t[k]:.3g}", fmt="{:.0f}",
+                        vmin=0, vmax=run.setting["d"])
+                heatmap(axes[row, 2 + 2 * c], rs5.rank[k].mean(0), title=f"mean SGD r_ij, t={t[k]:.3g}",
+                        vmin=0, vmax=run.setting["d"])
+            out["runs"][f"depth{L}-{regime}-{teacher}"] = res
+            row += 1
+            progress.update(row, len(depths) * len(configs), f"depth {L}")
+    out["figures"] = save_figure(fig, out_dir, "rank-patterns")
+    return out
+
+
+# -- singular-value patterns (plan Sec. 1.2) ----------------------------------------------------------
+@register("sv-patterns", help="top-K log-singular-value patterns of partial products, GD vs mean SGD (plan 1.2)")
+def sv_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    depths, S, configs, max_steps, n_ck, n_boot = _settings(fast, full)
+    K, delta, half = 5, 1e-30, 0.25
+    P = plt()
+    nrow = len(depths) * len(configs)
+    fig, axes = P.subplots(nrow, 5, figsize=(17, 3.0 * nrow), squeeze=False)
+    out = {"setting": {"K": K, "delta": delta, "weights": "w_ij = j - i + 1 for d_sigma_w",
+                       "escape_event": "upward crossing of kappa=1 by -dlog(excess loss)/dlog t, re-armed below 0.5",
+                       "escape_window_half_width_log_t": half,
+                       "bootstrap": f"percentile, {n_boot} resamples of SGD runs, 95%"}, "runs": {}}
+    row = 0
+    for L in depths:
+        for regime, teacher in configs:
+            run = _run(L, regime, teacher, S, max_steps, n_ck, seed)
+            t, m = run.gd.times, _pos(run.gd.times)
+            pg, ps = log_sv_patterns(run.gd, K, delta), log_sv_patterns(run.sgd, K, delta)
+            ax = axes[row, 0]
+            res = {"setting": run.setting}
+            for name, (a, b_, w) in {"d_sigma": (pg.s, ps.s, None), "d_shape": (pg.shape, ps.shape, None),
+                                     "d_sigma_w": (pg.s, ps.s, length_weights(L))}.items():
+                bd = pattern_distance_band(a[:, 0], b_, weights=w, n_boot=n_boot, rng=seed)
+                band(ax, t[m], bd.estimate[m], bd.lo[m], bd.hi[m], label=name)
+                res[name] = {"max": float(bd.estimate.max()), "mean": float(bd.estimate.mean()),
+                             "end": float(bd.estimate[-1]), "end_ci95": [float(bd.lo[-1]), float(bd.hi[-1])],
+                             "start": float(bd.estimate[0])}
+                if name == "d_sigma":
+                    dsig = bd.estimate
+            floor = 0.5 * float(np.trace(run.teacher.Sigma_q))
+            t_esc = escape_events(t, run.gd.population_loss()[:, 0], floor=floor)
+            for te in t_esc:
+                ax.axvline(te, color="grey", lw=0.6, ls=":")
+            win = escape_windows(t, t_esc, half) if len(t_esc) else np.zeros((0, t.size), bool)
+            inside = win.any(axis=0)
+            lev, ag, asg, _ = _aligned(run, pg.s, ps.s)
+            res.update({
+                "gd_escape_times": np.asarray(t_esc).tolist(),
+                "sgd_escape_times": [np.asarray(e).tolist() for e in escape_events(
+                    t, run.sgd.population_loss(), floor=floor)],
+                "d_sigma_in_escape_windows_mean": float(dsig[inside].mean()) if inside.any() else None,
+                "d_sigma_outside_windows_mean": float(dsig[~inside & m].mean()) if (~inside & m).any() else None,
+                "d_sigma_loss_aligned": pattern_distance(ag, asg).tolist(), "loss_aligned_levels": lev.tolist(),
+            })
+            ax.set_xscale("log"); ax.set_yscale("symlog", linthresh=1e-2); ax.set_xlabel("t"); ax.legend(fontsize=6)
+            ax.set_title(f"depth {L}, {regime}, {teacher} (dotted: GD escape events)", fontsize=8)
+            te0 = t_esc[0] if len(t_esc) else t[t.size // 2]
+            picks = [int(np.argmin(np.abs(np.log(t[m]) - np.log(te0) - d))) + int(np.argmax(m))
+                     for d in (-2 * half, 0.0, 2 * half)]
+            for c, k in enumerate(picks):
+                heatmap(axes[row, 1 + c], pg.s[k, 0, :, :, 0], title=f"GD log sigma_1(P_ij), t={t[k]:.3g}")
+            heatmap(axes[row, 4], ps.s[picks[1], :, :, :, 0].mean(0),
+                    title=f"mean SGD log sigma_1, t={t[picks[1]]:.3g}")
+            out["runs"][f"depth{L}-{regime}-{teacher}"] = res
+            row += 1
+            progress.update(row, nrow, f"depth {L}")
+    out["figures"] = save_figure(fig, out_dir, "sv-patterns")
+    return out
+
+
+# -- parameter and function space (plan Sec. 1, "Distance in parameter/function space") -------------------
+@register("gd-vs-sgd", help="GD vs SGD distances in parameter space (norm, ratio, cosine, layerwise) and function space")
+def gd_vs_sgd(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    depths, S, configs, max_steps, n_ck, _ = _settings(fast, full)
+    P = plt()
+    nrow = len(depths) * len(configs)
+    fig, axes = P.subplots(nrow, 3, figsize=(13, 3.0 * nrow), squeeze=False)
+    out = {"setting": {"same_init": True, "batch_orders": S, "alignment": "time-matched (same step) and loss-aligned"},
+           "runs": {}}
+    row = 0
+    for L in depths:
+        for regime, teacher in configs:
+            run = _run(L, regime, teacher, S, max_steps, n_ck, seed)
+            t, m = run.gd.times, _pos(run.gd.times)
+            dd = gd_sgd_distances(run.gd, run.sgd)
+            a0, a1, a2 = axes[row]
+            band(a0, t[m], dd.dist[m], (dd.dist - dd.dist_se)[m], (dd.dist + dd.dist_se)[m], label="E||th_GD - th_SGD||")
+            a0.plot(t[m], dd.norm_gd[m], "k--", label="||th_GD||")
+            band(a1, t[m], dd.ratio[m], label="param ratio")
+            band(a1, t[m], dd.function[m], (dd.function - dd.function_se)[m], (dd.function + dd.function_se)[m],
+                 label="function ||W_GD - W_SGD||_F/||W_GD||_F")
+            band(a1, t[m], dd.layer_mean[m], label="d = mean_l d_l", ls="--")
+            for l in range(L):
+                a1.plot(t[m], dd.layerwise[m, l], ":", lw=0.8, label=f"d_{l + 1}")
+            band(a2, t[m], dd.cosine[m], (dd.cosine - dd.cosine_se)[m], (dd.cosine + dd.cosine_se)[m], label="E cos")
+            for a in (a0, a1, a2):
+                a.set_xscale("log"); a.set_xlabel("t"); a.legend(fontsize=6)
+            a0.set_yscale("log"); a1.set_yscale("log")
+            a0.set_title(f"depth {L}, {regime}, {teacher}", fontsize=8)
+            lev, ig, isg = _aligned_indices(run)
+            al = gd_sgd_distances([W[ig, 0] for W in run.gd.layers], select_checkpoints(run.sgd, isg)) \
+                if len(lev) else None
+            out["runs"][f"depth{L}-{regime}-{teacher}"] = {
+                "setting": run.setting,
+                "ratio_max": float(np.nanmax(dd.ratio)), "t_ratio_max": float(t[np.nanargmax(dd.ratio)]),
+                "ratio_end": float(dd.ratio[-1]), "norm_gd_end": float(dd.norm_gd[-1]),
+                "cosine_min": float(np.nanmin(dd.cosine)), "cosine_end": float(dd.cosine[-1]),
+                "function_max": float(np.nanmax(dd.function)), "function_end": float(dd.function[-1]),
+                "function_end_se": float(dd.function_se[-1]),
+                "layer_mean_end": float(dd.layer_mean[-1]), "layerwise_end": dd.layerwise[-1].tolist(),
+                "loss_aligned_levels": lev.tolist(),
+                "loss_aligned_ratio": None if al is None else al.ratio.tolist(),
+                "loss_aligned_function": None if al is None else al.function.tolist(),
+                "loss_aligned_cosine": None if al is None else al.cosine.tolist(),
+            }
+            row += 1
+            progress.update(row, nrow, f"depth {L}")
+    out["figures"] = save_figure(fig, out_dir, "gd-vs-sgd")
+    return out
+
+
+# -- misalignment (referee: quantitative bound on tolerable misalignment) --------------------------------
+def _w_star(teacher, depth, eta, b):
+    """w*_a maximising D_a on the aligned balanced manifold (numeric, from ``symdln.modes.diffusion``) and, when
+    the registry has it, the derived Eq. 9 value as a cross-check."""
+    from ..diagnostics import w_star_numeric
+    ws = np.array([w_star_numeric(teacher, a, depth, eta=eta, b=b) for a in range(teacher.n_modes)])
+    check = None
+    try:
+        from ..symbolic import derive, quantity_ids
+        if "diffusion_peak" in quantity_ids():
+            check = {"derived_available": True, "quantity": "diffusion_peak", "expr": str(derive("diffusion_peak").expr)}
+    except Exception as exc:  # noqa: BLE001 - the registry is optional here; record why it was not used
+        check = {"derived_available": False, "error": type(exc).__name__}
+    return ws, check
+
+
+@register("misalignment", help="diffusion-peak vs learning time under controlled misalignment / unbalance (referee)")
+def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    from ..diagnostics import binomial_ci, empirical_diffusion, misaligned_init, peak_timing
+    from ..diagnostics.runs import choose_steps, make_teacher
+    from ..simulate import log_checkpoints, sgd
+    d, eta, b, w0, learn_frac = 12, 0.005, 1, 2e-3, 0.9
+    if fast:
+        depths, thetas, lams, n_init, S, n_ck = (2,), (0.0, 0.8), (1.0,), 1, 2, 50
+    else:
+        depths, thetas, lams, n_init, S, n_ck = ((2, 4) if full else (2,)), (0.0, 0.1, 0.2, 0.4, 0.8, 1.2), \
+            (1.0, 2.0, 4.0), 2, 4, 160
+    configs = [("rotation", th, 1.0) for th in thetas] + [("unbalance", 0.0, lam) for lam in lams if lam != 1.0]
+    P = plt()
+    fig, axes = P.subplots(len(depths), 3, figsize=(14, 3.6 * len(depths)), squeeze=False)
+    out = {"setting": {"d": d, "eta": eta, "b": b, "w0": w0, "learn_frac": learn_frac, "n_init": n_init, "n_sgd": S,
+                       "n_checkpoints": n_ck, "teacher": "low-rank", "where": ["input", "output", "hidden"],
+                       "t_learn": f"first t with w_a >= {learn_frac} s_a",
+                       "t_pred": "first t with w_a >= w*_a (w*_a = argmax of D_a on the aligned balanced manifold)",
+                       "ci": "Clopper-Pearson 95%"}, "runs": {}}
+    total, done = len(depths) * len(configs) * n_init, 0
+    for i, L in enumerate(depths):
+        rng = np.random.default_rng(seed)
+        teacher = make_teacher("low-rank", d, rng=rng)
+        widths = [d] * (L + 1)
+        wst, check = _w_star(teacher, L, eta, b)
+        out["runs"][f"depth{L}"] = {"w_star": wst.tolist(), "w_star_over_s": (wst / teacher.s).tolist(),
+                                    "registry_check": check, "configs": []}
+        steps = choose_steps(misaligned_init(teacher, w0, widths, rng=0), teacher, eta=eta, max_steps=200000)
+        ck = log_checkpoints(steps, n_ck)
+        fr, lo, hi, xs, fo = [], [], [], [], []
+        for kind, th, lam in configs:
+            pts = []
+            for k in range(n_init):
+                net0 = misaligned_init(teacher, w0, widths, theta=th, unbalance=lam, rng=seed * 1000 + k)
+                tr = sgd(net0, teacher, eta=eta, b=b, steps=steps, n_traj=S, seed=seed * 1000 + 17 + k,
+                         checkpoints=ck)
+                D = empirical_diffusion(tr, eta=eta, b=b)
+                pts.append(peak_timing(tr.times, D, tr.mode_amplitudes(), teacher.s, w_star=wst,
+                                       learn_frac=learn_frac))
+                done += 1
+                progress.update(done, total, f"depth {L} {kind} {th:g} {lam:g}")
+            nb, nv = sum(p.n_precede for p in pts), sum(p.n_valid for p in pts)
+            nbo, nborrow = sum(p.n_precede_own for p in pts), sum(p.n_borrowed for p in pts)
+            ci = binomial_ci(nb, nv)
+            town = np.concatenate([p.t_peak_own for p in pts])
+            tlearn = np.concatenate([p.t_learn for p in pts])
+            tp = np.concatenate([p.t_peak for p in pts]); tpred = np.concatenate([p.t_pred for p in pts])
+            rel = np.concatenate([p.rel_shift for p in pts]); wpk = np.concatenate([p.w_at_peak for p in pts])
+            ok = np.isfinite(tpred) & (tpred > 0) & (tp > 0)
+            corr = float(np.corrcoef(np.log(tpred[ok]), np.log(tp[ok]))[0, 1]) if ok.sum() >= 3 else None
+            ok2 = ok & np.isfinite(town) & (town > 0)
+            corr_own = float(np.corrcoef(np.log(tpred[ok2]), np.log(town[ok2]))[0, 1]) if ok2.sum() >= 3 else None
+            rec = {"kind": kind, "theta": th, "unbalance": lam, "n_precede": nb, "n_valid": nv,
+                   "fraction_precede": nb / nv if nv else None, "ci95": ci,
+                   "median_rel_shift_(t_learn-t_peak)/t_learn": float(np.nanmedian(rel)),
+                   "corr_log_t_pred_vs_log_t_peak": corr,
+                   "median_abs_log_t_peak_over_t_pred": float(np.median(np.abs(np.log(tp[ok] / tpred[ok]))))
+                   if ok.any() else None,
+                   "median_w_at_peak_over_w_star": float(np.median(wpk / wst[None, :])),
+                   "n_borrowed_global_peak": nborrow, "n_precede_own_peak": nbo,
+                   "fraction_precede_own_peak": nbo / nv if nv else None, "ci95_own": binomial_ci(nbo, nv),
+                   "corr_log_t_pred_vs_log_t_peak_own": corr_own,
+                   "median_rel_shift_own": float(np.nanmedian((tlearn - town) / tlearn)),
+                   "median_abs_log_t_peak_own_over_t_pred": float(np.median(np.abs(np.log(town[ok2] / tpred[ok2]))))
+                   if ok2.any() else None}
+            out["runs"][f"depth{L}"]["configs"].append(rec)
+            if kind == "rotation":
+                fr.append(rec["fraction_precede"] if nv else np.nan); lo.append(ci[0]); hi.append(ci[1]); xs.append(th)
+                axes[i, 1].scatter(tpred[ok2], town[ok2], s=8, label=f"theta={th:g}")
+                fo.append(nbo / nv if nv else np.nan)
+            else:
+                axes[i, 0].errorbar([-0.1 * lam], [nb / nv if nv else np.nan], fmt="s",
+                                    yerr=[[nb / nv - ci[0]], [ci[1] - nb / nv]] if nv else None,
+                                    label=f"unbalance lam={lam:g} (x = -lam/10)")
+            axes[i, 2].scatter([th + 0.02 * np.log2(lam)] * rel.size, rel.ravel(), s=6, alpha=0.5,
+                               color="C0" if kind == "rotation" else "C3")
+        fr, lo, hi = np.array(fr), np.array(lo), np.array(hi)
+        axes[i, 0].errorbar(xs, fr, yerr=[fr - lo, hi - fr], fmt="o-", label="rotation by theta (global peak)")
+        axes[i, 0].plot(xs, fo, "^--", label="rotation by theta (own peak, w_a >= 0.1 s_a)")
+        axes[i, 0].set_xlabel("theta (rad)"); axes[i, 0].set_ylabel("fraction t_peak < t_learn")
+        axes[i, 0].set_ylim(-0.05, 1.05); axes[i, 0].legend(fontsize=6)
+        axes[i, 0].set_title(f"depth {L}: peak precedes learning (95% CP)", fontsize=9)
+        ax = axes[i, 1]
+        ax.set_xscale("log"); ax.set_yscale("log")
+        lim = [min(ax.get_xlim()[0], ax.get_ylim()[0]), max(ax.get_xlim()[1], ax.get_ylim()[1])]
+        ax.plot(lim, lim, "k:", lw=0.8)
+        ax.set_xlabel("predicted peak time (w_a crosses w*)"); ax.set_ylabel("observed own peak time of D_a")
+        ax.legend(fontsize=6)
+        axes[i, 2].axhline(0, color="k", lw=0.6)
+        axes[i, 2].set_xlabel("theta (blue) / unbalance (red, at log2 lam / 50)")
+        axes[i, 2].set_ylabel("(t_learn - t_peak) / t_learn")
+    out["figures"] = save_figure(fig, out_dir, "misalignment")
+    return out
