@@ -83,8 +83,14 @@ def ntk_direction(net: DLN, u, v) -> np.ndarray:
     """``K = sum_l W_{>l} W_{>l}^T u v^T W_{<l}^T W_{<l}`` (``d_L x d_0``): ``vec K = sum_l K_l (v kron u)``
     with the layer NTK ``K_l = J_l J_l^T`` (Prop. 3.3); the directional noise is ``<a, xi> = <K, S>``."""
     u, v = _check_uv(net, u, v)
-    p, q = _pq(net, u, v)
-    return sum(np.outer(pl, ql) for pl, ql in zip(p, q))
+    return _ntk(net.partials(), u, v)
+
+
+def _ntk(parts, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    aboves, belows = parts
+    Pm = np.stack([A @ (A.T @ u) for A in aboves], axis=1)      # columns p_l  (d_L x L)
+    Qm = np.stack([B.T @ (B @ v) for B in belows], axis=1)      # columns q_l  (d_0 x L)
+    return Pm @ Qm.T
 
 
 # -- drifts and diffusion ----------------------------------------------------------------------
@@ -110,16 +116,20 @@ def diffusion(net: DLN, teacher: Teacher, alpha: int, beta: int | None = None, *
     beta = alpha if beta is None else beta
     ua, va = mode_vectors(teacher, alpha)
     ub, vb = mode_vectors(teacher, _check_alpha(teacher, beta, "beta"))
-    D = teacher.M - net.end_to_end()
-    return fac * _diffusion_core(D, teacher.Sigma_q, ntk_direction(net, ua, va), ntk_direction(net, ub, vb))
+    parts = net.partials()
+    D = teacher.M - parts[0][0] @ net.layers[0]                 # Delta = M - W_{>1} W_1
+    Ka = _ntk(parts, ua, va)
+    Kb = Ka if beta == alpha else _ntk(parts, ub, vb)
+    return fac * _diffusion_core(D, teacher.Sigma_q, Ka, Kb)
 
 
 def diffusion_matrix(net: DLN, teacher: Teacher, *, eta: float = 1.0, b: int = 1) -> np.ndarray:
     """The ``r x r`` matrix ``[D_{alpha beta}]`` (symmetric PSD)."""
     _check_pair(net, teacher)
     fac = _check_eta_b(eta, b)
-    D = teacher.M - net.end_to_end()
-    Ks = [ntk_direction(net, teacher.U[:, a], teacher.V[:, a]) for a in range(teacher.n_modes)]
+    parts = net.partials()
+    D = teacher.M - parts[0][0] @ net.layers[0]
+    Ks = [_ntk(parts, teacher.U[:, a], teacher.V[:, a]) for a in range(teacher.n_modes)]
     r = len(Ks)
     out = np.empty((r, r))
     for i in range(r):
@@ -151,7 +161,7 @@ def ito_terms(net: DLN, teacher: Teacher, alpha: int) -> tuple[float, float, flo
     parts = net.partials()
     aboves, belows = parts
     p, q = _pq(net, u, v, parts)
-    D = teacher.M - net.end_to_end()
+    D = teacher.M - aboves[0] @ net.layers[0]
     DDt = D @ D.T
     data = trace = label = 0.0
     for (l, m), Wb in _betweens(net).items():

@@ -129,12 +129,7 @@ def per_sample_gradients(net: DLN, teacher: Teacher, X, Y) -> list[np.ndarray]:
     _check_pair(net, teacher)
     X, Y = _check_xy(net, X, Y)
     a, b = gradient_factors(net, X, Y)
-    out = []
-    for al, bl in zip(a, b):
-        g = np.empty((X.shape[0], bl.shape[1], al.shape[1]))
-        np.multiply((-bl)[:, :, None], al[:, None, :], out=g)
-        out.append(g)
-    return out
+    return [np.einsum("ni,nj->nij", -bl, al) for al, bl in zip(a, b)]
 
 
 def iter_per_sample_gradients(net: DLN, teacher: Teacher, n: int, rng=None,
