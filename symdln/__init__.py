@@ -17,3 +17,11 @@ __all__ = [
     "small_gaussian_init", "mode_amplitudes", "cross_mode_amplitudes", "population_loss",
 ]
 # Further re-exports (noise, modes, montecarlo, verify, ...) are appended below as modules land.
+from .noise import (  # noqa: E402  (numeric core: gradients and noise covariance)
+    population_gradient, per_sample_gradients, sample_data, sample_noise, sigma_block,
+)
+from .modes import diffusion, diffusion_matrix, gradient_drift, ito_drift, mode_jacobian  # noqa: E402
+from .montecarlo import Estimate, mc_diffusion, mc_ito_drift  # noqa: E402
+__all__ += ["population_gradient", "per_sample_gradients", "sample_data", "sample_noise", "sigma_block",
+            "diffusion", "diffusion_matrix", "gradient_drift", "ito_drift", "mode_jacobian", "Estimate",
+            "mc_diffusion", "mc_ito_drift"]
