@@ -1,0 +1,234 @@
+"""The paper's experiments reproduced with numbers: ``diffusion-peak`` (Figs. 1, 3; Sec. 4.1), ``stagewise``
+(Fig. 2), ``stationary`` (Figs. 4, 5; Sec. 5.1; App. K) and ``scaling`` (App. J).
+
+Defaults follow App. H: ``d = 12`` square layers, teacher ``s = (1.0, 0.7, 0.4)``, init variance
+``min(d_in, d_out)^-gamma``, ``eta = 0.005``, ``b = 1``.  Each experiment writes ``<name>.png`` / ``.pdf`` and
+returns a JSON summary whose ``"paper"`` list says, claim by claim, where the measured numbers agree or disagree
+with the paper's statements.  Predictions come from the derivation registry (``derive("diffusion_aligned")``,
+``derive("drift_aligned")``), never from hard-coded formulas.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from .._io import atomic_write_bytes
+from ..network import Teacher, small_gaussian_init
+from ..simulate import gd, gradient_flow, langevin, sgd
+from ..simulate import analysis as an
+from . import register
+
+S_DEFAULT = (1.0, 0.7, 0.4)
+
+
+def _nets(d, L, gamma, n, seed):
+    return [small_gaussian_init([d] * (L + 1), gamma, rng=[seed, 1000 + i]) for i in range(n)]
+
+
+def _uniform_ck(steps, n=1000):
+    return np.unique(np.round(np.linspace(0, steps, n + 1)).astype(np.int64))
+
+
+def _save(fig, out_dir: Path, name: str) -> list[str]:
+    import matplotlib.pyplot as plt
+    files = []
+    for ext in ("png", "pdf"):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext, dpi=110, bbox_inches="tight")
+        atomic_write_bytes(Path(out_dir) / f"{name}.{ext}", buf.getvalue())
+        files.append(f"{name}.{ext}")
+    plt.close(fig)
+    return files
+
+
+def _claim(statement, paper, measured, agrees, note=""):
+    return {"statement": statement, "paper": paper, "measured": measured,
+            "verdict": {True: "agrees", False: "disagrees", None: "not comparable"}[agrees], "note": note}
+
+
+def _plt():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+# ---------------------------------------------------------------------------------------------------------------
+def _peak_block(tr, eta, b, L, s, source):
+    times = tr.times
+    w = tr.mode_amplitudes()
+    D = an.diffusion_along(tr, eta=eta, b=b)
+    Dp = an.predicted("diffusion_aligned", L=L, s=s, sigma_q=0.0, eta=eta, b=b, source=source,
+                      teacher=tr.teacher)(w)
+    pk = an.peak_vs_learning(times, D, w, s)
+    r = len(s)
+    wstar = np.array([an.derived_peak_location(L=L, s=sa, source=source, teacher=tr.teacher, mode=a)
+                      for a, sa in enumerate(s)])
+    rel = np.abs(D - Dp).max(axis=0) / np.maximum(D.max(axis=0), 1e-300)       # (S, r) sup-norm relative
+    out = {"n_pairs": int(np.prod(pk["t_peak"].shape))}
+    for c in (0.5, 0.9):
+        lag = pk[f"lag_{c}"]
+        ok = np.isfinite(lag)
+        out[f"c={c}"] = {"fraction_peak_first": float(np.mean(lag[ok] > 0)) if ok.any() else None,
+                         "n_reached": int(ok.sum()), "lag": an.summarize(lag),
+                         "lag_per_mode": [an.summarize(lag[:, a]) for a in range(r)]}
+    out["w_star_derived"] = wstar.tolist()
+    out["w_at_peak"] = [an.summarize(pk["w_at_peak"][:, a]) for a in range(r)]
+    out["w_at_peak_over_s"] = [an.summarize(pk["w_at_peak"][:, a] / s[a]) for a in range(r)]
+    out["t_peak"] = [an.summarize(pk["t_peak"][:, a]) for a in range(r)]
+    out["t_learned_0.9"] = [an.summarize(pk["t_reach_0.9"][:, a]) for a in range(r)]
+    out["empirical_vs_derived_D_relative_sup_error"] = [an.summarize(rel[:, a]) for a in range(r)]
+    out["time_all_modes_learned_0.9"] = an.summarize(np.max(pk["t_reach_0.9"], axis=1))
+    return out, (times, w, D, Dp)
+
+
+@register("diffusion-peak", help="modewise diffusion peaks vs mode-learning times, SGD and Langevin (Figs. 1, 3)")
+def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    if fast:
+        d, L, n, eta, t_sgd, t_lan, dt, depths = 6, 2, 4, 0.005, 12.0, 12.0, 2e-3, (2,)
+    else:
+        d, L, n, eta, t_sgd, t_lan, dt, depths = 12, 4, (50 if full else 20), 0.005, 200.0, 60.0, 1e-4, (4, 2)
+    gamma, b, s = 2.0, 1, np.array(S_DEFAULT)
+    source = "numeric" if fast else "registry"     # fast: skip the (slow, cached) SymPy derivation
+    teacher = Teacher.from_singular_values(s, d, d, rng=[seed, 0])
+    res = {"setting": {"d": d, "depths": list(depths), "n_seeds": n, "gamma": gamma, "eta": eta, "b": b,
+                       "s": s.tolist(), "sgd_t_end": t_sgd, "langevin_t_end": t_lan, "langevin_dt": dt,
+                       "peak_rule": "argmax over checkpoints of the exact D_a(theta(t)) = eta a^T Sigma_b a",
+                       "learned_rule": "first checkpoint with w_a >= c s_a",
+                       "prediction_source": source}}
+    plot = {}
+    for Ld in depths:
+        nets = _nets(d, Ld, gamma, n, seed)
+        steps = int(round(t_sgd / eta))
+        tr = sgd(nets, teacher, eta=eta, b=b, steps=steps, n_traj=n, seed=[seed, Ld, 1],
+                 checkpoints=_uniform_ck(steps), progress=progress)
+        res[f"sgd_L{Ld}"], plot[f"sgd_L{Ld}"] = _peak_block(tr, eta, b, Ld, s, source)
+        res[f"sgd_L{Ld}"]["seconds"] = tr.meta["seconds"]
+    nets = _nets(d, depths[0], gamma, n, seed)
+    lsteps = int(round(t_lan / dt))
+    tl = langevin(nets, teacher, eta=eta, b=b, dt=dt, t_end=t_lan, n_traj=n, seed=[seed, 2],
+                  checkpoints=_uniform_ck(lsteps), progress=progress)
+    key = f"langevin_L{depths[0]}"
+    res[key], plot[key] = _peak_block(tl, eta, b, depths[0], s, source)
+    res[key]["seconds"] = tl.meta["seconds"]
+    a = res[f"sgd_L{depths[0]}"]
+    al = res[key]
+    ws = np.array(a["w_star_derived"]) / s
+    obs = [x.get("median") for x in a["w_at_peak_over_s"]]
+    res["paper"] = [
+        _claim("Sec. 4 / Fig. 3: the modewise diffusion peaks before each mode is learned (w_a reaches c s_a)",
+               "peak first for every mode", {"sgd c=0.9": a["c=0.9"]["fraction_peak_first"],
+                                             "sgd c=0.5": a["c=0.5"]["fraction_peak_first"],
+                                             "langevin c=0.9": al["c=0.9"]["fraction_peak_first"],
+                                             "langevin c=0.5": al["c=0.5"]["fraction_peak_first"]},
+               bool((a["c=0.9"]["fraction_peak_first"] or 0) >= 0.9),
+               "Eq. (9) puts the peak at w* = a/(a+2) s (sigma_q = 0): after w = 0.5 s for L >= 2, so 'before "
+               "learned' holds for c = 0.9 but the peak comes after w reaches 0.5 s."),
+        _claim("Eq. (9): peak location w* (derived argmax of D(w))", "w*/s = a/(a+2), a = 4(L-1)/L",
+               {"derived w*/s": ws.tolist(), "observed median w_at_peak/s (SGD)": obs},
+               bool(np.all(np.abs(np.array(obs, float) - ws) < 0.15)), "tolerance 0.15 s on the median"),
+        _claim("Fig. 3: SGD takes ~200 time units to learn all modes vs ~30 for anisotropic Langevin",
+               "SGD slower than Langevin (200 vs 30)",
+               {"sgd median t (all modes >= 0.9 s)": a["time_all_modes_learned_0.9"].get("median"),
+                "langevin median t": al["time_all_modes_learned_0.9"].get("median")},
+               None if fast else bool((a["time_all_modes_learned_0.9"].get("median") or np.inf)
+                                      > 2 * (al["time_all_modes_learned_0.9"].get("median") or np.inf)),
+               "time t = eta * step for SGD and simulated SDE time for Langevin"),
+        _claim("Sec. 4.1: empirical eta a^T Sigma a resembles the aligned+balanced D_a(w_a)",
+               "similar", {"median sup-relative error per mode (SGD)":
+                           [x.get("median") for x in a["empirical_vs_derived_D_relative_sup_error"]]},
+               bool(max(x.get("median", 1.0) for x in a["empirical_vs_derived_D_relative_sup_error"]) < 0.25),
+               "sup over time of |D_emp - D_pred(w(t))| / max_t D_emp, median over seeds; < 0.25 counts as similar"),
+    ]
+    plt = _plt()
+    keys = list(plot)
+    fig, axes = plt.subplots(2, len(keys), figsize=(4.2 * len(keys), 6.5), squeeze=False)
+    for j, k in enumerate(keys):
+        times, w, D, Dp = plot[k]
+        for a_ in range(len(s)):
+            axes[0, j].plot(times, D[:, 0, a_], label=f"emp. mode {a_}")
+            axes[0, j].plot(times, Dp[:, 0, a_], "--", color=axes[0, j].lines[-1].get_color())
+            axes[1, j].plot(times, w[:, :, a_], color=axes[0, j].lines[-1].get_color(), alpha=0.3, lw=0.7)
+        axes[0, j].set_title(f"{k}: D_a emp. (solid) vs derived (dashed)", fontsize=8)
+        axes[1, j].set_xlabel("t"); axes[1, j].set_ylabel("w_a")
+        axes[0, j].legend(fontsize=6)
+    res["figures"] = _save(fig, out_dir, "diffusion-peak")
+    return res
+
+
+# ---------------------------------------------------------------------------------------------------------------
+@register("stagewise", help="saddle-to-saddle learning with GD, SGD, gradient flow and Langevin (Fig. 2)")
+def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    if fast:
+        d, L, s, gamma, n, t_end, dt = 6, 3, np.array([1.0, 0.7, 0.4]), 1.5, 3, 40.0, 5e-3
+    else:
+        d, L, s, gamma, n, t_end, dt = 12, 6, np.array([1.0, 0.8, 0.6, 0.4, 0.2]), 2.0, (16 if full else 8), 600.0, 1e-3
+    eta, b = 0.005, 1
+    teacher = Teacher.from_singular_values(s, d, d, rng=[seed, 0])
+    nets = _nets(d, L, gamma, n, seed)
+    steps = int(round(t_end / eta))
+    ck = _uniform_ck(steps, 1500)
+    runs = {"gd": gd(nets[0], teacher, eta=eta, steps=steps, checkpoints=ck, progress=progress),
+            "gradient_flow": gradient_flow(nets[0], teacher, t_end=t_end, checkpoints_t=ck * eta),
+            "sgd": sgd(nets, teacher, eta=eta, b=b, steps=steps, n_traj=n, seed=[seed, 1], checkpoints=ck,
+                       progress=progress)}
+    lsteps = int(round(t_end / dt))
+    runs["langevin"] = langevin(nets, teacher, eta=eta, b=b, dt=dt, t_end=t_end, n_traj=n, seed=[seed, 2],
+                                checkpoints=_uniform_ck(lsteps, 1500), progress=progress)
+    res = {"setting": {"d": d, "L": L, "s": s.tolist(), "gamma": gamma, "eta": eta, "b": b, "n_seeds": n,
+                       "t_end": t_end, "langevin_dt": dt, "learning_time": "first t with w_a >= 0.5 s_a",
+                       "note": "gamma = 2 (not the App. H default 3) for depth 6: with gamma = 3 the escape time "
+                               "from the origin is ~1e4 time units"}}
+    plateau = {}
+    for name, tr in runs.items():
+        w = tr.mode_amplitudes()
+        tl = an.first_passage(tr.times, w, 0.5 * s)             # (S, r)
+        order_ok = np.all(np.diff(tl, axis=1) > 0, axis=1)
+        loss = tr.population_loss()
+        # plateau levels: loss midway between consecutive learning times vs 0.5 * sum of unlearned s^2
+        med = np.nanmedian(tl, axis=0)
+        lv = []
+        for a in range(len(s) - 1):
+            if np.isfinite(med[a]) and np.isfinite(med[a + 1]):
+                k = np.argmin(np.abs(tr.times - 0.5 * (med[a] + med[a + 1])))
+                lv.append({"after_mode": a, "t": float(tr.times[k]), "loss_median": float(np.median(loss[k])),
+                           "0.5*sum_unlearned_s2": float(0.5 * np.sum(s[a + 1:] ** 2))})
+        plateau[name] = lv
+        res[name] = {"learning_time_per_mode": [an.summarize(tl[:, a]) for a in range(len(s))],
+                     "fraction_descending_order": float(np.mean(order_ok)), "plateaus": lv,
+                     "final_loss_median": float(np.median(loss[-1])), "seconds": tr.meta.get("seconds")}
+    ref = np.array([x["median"] for x in res["gd"]["learning_time_per_mode"]], float)
+    for name in ("sgd", "langevin", "gradient_flow"):
+        m = np.array([x.get("median", np.nan) for x in res[name]["learning_time_per_mode"]], float)
+        res[name]["learning_time_ratio_to_gd"] = (m / ref).tolist()
+    sg = np.array(res["sgd"]["learning_time_ratio_to_gd"])
+    res["paper"] = [
+        _claim("Fig. 2c/d: modes are learned in decreasing order of s_a (GD and SGD)", "descending order",
+               {k: res[k]["fraction_descending_order"] for k in runs}, bool(all(res[k]["fraction_descending_order"]
+                                                                             >= 0.9 for k in runs))),
+        _claim("Fig. 2d / Sec. 3: SGD keeps the stagewise dynamics but modes take longer than with GD",
+               "SGD learning times > GD", {"sgd/gd median learning-time ratio per mode": sg.tolist()},
+               bool(np.all(sg > 1.0)), "ratio > 1 means SGD slower"),
+        _claim("Fig. 2a/b: loss plateaus between learning events", "plateaus at the saddles",
+               {k: [round(p["loss_median"] / p["0.5*sum_unlearned_s2"], 3) for p in v] for k, v in plateau.items()},
+               bool(all(abs(p["loss_median"] / p["0.5*sum_unlearned_s2"] - 1) < 0.2 for v in plateau.values()
+                        for p in v)), "loss / (0.5 sum of unlearned s^2) midway between learning times; 1 = saddle"),
+    ]
+    plt = _plt()
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    for name, tr in runs.items():
+        axes[0].semilogy(tr.times, np.median(tr.population_loss(), axis=1) - 0.5 * np.trace(teacher.Sigma_q) + 1e-12,
+                         label=name)
+    axes[0].legend(fontsize=7); axes[0].set_xlabel("t"); axes[0].set_title("population loss (median)")
+    for ax, name in ((axes[1], "gd"), (axes[2], "sgd")):
+        w = runs[name].mode_amplitudes()
+        for a in range(len(s)):
+            ax.plot(runs[name].times, w[:, :, a], color=f"C{a}", lw=0.8, alpha=0.6)
+        ax.set_title(f"mode growth, {name}"); ax.set_xlabel("t")
+    res["figures"] = _save(fig, out_dir, "stagewise")
+    return res
+
+
+from . import _paper_stationary  # noqa: E402,F401  (registers stationary, scaling)
