@@ -150,8 +150,9 @@ def test_escaped_text_compiles_and_survives_to_the_pdf(tmp_path):
         assert squash(text) in squash(out)
 
 
-def _all_snippets():
+def _all_snippets(with_verdict):
     from symdln.export.snippets import known_ids, quantity_snippet, snippet
+    from symdln.paper import get
     quantities, claims = known_ids()
     out = []
     for q in quantities:
@@ -161,13 +162,14 @@ def _all_snippets():
             except ValueError as exc:  # a derivation whose result is prose has nothing to typeset
                 assert "no formula" in str(exc)
     for c in claims:
-        out.append((c, snippet(c, display=True)))
+        out.append((c, snippet(c, display=True, with_verdict=with_verdict)))
+        math, is_math = printed_math(get(c).printed)  # the paper's own formula, as the report shows it
+        out.append((c + " as printed", f"$\\displaystyle {math}$" if is_math else math))
     return out
 
 
-@needs_tex
-def test_every_quantity_and_claim_snippet_compiles(tmp_path):
-    snippets = _all_snippets()
+def _compile_snippets(tmp_path, with_verdict):
+    snippets = _all_snippets(with_verdict)
     assert snippets, "the registries are empty"
     body = "\n".join(f"\\section*{{{escape(i)}}}\n{s}\n\\par" for i, s in snippets)
     tex = tmp_path / "snippets.tex"
@@ -175,6 +177,18 @@ def test_every_quantity_and_claim_snippet_compiles(tmp_path):
                    + "\n\\end{document}\n")
     res = compile_tex(tex)
     assert res.ok, res.summary()
+
+
+@needs_tex
+def test_every_quantity_and_claim_snippet_compiles(tmp_path):
+    """Formulas of every quantity and every claim (derived and as printed); verdict comments omitted."""
+    _compile_snippets(tmp_path, with_verdict=False)
+
+
+@needs_tex
+@pytest.mark.slow
+def test_every_claim_snippet_with_its_verdict_compiles(tmp_path):
+    _compile_snippets(tmp_path, with_verdict=True)
 
 
 def test_latex_command_unknown_id_exits_2(capsys):

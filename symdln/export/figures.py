@@ -59,6 +59,19 @@ def evaluate(expr, grid: np.ndarray, depth: int, params: dict | None = None):
     return np.broadcast_to(y, grid.shape).astype(float)
 
 
+def _legend_below(fig, axes, title: str) -> None:
+    """One legend for all panels (the labels are the same), under the axes, so no curve is hidden."""
+    labels: dict[str, object] = {}
+    for ax in np.atleast_1d(axes):
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            labels.setdefault(lab, h)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    rows = (len(labels) + 1) // 2
+    fig.subplots_adjust(bottom=0.12 + 0.065 * rows)
+    fig.legend(list(labels.values()), list(labels), loc="lower center", ncol=2, fontsize=7, frameon=False)
+
+
 def _save(fig, out_dir: Path, name: str) -> tuple[Path, Path]:
     paths = []
     for ext in ("png", "pdf"):
@@ -78,11 +91,7 @@ def _derived_for(claim):
         return None
     d = derive(claim.quantity)
     expr = d.expr
-    try:
-        from ..paper._base import SPECS
-        spec = SPECS.get(claim.id)
-    except ImportError:
-        spec = None
+    spec = _spec(claim)
     if isinstance(expr, dict) or (spec is not None and spec.select):
         key = spec.select if spec is not None else None
         expr = expr.get(key) if isinstance(expr, dict) and key in expr else d.extra.get(key) if key else None
@@ -91,10 +100,22 @@ def _derived_for(claim):
     return expr if isinstance(expr, sp.Expr) else None
 
 
+def _spec(claim):
+    try:
+        from ..paper._base import SPECS
+    except ImportError:
+        return None
+    return SPECS.get(claim.id)
+
+
 def _curve_claims(claims) -> dict[str, list]:
+    """Claims that state a whole drift/diffusion quantity as a function of ``w`` (claims compared
+    with a transformed or selected part of a derivation, e.g. the data part of D, are left out)."""
     groups: dict[str, list] = {}
     for c in claims:
-        if (c.kind == "scalar" and c.dimension in _CURVE_DIMS and isinstance(c.expr, sp.Expr)
+        spec = _spec(c)
+        direct = spec is None or (spec.transform is None and spec.select is None)
+        if (direct and c.kind == "scalar" and c.dimension in _CURVE_DIMS and isinstance(c.expr, sp.Expr)
                 and w in c.expr.free_symbols and c.quantity):
             groups.setdefault(c.quantity, []).append(c)
     return groups
@@ -138,14 +159,12 @@ def comparison_figures(claims, out_dir: Path) -> list[FigureInfo]:
             ax.axhline(0, color="0.7", lw=0.6)
             ax.set_title(f"L = {depth}")
             ax.set_xlabel(r"$w_\alpha$")
-            ax.legend(fontsize=7)
             plotted = True
         if not plotted:
             plt.close(fig)
             continue
         title = derive(quantity).title
-        fig.suptitle(title, fontsize=10)
-        fig.tight_layout()
+        _legend_below(fig, axes, title)
         name = f"compare-{quantity}".replace("_", "-")
         png, pdf = _save(fig, out_dir, name)
         caption = (f"{title}: derived (solid) vs the paper's printed formula (dashed; dotted where sigma_q is "
@@ -198,7 +217,7 @@ def stationary_figure(claims, out_dir: Path) -> FigureInfo | None:
     params = {s: 1.0, sigma_q: 0.3, beta: 0.01, eta: 0.01, b: 1, w_beta: 0.0, s_beta: 0.5}
     plt = _plt()
     fig, axes = plt.subplots(1, len(DEPTHS), figsize=(4.6 * len(DEPTHS), 3.4))
-    drawn = False
+    drawn, kinds = False, []
     loc_claims, var_claims = _expansion_claims(claims, "location"), _expansion_claims(claims, "variance")
     for ax, depth in zip(np.atleast_1d(axes), DEPTHS):
         dens = _density(mu, D, depth, params, 0.6, 1.4)
@@ -211,33 +230,34 @@ def stationary_figure(claims, out_dir: Path) -> FigureInfo | None:
         grid, p = _density(mu, D, depth, params, lo, hi)
         ax.plot(grid, p, "k-", lw=2.2, label="zero-flux density (derived mu, D)")
         pairs = _expansion_pairs(loc_claims, var_claims, depth, params)
-        for i, (lab, m_, v_) in enumerate(pairs):
+        for i, (kind, lab, m_, v_) in enumerate(pairs):
             if v_ is None or v_ <= 0 or m_ is None:
                 continue
+            if kind not in kinds:
+                kinds.append(kind)
             ax.plot(grid, np.exp(-(grid - m_) ** 2 / (2 * v_)) / math.sqrt(2 * math.pi * v_), "--",
                     color=f"C{i}", lw=1.5, label=lab)
         ax.axvline(params[s], color="0.6", lw=0.8)
         ax.set_title(f"L = {depth}")
         ax.set_xlabel(r"$w_\alpha$")
-        ax.legend(fontsize=7)
         drawn = True
     if not drawn:
         plt.close(fig)
         return None
-    fig.suptitle("Stationary law of the aligned modewise SDE", fontsize=10)
-    fig.tight_layout()
+    _legend_below(fig, axes, "Stationary law of the aligned modewise SDE")
     png, pdf = _save(fig, out_dir, "stationary-density")
     caption = ("Stationary density of the aligned modewise SDE (zero probability current, reference point "
                "s_alpha) from the derived drift and diffusion, with Gaussian approximations N(s_alpha + shift, var) "
-               "from the small-eta expansions (dashed) as printed (claims "
-               + (", ".join(c.id for c in loc_claims + var_claims) or "none") + ") and as derived; "
+               "from the small-eta expansions (dashed): " + (" and ".join(kinds) or "none available")
+               + " (claims " + (", ".join(c.id for c in loc_claims + var_claims) or "none") + "); "
                f"s_alpha = 1, sigma_q = 0.3 (a standard deviation), eta = beta = 0.01, b = 1.")
     return FigureInfo("stationary-density", caption, png, pdf)
 
 
 def _expansion_pairs(loc_claims, var_claims, depth: int, params: dict):
-    """(label, mean, variance) of the Gaussian approximations: printed and derived."""
+    """(kind, label, mean, variance) of the Gaussian approximations: printed and derived."""
     out = []
+
     def value(expr):
         return _scalar_at(expr.subs(w, params[s]) if isinstance(expr, sp.Basic) else expr, depth, params)
 
@@ -254,8 +274,9 @@ def _expansion_pairs(loc_claims, var_claims, depth: int, params: dict):
         v = next((value(c.expr if kind == "printed" else _derived_for(c)) for c in var_claims
                   if (c.expr if kind == "printed" else _derived_for(c)) is not None), None)
         if m is not None and v is not None:
-            ids = ", ".join(c.id for c in loc_claims + var_claims)
-            out.append((f"Gaussian, {kind} expansions ({ids})", m, v))
+            ids = ", ".join(c.id for c in loc_claims + var_claims) if kind == "printed" else \
+                ", ".join(dict.fromkeys(c.quantity for c in loc_claims + var_claims))
+            out.append((kind, f"Gaussian, {kind} expansions ({ids})", m, v))
     return out
 
 

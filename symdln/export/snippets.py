@@ -45,29 +45,40 @@ def quantity_snippet(quantity: str, *, display: bool = True) -> str:
     return comment("\n".join(head)) + "\n" + _formula(d.expr, display) + "\n"
 
 
-def claim_snippet(claim_id: str, *, display: bool = True, seed: int = 0) -> str:
+def claim_snippet(claim_id: str, *, display: bool = True, seed: int = 0, with_verdict: bool = True) -> str:
+    """The derived form of the quantity claim ``claim_id`` states; its verdict (``symdln.verify``,
+    fast setting) goes in a comment unless ``with_verdict=False``."""
     from ..paper import get
-    from ..verify import verify_claim
     from .figures import _derived_for
+    from .report import optional_module
     c = get(claim_id)
-    v = verify_claim(claim_id, fast=True, seed=seed)
-    head = [f"symdln: claim {c.id} ({c.location})",
-            f"verdict: {v.verdict} -- {' '.join(v.reason.split())}"]
-    if v.condition:
-        head.append(f"holds if: {v.condition}")
+    verify = optional_module("verify", "verify_claim")
+    v = verify.verify_claim(claim_id, fast=True, seed=seed) if verify is not None and with_verdict else None
+    head = [f"symdln: claim {c.id} ({c.location})"]
+    if v is None and with_verdict:
+        head.append("verdict: not available (symdln.verify is not built)")
+    elif v is not None:
+        head.append(f"verdict: {v.verdict} -- {' '.join(v.reason.split())}")
+        if v.condition:
+            head.append(f"holds if: {v.condition}")
     head.append("as printed: " + " ".join(c.printed.split()))
     if c.assumptions:
         head.append("assumptions: " + "; ".join(c.assumptions))
-    expr = _derived_for(c)
+    expr = _derived_for(c) if c.kind == "scalar" else None
     if expr is not None:
         head.append(f"derived form below (quantity {c.quantity})")
         return comment("\n".join(head)) + "\n" + _formula(expr, display) + "\n"
-    if v.derived_latex:
+    if v is not None and v.derived_latex:
         head.append("derived form below (from the verifier)")
         body = v.derived_latex.strip()
         return comment("\n".join(head)) + "\n" + (
             "\\begin{equation*}\n  %s\n\\end{equation*}" % body if display else f"${body}$") + "\n"
-    head.append("no derived formula: the verdict rests on the evidence above")
+    if c.quantity:
+        from ..symbolic import derive, quantity_ids
+        if c.quantity in quantity_ids() and _typesettable(derive(c.quantity).expr):
+            head.append(f"derived result of quantity {c.quantity} below")
+            return comment("\n".join(head)) + "\n" + _formula(derive(c.quantity).expr, display) + "\n"
+    head.append("no derived formula: the verdict rests on the evidence")
     return comment("\n".join(head)) + "\n"
 
 
@@ -79,12 +90,12 @@ def known_ids() -> tuple[list[str], list[str]]:
     return quantity_ids(), [c.id for c in paper.claims()] if paper is not None else []
 
 
-def snippet(ident: str, *, display: bool = True, seed: int = 0) -> str:
+def snippet(ident: str, *, display: bool = True, seed: int = 0, with_verdict: bool = True) -> str:
     """The snippet for a quantity id or a claim id; unknown ids raise :class:`SymdlnInputError`."""
     quantities, claims = known_ids()
     if ident in quantities:
         return quantity_snippet(ident, display=display)
     if ident in claims:
-        return claim_snippet(ident, display=display, seed=seed)
+        return claim_snippet(ident, display=display, seed=seed, with_verdict=with_verdict)
     raise SymdlnInputError(f"unknown quantity or claim {ident!r}; "
                            f"quantities: {', '.join(quantities) or '(none)'}; claims: {', '.join(claims) or '(none)'}")
