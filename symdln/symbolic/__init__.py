@@ -15,6 +15,8 @@ _MODULES: list[str] = [
     "matrix_identities",
     "mode_sde",
     "modewise",
+    "peak",
+    "gradient_flow",
 ]
 
 for _m in _MODULES:

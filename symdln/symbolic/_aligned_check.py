@@ -14,7 +14,7 @@ from typing import Sequence
 import sympy as sp
 
 from ._linalg import end_to_end, rational_orthonormal
-from .matrix_identities import population_gradient_formula
+from .matrix_identities import cov_vec_S, population_gradient_formula, sigma_block_formula
 from .mode_sde import (diffusion_dense, diffusion_k_form, ito_drift_dense, ito_drift_reduced,
                        mode_gradient_formula)
 
@@ -63,9 +63,12 @@ def explicit_values(net: AlignedNet, beta, a: int = 0, b: int = 1, dense: bool =
     grad = -sum((mode_gradient_formula(layers, ua, va, l).T * population_gradient_formula(layers, M, l)).trace()
                 for l in range(1, L + 1))
     if dense:
-        Da = diffusion_dense(layers, M, Sq, ua, va, ua, va, scale=beta)
-        Dab = diffusion_dense(layers, M, Sq, ua, va, ub, vb, scale=beta)
-        ito = ito_drift_dense(layers, M, Sq, ua, va, scale=beta)
+        cov = cov_vec_S(M - end_to_end(layers), Sq)
+        blocks = {(l, m): sigma_block_formula(layers, M, Sq, l, m, cov=cov)
+                  for l in range(1, L + 1) for m in range(1, L + 1)}
+        Da = diffusion_dense(layers, M, Sq, ua, va, ua, va, scale=beta, blocks=blocks)
+        Dab = diffusion_dense(layers, M, Sq, ua, va, ub, vb, scale=beta, blocks=blocks)
+        ito = ito_drift_dense(layers, M, Sq, ua, va, scale=beta, blocks=blocks)
     else:
         Da = diffusion_k_form(layers, M, Sq, ua, va, ua, va, scale=beta)
         Dab = diffusion_k_form(layers, M, Sq, ua, va, ub, vb, scale=beta)

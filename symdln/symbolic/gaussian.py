@@ -28,7 +28,7 @@ def gaussian_moment(k: int) -> sp.Integer:
     return sp.Integer(sp.diff(sp.exp(_t**2 / 2), _t, k).subs(_t, 0)) if k else sp.Integer(1)
 
 
-def expect(expr: sp.Expr, xs: Sequence[sp.Symbol], noise: Sequence[sp.Symbol] = (),
+def expect(expr: sp.Expr | sp.Poly, xs: Sequence[sp.Symbol], noise: Sequence[sp.Symbol] = (),
            noise_cov: sp.Matrix | None = None) -> sp.Expr:
     """Expectation of a polynomial in independent ``x_i ~ N(0, 1)`` (``xs``) and a zero-mean noise vector
     ``noise`` with second moments ``noise_cov`` (independent of ``xs``), taken monomial by monomial.
@@ -38,7 +38,7 @@ def expect(expr: sp.Expr, xs: Sequence[sp.Symbol], noise: Sequence[sp.Symbol] = 
     """
     xs, noise = list(xs), list(noise)
     gens = xs + noise
-    poly = sp.Poly(expr, *gens)
+    poly = expr if isinstance(expr, sp.Poly) else sp.Poly(expr, *gens)
     nx = len(xs)
     total = sp.Integer(0)
     for monom, coeff in poly.terms():

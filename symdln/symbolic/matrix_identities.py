@@ -163,7 +163,7 @@ def noise_covariance_from_moments(widths: Sequence[int]):
     for l in range(L):
         for m in range(l, L):
             B = sp.Matrix(len(noise[l]), len(noise[m]),
-                          lambda i, j: expect((noise[l][i] * noise[m][j]).as_expr(), x, q, Sq))
+                          lambda i, j: expect(noise[l][i] * noise[m][j], x, q, Sq))
             blocks[(l + 1, m + 1)] = B
             blocks[(m + 1, l + 1)] = B.T
     return layers, M, Sq, blocks

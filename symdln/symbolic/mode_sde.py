@@ -216,7 +216,10 @@ def _diffusion_checks():
     out = []
     # (a) symbolic weights, teacher and Sigma_q; Sigma blocks from the moment computation (noise_covariance_block)
     for widths, (layers, M, Sq, blocks) in _noise_covariance_cached().items():
-        ua, va = _col("u", widths[-1]), _col("v", widths[0])
+        if len(widths) == 3:      # fully symbolic mode vectors at L = 2
+            ua, va, kind = _col("u", widths[-1]), _col("v", widths[0]), "symbolic"
+        else:                     # rational mode vectors at L = 3 (keeps the expansion small)
+            ua, va, kind = _rational_vec(["2", "-1/3"]), _rational_vec(["1/5", "3/2"]), "symbolic weights"
         ub, vb = _rational_vec(["1/2", "-2"]), _rational_vec(["3", "1/3"])
         dense = diffusion_dense(layers, M, Sq, ua, va, ub, vb, blocks=blocks)
         kform = diffusion_k_form(layers, M, Sq, ua, va, ub, vb)
@@ -227,7 +230,7 @@ def _diffusion_checks():
                                         for l in range(1, len(layers) + 1)]))
         ito_dense = beta * (Sig * Hsym).trace() / 2
         ok_i = sp.expand(ito_dense - ito_drift_reduced(layers, M, Sq, ua, va)) == 0
-        out.append((widths, "symbolic", ok_d, ok_i))
+        out.append((widths, kind, ok_d, ok_i))
     # (b) the E[S N S] identity at a rectangular size with symbolic Delta, N, Sigma_q
     D, N, S = sym_matrix("D", 2, 3), sym_matrix("N", 3, 2), sym_matrix("Q", 2, 2)
     S = (S + S.T) / 2
@@ -245,7 +248,7 @@ def _diffusion_general() -> Derivation:
     for widths, kind, ok_d, _ in checks:
         if not ok_d:
             raise AssertionError(f"diffusion K-form mismatch at {widths}")
-        steps.append(Step(f"widths {widths} ({kind} weights, teacher, Sigma_q, u_a, v_a; rational u_b, v_b): "
+        steps.append(Step(f"widths {widths} ({kind}: symbolic weights, teacher, Sigma_q; u_b, v_b rational): "
                           "beta a_a^T Sigma a_b with Sigma from the Gaussian-moment computation equals the K-form",
                           None, "expand(difference) == 0"))
     return Derivation(
