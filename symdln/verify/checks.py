@@ -1,0 +1,70 @@
+"""Named checks for matrix, identity and statement claims (``Spec.check``), and the shared helpers.
+
+A check is ``fn(claim, spec, *, seed, fast) -> list[Evidence]`` or ``(list[Evidence], extra)`` where ``extra``
+may carry ``derived_latex`` and ``counterexample``.  Evidence scopes are explained in
+:mod:`symdln.verify.decide`.  The checks live in ``checks_net`` (network formulas: shapes with rectangular
+widths, numeric core, derivation closed forms), ``checks_sym`` (symbolic statements) and ``checks_data``
+(Appendices A and G, Eq. 33: enumerations and identities).
+"""
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+
+from ..verdict import Evidence
+
+__all__ = ["CHECKS", "check", "run_check", "compare_arrays", "try_build", "RTOL"]
+
+CHECKS: dict = {}
+#: relative tolerance for float64 comparisons of exact formulas: the inputs are O(1) and the formulas are
+#: a few dozen products, so round-off is ~1e-15; 1e-9 leaves six orders of headroom
+RTOL = 1e-9
+_MODULES = ("checks_net", "checks_net2", "checks_sym", "checks_data")
+
+
+def check(name):
+    def deco(fn):
+        if name in CHECKS:
+            raise RuntimeError(f"check {name!r} registered twice")
+        CHECKS[name] = fn
+        return fn
+    return deco
+
+
+def run_check(name, claim, spec, *, seed=0, fast=False):
+    for m in _MODULES:
+        importlib.import_module(f"{__package__}.{m}")
+    if name not in CHECKS:
+        raise KeyError(f"unknown check {name!r}")
+    out = CHECKS[name](claim, spec, seed=seed, fast=fast)
+    if isinstance(out, tuple):
+        return list(out[0]), dict(out[1])
+    return list(out), {}
+
+
+def try_build(fn, *args, **kw):
+    """``(value, None)`` or ``(None, message)`` when the printed formula is ill-formed (shape mismatch)."""
+    try:
+        return fn(*args, **kw), None
+    except (ValueError, IndexError) as exc:
+        return None, str(exc).split("\n")[0]
+
+
+def compare_arrays(label, printed, reference, *, scope="printed", ref_name="numeric core", extra=None,
+                   rtol=RTOL) -> Evidence:
+    """Evidence that ``printed`` equals ``reference`` (shapes first, then values, relative to max |reference|)."""
+    extra = dict(extra or {})
+    p, r = np.asarray(printed, dtype=float), np.asarray(reference, dtype=float)
+    if p.shape != r.shape:
+        return Evidence("shape", False, f"{label}: shape {p.shape} but {ref_name} has {r.shape}",
+                        {"scope": scope, "printed_shape": list(p.shape), "reference_shape": list(r.shape), **extra})
+    scale = max(float(np.max(np.abs(r))) if r.size else 0.0, 1e-300)
+    err = float(np.max(np.abs(p - r))) / scale if r.size else 0.0
+    ok = err <= rtol
+    return Evidence("consistency", ok, f"{label}: {'matches' if ok else 'differs from'} {ref_name} "
+                    f"(max rel. diff {err:.2e}, tol {rtol:g})", {"scope": scope, "max_rel_diff": err, **extra})
+
+
+def shape_failure(label, msg, *, scope="printed", extra=None) -> Evidence:
+    return Evidence("shape", False, f"{label}: ill-formed as printed ({msg})", {"scope": scope, **(extra or {})})

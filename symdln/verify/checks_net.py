@@ -1,0 +1,360 @@
+"""Checks of matrix formulas on sampled networks (Props. 3.1-3.4, Apps. B-E).
+
+Every formula is evaluated on a square generic network ``(3,3,3,3)``, a rectangular generic network
+``(3,5,2,4)`` (where transposed factors become shape errors) and an aligned + balanced rectangular network
+``(3,5,4,2)``, and compared with the numeric core (:mod:`symdln.noise`, :mod:`symdln.modes`) and with the
+derivation's closed form (``Derivation.extra["formula"]`` evaluated on the same matrices).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..network import vec
+from ..verdict import Evidence
+from .checks import check, compare_arrays, shape_failure, try_build
+from .montecarlo_generic import generic_setting, symbolic_formula_value
+
+SQUARE, RECT, ALIGNED = (3, 3, 3, 3), (3, 5, 2, 4), (3, 5, 4, 2)
+
+
+def settings(seed, aligned=True):
+    from ..network import Teacher, aligned_balanced
+    out = [(f"generic {SQUARE}",) + generic_setting(seed, SQUARE)[::-1],
+           (f"generic {RECT}",) + generic_setting(seed + 1, RECT)[::-1]]
+    if aligned:
+        t = Teacher.from_singular_values([1.0, 0.6], ALIGNED[-1], ALIGNED[0], sigma_q=0.3, rng=seed)
+        out.append((f"aligned+balanced {ALIGNED}", aligned_balanced(t, [0.5, 0.3], widths=ALIGNED, rng=seed + 1), t))
+    return out
+
+
+def _uv(t, a=0):
+    return t.U[:, a], t.V[:, a]
+
+
+def _jacobian_ref(net, l):
+    """Exact Jacobian of vec W in vec W_l, column by column (W is linear in W_l)."""
+    dl, dk = net.widths[l], net.widths[l - 1]
+    cols = []
+    for j in range(dk):
+        for i in range(dl):
+            E = np.zeros((dl, dk))
+            E[i, j] = 1.0
+            cols.append(vec(net.above(l) @ E @ net.below(l)))
+    return np.array(cols).T
+
+
+def _matrix_claim(claim, spec, seed, build, reference, *, cond_build=None, ref_name="numeric core",
+                  derived_ref=None, aligned=True):
+    """Evaluate ``build(net, t)`` (printed) and optionally ``cond_build`` (the condition reading) against
+    ``reference(net, t)`` and ``derived_ref(net, t)`` on every setting."""
+    evs = []
+    for label, net, t in settings(seed, aligned):
+        val, err = try_build(build, net, t)
+        ref = reference(net, t)
+        if err is not None:
+            evs.append(shape_failure(f"{label}", err, extra={"widths": list(net.widths)}))
+        else:
+            evs.append(compare_arrays(label, val, ref, ref_name=ref_name, extra={"widths": list(net.widths)}))
+        if derived_ref is not None:
+            evs.append(compare_arrays(f"{label}: numeric core vs derivation", ref, derived_ref(net, t),
+                                      scope="info", ref_name="derivation closed form"))
+        if cond_build is not None:
+            cv, cerr = try_build(cond_build, net, t)
+            evs.append(shape_failure(label, cerr, scope="condition") if cerr else
+                       compare_arrays(f"{label} (condition: {spec.condition})", cv, ref, scope="condition",
+                                      ref_name=ref_name))
+    return evs
+
+
+def _all_layers(net, fn):
+    return np.concatenate([np.ravel(fn(net, l)) for l in range(1, net.depth + 1)])
+
+
+@check("jacobian")
+def _(claim, spec, *, seed, fast):
+    evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, claim.expr),
+                        lambda n, t: _all_layers(n, _jacobian_ref), ref_name="exact Jacobian",
+                        derived_ref=lambda n, t: np.concatenate([np.ravel(symbolic_formula_value("jacobian_block", n, t, l))
+                                                                 for l in range(1, n.depth + 1)]))
+    return evs, {"derived_latex": r"J_{l}=W_{<l}^{\top}\otimes W_{>l}"}
+
+
+@check("jacobian_x")
+def _(claim, spec, *, seed, fast):
+    rng = np.random.default_rng(seed)
+
+    def ref(net, l, x):
+        cols = []
+        for j in range(net.widths[l - 1]):
+            for i in range(net.widths[l]):
+                E = np.zeros((net.widths[l], net.widths[l - 1]))
+                E[i, j] = 1.0
+                cols.append(net.above(l) @ E @ net.below(l) @ x)
+        return np.array(cols).T
+    xs = {d: rng.standard_normal(d) for d in (3,)}
+    evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, lambda nn, l: claim.expr(nn, l, xs[3])),
+                        lambda n, t: _all_layers(n, lambda nn, l: ref(nn, l, xs[3])), ref_name="exact d(Wx)/d vec W_l")
+    return evs, {"derived_latex": r"J_{l}(x)=x^{\top}W_{<l}^{\top}\otimes W_{>l}"}
+
+
+@check("gradient")
+def _(claim, spec, *, seed, fast):
+    from ..noise import population_gradient
+    evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, lambda nn, l: claim.expr(nn, t, l)),
+                        lambda n, t: np.concatenate([np.ravel(G) for G in population_gradient(n, t)]),
+                        derived_ref=lambda n, t: np.concatenate([np.ravel(symbolic_formula_value(
+                            "population_gradient", n, t, l)) for l in range(1, n.depth + 1)]))
+    return evs, {"derived_latex": r"G_{l}=-W_{>l}^{\top}\Delta W_{<l}^{\top}"}
+
+
+@check("vec_gradient")
+def _(claim, spec, *, seed, fast):
+    from ..noise import population_gradient
+    evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, lambda nn, l: claim.expr(nn, t, l)),
+                        lambda n, t: np.concatenate([vec(G) for G in population_gradient(n, t)]))
+    return evs, {"derived_latex": r"g_{l}=-(W_{<l}\otimes W_{>l}^{\top})\,\mathrm{vec}(\Delta)=-J_{l}^{\top}\delta"}
+
+
+@check("gl_invariance")
+def _(claim, spec, *, seed, fast):
+    from ..network import population_loss
+    rng = np.random.default_rng(seed)
+    evs = []
+    for label, net, t in settings(seed):
+        for l in range(2, net.depth + 1):
+            P = rng.standard_normal((net.widths[l], net.widths[l])) + 3 * np.eye(net.widths[l])
+            val, err = try_build(claim.expr, net, l, P)
+            ref = net.layer(l) @ net.layer(l - 1)
+            evs.append(shape_failure(f"{label}, l={l}, P in GL_{{d_l}}", err) if err else
+                       compare_arrays(f"{label}, l={l}", val, ref))
+            Q = rng.standard_normal((net.widths[l - 1],) * 2) + 3 * np.eye(net.widths[l - 1])
+            layers = list(net.layers)
+            layers[l - 1], layers[l - 2] = layers[l - 1] @ np.linalg.inv(Q), Q @ layers[l - 2]
+            new = net.with_layers(layers)
+            evs.append(compare_arrays(f"{label}, l={l}: loss with P in GL_{{d_(l-1)}}", population_loss(new, t),
+                                      population_loss(net, t), scope="condition", rtol=1e-8))
+    return evs, {"derived_latex": r"W_{l}P^{-1}PW_{l-1}=W_{l}W_{l-1},\ P\in GL_{d_{l-1}}(\mathbb{R})"}
+
+
+def _sigma_ref(net, t, l, m):
+    from ..noise import sigma_block
+    return sigma_block(net, t, l, m)
+
+
+def _sigma_all(net, t, fn):
+    return np.concatenate([np.ravel(fn(net, t, l, m)) for l in range(1, net.depth + 1) for m in range(1, net.depth + 1)])
+
+
+@check("sigma_lm_prop32")
+def _(claim, spec, *, seed, fast):
+    from ..paper.sec2_3 import J_correct, sigma_lm_with
+    evs = _matrix_claim(claim, spec, seed, lambda n, t: _sigma_all(n, t, claim.expr),
+                        lambda n, t: _sigma_all(n, t, _sigma_ref),
+                        cond_build=lambda n, t: _sigma_all(n, t, sigma_lm_with(J_correct)),
+                        derived_ref=lambda n, t: _sigma_all(n, t, lambda nn, tt, l, m: symbolic_formula_value(
+                            "noise_covariance_block", nn, tt, l, m)))
+    return evs, {"derived_latex": r"\Sigma_{lm}=(W_{<l}\otimes W_{>l}^{\top})\big[(I\otimes\Delta)(I_{d_0^2}+C)"
+                 r"(I\otimes\Delta)^{\top}+I\otimes\Sigma_q\big](W_{<m}\otimes W_{>m}^{\top})^{\top}"}
+
+
+@check("sigma_lm_appB")
+def _(claim, spec, *, seed, fast):
+    evs = _matrix_claim(claim, spec, seed, lambda n, t: _sigma_all(n, t, claim.expr),
+                        lambda n, t: _sigma_all(n, t, _sigma_ref),
+                        derived_ref=lambda n, t: _sigma_all(n, t, lambda nn, tt, l, m: symbolic_formula_value(
+                            "noise_covariance_block", nn, tt, l, m)))
+    return evs, {"derived_latex": claim.printed}
+
+
+def _A_all(net, t, fn):
+    u, v = _uv(t)
+    return np.concatenate([np.ravel(fn(net, u, v, l)) for l in range(1, net.depth + 1)])
+
+
+@check("mode_gradient")
+def _(claim, spec, *, seed, fast):
+    from ..modes import mode_jacobian
+    build = (lambda n, t: _A_all(n, t, claim.expr)) if callable(claim.expr) else \
+        (lambda n, t: _A_all(n, t, lambda nn, u, v, l: np.outer(nn.above(l).T @ u, nn.below(l) @ v)))
+
+    def fd(net, t):   # exact: w is linear in W_l, so the gradient is read off from basis perturbations
+        u, v = _uv(t)
+        out = []
+        for l in range(1, net.depth + 1):
+            G = np.zeros((net.widths[l], net.widths[l - 1]))
+            for i in range(G.shape[0]):
+                for j in range(G.shape[1]):
+                    E = np.zeros_like(G)
+                    E[i, j] = 1.0
+                    G[i, j] = u @ net.above(l) @ E @ net.below(l) @ v
+            out.append(np.ravel(G))
+        return np.concatenate(out)
+    evs = _matrix_claim(claim, spec, seed, build, fd, ref_name="exact derivative",
+                        derived_ref=lambda n, t: np.concatenate([np.ravel(A) for A in mode_jacobian(n, *_uv(t))]))
+    return evs, {"derived_latex": r"A_{l,\alpha}=(W_{>l}^{\top}u_{\alpha})(W_{<l}v_{\alpha})^{\top}"}
+
+
+@check("a_vec")
+def _(claim, spec, *, seed, fast):
+    from ..modes import mode_vector
+    from ..paper.sec2_3 import J_correct, a_vec_with
+    evs = _matrix_claim(claim, spec, seed, lambda n, t: _A_all(n, t, claim.expr),
+                        lambda n, t: mode_vector(n, *_uv(t)), cond_build=lambda n, t: _A_all(n, t, a_vec_with(J_correct)))
+    return evs, {"derived_latex": r"a_{l,\alpha}=(W_{<l}\otimes W_{>l}^{\top})(v_{\alpha}\otimes u_{\alpha}),\ "
+                 r"a_{\alpha}=(a_{1,\alpha};\dots;a_{L,\alpha})"}
+
+
+@check("appE_a_vec")
+def _(claim, spec, *, seed, fast):
+    from ..modes import mode_vector
+    build = lambda n, t: _A_all(n, t, lambda nn, u, v, l: np.kron(nn.below(l) @ v, nn.above(l).T @ u))  # noqa: E731
+    return _matrix_claim(claim, spec, seed, build, lambda n, t: mode_vector(n, *_uv(t)))
+
+
+@check("diffusion_general")
+def _(claim, spec, *, seed, fast):
+    from ..modes import diffusion, mode_vector
+    from ..noise import sigma_dense
+    eta_ = 0.02
+
+    def literal(net, t):
+        a = [mode_vector(net, *_uv(t, k)) for k in (0, 1)]
+        S = sigma_dense(net, t)
+        return np.array([eta_ * a[i] @ S @ a[j] for i in (0, 1) for j in (0, 1)])
+    ref = lambda n, t: np.array([diffusion(n, t, i, j, eta=eta_) for i in (0, 1) for j in (0, 1)])  # noqa: E731
+    der = lambda n, t: np.array([symbolic_formula_value("diffusion_general", n, t, t.U[:, i], t.V[:, i], t.U[:, j],  # noqa
+                                                        t.V[:, j], scale=eta_) for i in (0, 1) for j in (0, 1)])
+    evs = _matrix_claim(claim, spec, seed, literal, ref, ref_name="structured D (numeric core)", derived_ref=der)
+    return evs, {"derived_latex": r"D_{\alpha\beta}=\eta\,a_{\alpha}^{\top}\Sigma\,a_{\beta}\quad(b=1)"}
+
+
+@check("ntk_diffusion")
+def _(claim, spec, *, seed, fast):
+    from ..modes import diffusion
+    from ..paper.sec2_3 import J_correct, ntk_diffusion_with
+    def nolabel(t):
+        return t.with_label_noise(np.zeros_like(t.Sigma_q))
+    b_p = lambda n, t: claim.expr(n, nolabel(t), *_uv(t, 0), *_uv(t, 1))  # noqa: E731
+    b_c = lambda n, t: ntk_diffusion_with(J_correct)(n, nolabel(t), *_uv(t, 0), *_uv(t, 1))  # noqa: E731
+    ref = lambda n, t: diffusion(n, nolabel(t), 0, 1)  # noqa: E731
+    return _matrix_claim(claim, spec, seed, b_p, ref, cond_build=b_c)
+
+
+@check("langevin_diffusion")
+def _(claim, spec, *, seed, fast):
+    from ..modes import mode_vector
+    from ..paper.sec2_3 import J_correct, langevin_diffusion_with
+    ref = lambda n, t: 0.3 * 2.0 * mode_vector(n, *_uv(t, 0)) @ mode_vector(n, *_uv(t, 1))  # noqa: E731
+    b_p = lambda n, t: claim.expr(n, *_uv(t, 0), *_uv(t, 1), eta_=0.3, sigma2=2.0)  # noqa: E731
+    b_c = lambda n, t: langevin_diffusion_with(J_correct)(n, *_uv(t, 0), *_uv(t, 1), eta_=0.3, sigma2=2.0)  # noqa
+    return _matrix_claim(claim, spec, seed, b_p, ref, cond_build=b_c, ref_name="eta sigma^2 <a_a, a_b>")
+
+
+def _drift_check(claim, spec, seed):
+    from ..modes import gradient_drift, ito_drift
+    eta_ = 0.05
+    ref = lambda n, t: gradient_drift(n, t, 0) + ito_drift(n, t, 0, eta=eta_)  # noqa: E731
+    der = lambda n, t: (symbolic_formula_value("gradient_drift_general", n, t, *_uv(t))  # noqa: E731
+                        + symbolic_formula_value("ito_drift_general", n, t, *_uv(t), scale=eta_))
+    evs = _matrix_claim(claim, spec, seed, lambda n, t: claim.expr(n, t, 0, eta_=eta_), ref,
+                        ref_name="gradient_drift + ito_drift (numeric core)", derived_ref=der)
+    return evs, {"derived_latex": r"\mu_{\alpha}=+(v_{\alpha}^{\top}\otimes u_{\alpha}^{\top})\sum_{l=1}^{L}K_{l}\delta+"
+                 r"\frac{\eta}{2}\mathrm{tr}\left(\Sigma\nabla^{2}w_{\alpha}\right)"}
+
+
+@check("drift_general")
+def _(claim, spec, *, seed, fast):
+    return _drift_check(claim, spec, seed)
+
+
+@check("drift_appD")
+def _(claim, spec, *, seed, fast):
+    return _drift_check(claim, spec, seed)
+
+
+@check("noise_row")
+def _(claim, spec, *, seed, fast):
+    from ..modes import mode_vector
+    from ..paper.sec2_3 import J_correct
+    cond = lambda n, t: np.kron(_uv(t)[1], _uv(t)[0]) @ np.hstack(  # noqa: E731
+        [J_correct(n, l) for l in range(1, n.depth + 1)])
+    return _matrix_claim(claim, spec, seed, lambda n, t: claim.expr(n, *_uv(t)), lambda n, t: mode_vector(n, *_uv(t)),
+                         cond_build=cond, ref_name="a_alpha^T")
+
+
+def _hess_ref(net, u, v, l, m):
+    """Exact block: entry [(i,j),(k,q)] = u^T W_{>l} E_ij W_{l-1:m+1} E_kq W_{<m} v (column-major vec)."""
+    a = net.above(l).T @ u            # d_l
+    c = net.below(m) @ v              # d_{m-1}
+    Wb = net.between(l, m)            # d_{l-1} x d_m
+    # D^2 f[E_ij, E_kq] = a_i Wb[j, k] c_q
+    H = np.einsum("i,jk,q->jikq", a, Wb, c)   # index order (j, i) for column-major vec of W_l, (q, k) for W_m
+    H = np.einsum("jikq->jiqk", H)
+    return H.reshape(net.widths[l - 1] * net.widths[l], net.widths[m - 1] * net.widths[m])
+
+
+@check("hessian")
+def _(claim, spec, *, seed, fast):
+    from ..modes import mode_hessian_dense
+    build = claim.expr if callable(claim.expr) else None
+    from ..paper.sec2_3 import hessian_block_printed
+    build = build or hessian_block_printed
+
+    def allb(n, t, fn):
+        u, v = _uv(t)
+        return np.concatenate([np.ravel(fn(n, u, v, l, m)) for l in range(2, n.depth + 1) for m in range(1, l)])
+    evs = _matrix_claim(claim, spec, seed, lambda n, t: allb(n, t, build), lambda n, t: allb(n, t, _hess_ref),
+                        ref_name="exact second derivative",
+                        derived_ref=lambda n, t: allb(n, t, lambda nn, u, v, l, m: symbolic_formula_value(
+                            "mode_hessian_block", nn, t, u, v, l, m)))
+    for label, net, t in settings(seed):
+        H = mode_hessian_dense(net, *_uv(t))
+        offs = np.cumsum((0,) + tuple(net.widths[i] * net.widths[i + 1] for i in range(net.depth)))
+        diag = max(float(np.max(np.abs(H[offs[i]:offs[i + 1], offs[i]:offs[i + 1]]))) for i in range(net.depth))
+        evs.append(Evidence("consistency", diag == 0.0, f"{label}: diagonal blocks vanish (max |H_ll| = {diag:g})", {}))
+    return evs, {"derived_latex": claim.printed}
+
+
+@check("bilinear_hessian")
+def _(claim, spec, *, seed, fast):
+    rng = np.random.default_rng(seed)
+    evs = []
+    for label, net, t in settings(seed):
+        u, v = _uv(t)
+        vals, refs = [], []
+        for l in range(2, net.depth + 1):
+            for m in range(1, l):
+                Hl, Hm = rng.standard_normal(net.layer(l).shape), rng.standard_normal(net.layer(m).shape)
+                f = lambda ls: float(u @ net.with_layers(ls).end_to_end() @ v)  # noqa: E731
+                base = list(net.layers)
+                def pert(dl=None, dm=None):
+                    ls = list(base)
+                    if dl is not None:
+                        ls[l - 1] = ls[l - 1] + dl
+                    if dm is not None:
+                        ls[m - 1] = ls[m - 1] + dm
+                    return ls
+                # exact for a multilinear f and l != m
+                refs.append(f(pert(Hl, Hm)) - f(pert(Hl)) - f(pert(None, Hm)) + f(base))
+                vals.append(claim.expr(net, u, v, l, m, Hl, Hm))
+        evs.append(compare_arrays(label, vals, refs, ref_name="mixed second difference", rtol=1e-8))
+    return evs
+
+
+@check("first_order")
+def _(claim, spec, *, seed, fast):
+    from ..modes import mode_jacobian
+    rng = np.random.default_rng(seed)
+    evs = []
+    for label, net, t in settings(seed):
+        u, v = _uv(t)
+        dW = [rng.standard_normal(W.shape) for W in net.layers]
+        printed = sum(float(u @ net.above(l) @ dW[l - 1] @ net.below(l) @ v) for l in range(1, net.depth + 1))
+        frob = sum(float(np.sum(A * d)) for A, d in zip(mode_jacobian(net, u, v), dW))
+        eps = 1e-6
+        f = lambda e: float(u @ net.with_layers([W + e * d for W, d in zip(net.layers, dW)]).end_to_end() @ v)  # noqa
+        fd = (f(eps) - f(-eps)) / (2 * eps)
+        evs.append(compare_arrays(f"{label}: sum_l u^T W_>l dW_l W_<l v", printed, fd, ref_name="central difference",
+                                  rtol=1e-7))
+        evs.append(compare_arrays(f"{label}: = sum_l <A_l, dW_l>_F", frob, printed))
+    return evs

@@ -1,0 +1,256 @@
+"""The verdict engine: claim -> evidence -> verdict.
+
+For a scalar claim: (1) symbolic comparison with the derivation (symbolic L, then L = 1..6); (2) if
+inconclusive, exact rational points and mpmath at dps 15/30/50; (4) dimensional homogeneity; (5) Monte
+Carlo when the claim is about an SGD quantity.  Matrix, identity and statement claims run a named check
+(:mod:`symdln.verify.checks`: shapes with rectangular widths, numeric comparison with the numeric core and
+with the derivation's closed form, enumerations) plus Monte Carlo where it applies.  Verdicts:
+
+* confirmed   -- every decisive check passed;
+* refuted     -- a decisive check failed (with a counterexample and the derived form);
+* conditional -- the printed form fails, but passes under a stated extra condition (another reading of
+  ``sigma_q``, the correct ``J_l``, a strict inequality, ...);
+* undecided   -- no decisive evidence, or the simulation contradicts the derivation (reported, never hidden).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..symbolic.symbols import L, b, beta, eta, latex_names
+from ..verdict import Claim, Evidence, Verdict
+from . import montecarlo as mcmod
+from .dimension import check_dimension
+from .points import compare_points
+from .symbolic import L_VALUES, compare, derived_expr, normalize, reading_variants
+
+__all__ = ["verify_claim", "verify_all", "verify", "evaluate", "finish", "READING_TEXT"]
+
+READING_TEXT = {
+    "std": "sigma_q read as a standard deviation (Sigma_q = sigma_q^2 I, App. E)",
+    "variance": "sigma_q read as a variance (xi_q ~ N(0, sigma_q I), Sec. 2.3)",
+}
+
+
+@dataclass
+class Partial:
+    """A claim's evidence before the Monte Carlo threshold (which depends on the whole run) is applied."""
+    claim: Claim
+    evidence: list = field(default_factory=list)
+    per_reading: dict = field(default_factory=dict)     # reading -> (status, counterexample)
+    comparisons: list = field(default_factory=list)     # montecarlo.Comparison
+    derived_latex: str = ""
+    counterexample: dict | None = None
+    error: str | None = None
+
+
+def _latex(e, use_beta: bool) -> str:
+    if e is None:
+        return ""
+    if use_beta and isinstance(e, sp.Basic):
+        e = sp.simplify(e.subs(eta, beta * b)) if e.has(eta) else e
+    return sp.latex(e, symbol_names=latex_names())
+
+
+def _Ls(expr, spec):
+    if L in spec.fixed:
+        return (int(spec.fixed[L]),)
+    return L_VALUES if (isinstance(expr, sp.Basic) and L in expr.free_symbols) else (None,)
+
+
+def _scalar(claim, spec, part: Partial, *, seed):
+    derived = derived_expr(claim, spec)
+    if derived is None:
+        part.error = None
+        part.evidence.append(Evidence("symbolic", False, f"derivation {claim.quantity!r} is not registered",
+                                      {"scope": "inconclusive"}))
+        return None
+    printed = normalize(sp.sympify(claim.expr)).subs(spec.fixed)
+    uses_beta = isinstance(claim.expr, sp.Basic) and claim.expr.has(beta)
+    part.derived_latex = _latex(derived, uses_beta)
+    for reading, d, sw in reading_variants(claim, derived):
+        status, ev = compare(printed, d, equation=spec.equation)
+        evs, ce = [ev], None
+        if status != "equal" and not spec.equation:
+            symbols = (printed.free_symbols | d.free_symbols) - set(spec.fixed)
+            status, pevs, ce = compare_points(printed, d, symbols | {L}, _Ls(printed - d, spec), seed=seed)
+            evs += pevs
+        if claim.dimension:
+            evs.append(check_dimension(printed, claim.dimension, sigma_weight=sw, Ls=_Ls(printed, spec) if
+                                       L in spec.fixed else (1, 2, 3, 4, 5), seed=seed))
+        for e in evs:
+            e.data.setdefault("reading", reading)
+        part.evidence += evs
+        dim_ok = all(e.passed for e in evs if e.kind == "dimension")
+        if status == "equal" and not dim_ok:
+            status = "undecided-dimension"
+        elif status == "equal":
+            status = "confirmed"
+        elif status == "differ" or not dim_ok:
+            status = "refuted"
+        else:
+            status = "undecided"
+        part.per_reading[reading] = (status, ce)
+        if ce is not None and part.counterexample is None:
+            part.counterexample = {**ce, "reading": reading}
+    _restatements(claim, spec, printed, part)
+    return derived
+
+
+def _restatements(claim, spec, printed, part):
+    """Consistency with the claims this one restates (information; it never changes the verdict)."""
+    from ..paper import get, spec as get_spec
+    for rid in claim.restates:
+        try:
+            other = get(rid)
+        except Exception:
+            continue
+        if other.kind != "scalar" or not isinstance(other.expr, sp.Basic) or other.quantity != claim.quantity:
+            continue
+        o = normalize(other.expr).subs(get_spec(rid).fixed).subs(spec.fixed)
+        p = printed.subs(get_spec(rid).fixed)
+        st, _ = compare(p, o)
+        if st != "equal":
+            st, _, ce = compare_points(p, o, p.free_symbols | o.free_symbols | {L}, _Ls(p - o, spec), seed=1)
+        ok = st == "equal"
+        part.evidence.append(Evidence("consistency", ok, f"{'agrees' if ok else 'DISAGREES'} with its restatement {rid}",
+                                      {"scope": "info", "other": rid}))
+
+
+def evaluate(claim: Claim, *, mc: bool = True, fast: bool = False, seed: int = 0) -> Partial:
+    """All evidence except the Monte Carlo decision (see :func:`finish`)."""
+    from ..paper import spec as get_spec
+    from .checks import run_check
+    spec = get_spec(claim.id) if not claim.id.startswith("user:") else _USER_SPECS[claim.id]
+    part = Partial(claim)
+    try:
+        derived = None
+        if claim.kind == "scalar" and claim.expr is not None:
+            derived = _scalar(claim, spec, part, seed=seed)
+        if spec.check:
+            evs, extra = run_check(spec.check, claim, spec, seed=seed, fast=fast)
+            part.evidence += evs
+            if extra.get("derived_latex") and not part.derived_latex:
+                part.derived_latex = extra["derived_latex"]
+            if extra.get("counterexample") and part.counterexample is None:
+                part.counterexample = extra["counterexample"]
+        if mc and spec.mc and not fast:
+            variants = reading_variants(claim, derived) if derived is not None else [("std", None, 1)]
+            part.comparisons = mcmod.run_plan(spec.mc, claim, spec, variants, _derived_mc(claim, spec, derived),
+                                              fast=fast, seed=seed)
+    except Exception as exc:  # the engine failed on this claim: reported, exit status 1
+        part.error = f"{type(exc).__name__}: {exc}"
+    return part
+
+
+def _derived_mc(claim, spec, derived):
+    """For the Ito drift on a two-mode network the derived value includes the cross-mode term."""
+    if claim.quantity == "ito_drift_aligned":
+        from ..symbolic import derive
+        e = normalize(derive("ito_drift_aligned").extra["full_two_mode"])
+        e = spec.transform(e) if spec.transform else e
+        return e.subs(spec.fixed)
+    return derived
+
+
+def n_comparisons(part: Partial) -> int:
+    n = 0
+    for c in part.comparisons:
+        n += sum(v is not None for v in c.printed.values()) + (c.derived is not None)
+    return n
+
+
+def _mc_evidence(part: Partial, zcrit: float, m: int) -> list[Evidence]:
+    out = []
+    for c in part.comparisons:
+        base = {"estimate": c.value, "se": c.se, "n": c.n, "seed": c.seed, "z_crit": zcrit, "m_comparisons": m,
+                "alpha_family": mcmod.ALPHA_FAMILY, "setting": c.setting}
+        if c.derived is not None:
+            z = c.z(c.derived)
+            out.append(Evidence("monte-carlo", abs(z) <= zcrit,
+                                f"derived {c.derived:.6g} vs MC {c.value:.6g} +- {c.se:.2g}: z = {z:.2f} "
+                                f"(|z| <= {zcrit:.2f})", {**base, "form": "derived", "reference": c.derived, "z": z,
+                                                          "scope": "derived"}))
+        for key, ref in c.printed.items():
+            if ref is None:
+                continue
+            z = c.z(ref)
+            scope = "condition" if key == "condition" else "printed"
+            reading = key if key in ("std", "variance") else None
+            tag = "printed" + (f" ({key} reading)" if reading else "" if key == "printed" else " (condition)")
+            out.append(Evidence("monte-carlo", abs(z) <= zcrit,
+                                f"{tag} {ref:.6g} vs MC {c.value:.6g} +- {c.se:.2g}: z = {z:.2f} (|z| <= {zcrit:.2f})",
+                                {**base, "form": tag, "reference": ref, "z": z, "scope": scope,
+                                 **({"reading": reading} if reading else {})}))
+    return out
+
+
+def finish(part: Partial, zcrit: float, m: int) -> Verdict:
+    from .decide import decide
+    part.evidence += _mc_evidence(part, zcrit, m)
+    return decide(part)
+
+
+def verify_claim(id: str, *, mc: bool = True, seed: int = 0, fast: bool = False) -> Verdict:
+    """Verdict for one claim; its own Monte Carlo comparisons form the Bonferroni family."""
+    from ..paper import get
+    part = evaluate(get(id), mc=mc, fast=fast, seed=seed)
+    m = n_comparisons(part)
+    return finish(part, mcmod.z_threshold(m), m)
+
+
+def verify_all(*, fast: bool = False, seed: int = 0, progress=None, mc: bool = True) -> list[Verdict]:
+    """Verdicts for every claim.  ``fast`` skips Monte Carlo and uses fewer points; the Bonferroni family is
+    every Monte Carlo comparison of the run."""
+    from ..paper import claims
+    cs = claims()
+    parts = []
+    for i, c in enumerate(cs):
+        parts.append(evaluate(c, mc=mc, fast=fast, seed=seed))
+        if progress is not None:
+            progress.update(i + 1, len(cs), c.id)
+    m = sum(n_comparisons(p) for p in parts)
+    zc = mcmod.z_threshold(m)
+    return [finish(p, zc, m) for p in parts]
+
+
+# ---- verify(): user-supplied expressions --------------------------------------------------------
+_USER_SPECS: dict = {}
+_DIMENSIONS = {"grad_drift_aligned": "drift", "ito_drift_aligned": "drift", "drift_aligned": "drift",
+               "diffusion_aligned": "diffusion", "cross_diffusion_aligned": "diffusion", "diffusion_peak": "location",
+               "drift_zero_expansion": "location", "stationary_variance_expansion": "variance",
+               "stationary_mean_expansion": "location", "stationary_mode_expansion": "location",
+               "gf_mode_ode": "drift", "gf_logistic": "location"}
+
+
+def verify(candidate, quantity: str = "diffusion_aligned", assumptions=(), *, reading: str = "std",
+           mc: bool = False, seed: int = 0) -> Verdict:
+    """Check a user-supplied SymPy expression against a derived quantity.
+
+    ``candidate`` is a SymPy expression in the declared symbols (:mod:`symdln.symbolic.symbols`; strings are
+    refused -- build the expression in code).  ``quantity`` is a derivation id (``symdln.symbolic.quantity_ids()``).
+    ``assumptions`` is either a tuple of labels (recorded) or a dict of substitutions applied to both sides,
+    e.g. ``{L: 2}``.  ``reading="variance"`` also checks the variance reading of ``sigma_q``.
+    """
+    from .._validation import SymdlnInputError
+    from ..paper._base import SIGMA_READINGS, Spec
+    from ..symbolic import quantity_ids
+    if not isinstance(candidate, sp.Basic):
+        raise SymdlnInputError(f"candidate must be a SymPy expression built from symdln.symbolic.symbols; "
+                               f"got {type(candidate).__name__}")
+    if quantity not in quantity_ids():
+        raise SymdlnInputError(f"quantity must be a derived quantity id; got {quantity!r}; known: "
+                               f"{', '.join(quantity_ids())}")
+    if reading not in READING_TEXT:
+        raise SymdlnInputError(f"reading must be 'std' or 'variance'; got {reading!r}")
+    fixed = dict(assumptions) if isinstance(assumptions, dict) else {}
+    labels = tuple(str(a) for a in assumptions) if not isinstance(assumptions, dict) else \
+        tuple(f"{k} = {v}" for k, v in fixed.items())
+    cid = f"user:{quantity}"
+    _USER_SPECS[cid] = Spec(fixed=fixed)
+    claim = Claim(id=cid, location="user-supplied", printed=sp.latex(candidate, symbol_names=latex_names()),
+                  quantity=quantity, expr=candidate, assumptions=labels, dimension=_DIMENSIONS.get(quantity),
+                  readings=SIGMA_READINGS if reading == "variance" else ())
+    part = evaluate(claim, mc=mc, seed=seed)
+    return finish(part, mcmod.z_threshold(n_comparisons(part)), n_comparisons(part))
