@@ -25,3 +25,5 @@ from .montecarlo import Estimate, mc_diffusion, mc_ito_drift  # noqa: E402
 __all__ += ["population_gradient", "per_sample_gradients", "sample_data", "sample_noise", "sigma_block",
             "diffusion", "diffusion_matrix", "gradient_drift", "ito_drift", "mode_jacobian", "Estimate",
             "mc_diffusion", "mc_ito_drift"]
+from .simulate import Trajectory, gd, gradient_flow, langevin, scalar_sde, sgd  # noqa: E402
+__all__ += ["Trajectory", "sgd", "gd", "gradient_flow", "langevin", "scalar_sde"]

@@ -207,8 +207,10 @@ def mode_diffusion(Wst: np.ndarray, teacher: Teacher, *, eta: float, b: float = 
     E = Delta.transpose(0, 1, 3, 2) @ K                   # Delta^T K_a
     frob = np.einsum("saij,sbij->sab", E, E)
     trace = np.einsum("saij,sbji->sab", E, E)
-    label = np.einsum("saji,jk,sbki->sab", K, Sq, K)
-    return (eta / b) * (frob + trace + label)
+    out = frob + trace
+    if np.any(Sq):
+        out += np.einsum("saij,sbij->sab", K, Sq @ K)     # tr(K_a^T Sigma_q K_b)
+    return (eta / b) * out
 
 
 def pad_rows(A: np.ndarray, D: int) -> np.ndarray:
