@@ -13,8 +13,14 @@ from typing import Sequence
 
 import sympy as sp
 
-__all__ = ["vec", "unvec", "kron", "commutation", "sym_matrix", "sym_symmetric", "symbolic_layers",
+__all__ = ["is_zero", "vec", "unvec", "kron", "commutation", "sym_matrix", "sym_symmetric", "symbolic_layers",
            "above", "below", "between", "end_to_end", "theta_symbols", "cayley", "rational_orthonormal"]
+
+
+def is_zero(M) -> bool:
+    """True iff every entry of ``M`` (a Matrix or a scalar) expands to exactly 0 (structural test; never None)."""
+    entries = list(M) if isinstance(M, sp.MatrixBase) else [M]
+    return all(sp.expand(e) == 0 for e in entries)
 
 
 def vec(A: sp.MatrixBase) -> sp.Matrix:

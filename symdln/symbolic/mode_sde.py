@@ -12,7 +12,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from ._linalg import (above, below, between, end_to_end, kron, sym_matrix, symbolic_layers, theta_symbols,
+from ._linalg import (above, below, between, end_to_end, is_zero, kron, sym_matrix, symbolic_layers, theta_symbols,
                       vec)
 from .gaussian import expected_SNS
 from .matrix_identities import (expected_loss, jacobian_formula, noise_covariance_from_moments,
@@ -130,9 +130,9 @@ def _mode_gradient() -> Derivation:
         w = (u.T * end_to_end(layers) * v)[0, 0]
         for l in range(1, len(widths)):
             A = layers[l - 1].applyfunc(lambda e: sp.diff(w, e))
-            if not sp.expand(A - mode_gradient_formula(layers, u, v, l)).is_zero_matrix:
+            if not is_zero(A - mode_gradient_formula(layers, u, v, l)):
                 raise AssertionError("mode gradient mismatch")
-            if not sp.expand(vec(A) - jacobian_formula(layers, l).T * kron(v, u)).is_zero_matrix:
+            if not is_zero(vec(A) - jacobian_formula(layers, l).T * kron(v, u)):
                 raise AssertionError("a_l != J_l^T (v kron u)")
         steps.append(Step(f"widths {widths}: d(u^T W_L...W_1 v)/dW_l by sympy.diff equals (W_>l^T u)(W_<l v)^T, "
                           "and its vec equals J_l^T (v kron u) with J_l = W_<l^T kron W_>l", None,
@@ -160,7 +160,7 @@ def _mode_hessian() -> Derivation:
         for l in range(1, L + 1):
             for m in range(1, L + 1):
                 blk = H[offs[l - 1]:offs[l], offs[m - 1]:offs[m]]
-                if not sp.expand(blk - mode_hessian_block_formula(layers, u, v, l, m)).is_zero_matrix:
+                if not is_zero(blk - mode_hessian_block_formula(layers, u, v, l, m)):
                     raise AssertionError(f"Hessian block mismatch widths={widths} ({l},{m})")
         steps.append(Step(f"widths {widths}: sympy.hessian of u^T W v in theta = (vec W_1; ...; vec W_L) "
                           f"({len(th)} x {len(th)}); every block (l, m), l > m, equals "
@@ -234,7 +234,7 @@ def _diffusion_checks():
     # (b) the E[S N S] identity at a rectangular size with symbolic Delta, N, Sigma_q
     D, N, S = sym_matrix("D", 2, 3), sym_matrix("N", 3, 2), sym_matrix("Q", 2, 2)
     S = (S + S.T) / 2
-    ok_sns = sp.expand(expected_SNS(D, N, S) - (D * D.T * N.T + (N * D).trace() * D + S * N.T)).is_zero_matrix
+    ok_sns = is_zero(expected_SNS(D, N, S) - (D * D.T * N.T + (N * D).trace() * D + S * N.T))
     return out, ok_sns
 
 
