@@ -122,9 +122,19 @@ def _chunks(teacher: Teacher, n: int, rng, chunk: int):
         done += k
 
 
-def _layer_grads(net: DLN, X, Y, layers) -> dict[int, np.ndarray]:
+def _layer_grads(net: DLN, X, Y, layers, bufs: dict | None = None) -> dict[int, np.ndarray]:
+    """Per-sample gradients of the given layers; written into ``bufs`` (reused across chunks) if given."""
     a, b = gradient_factors(net, X, Y)
-    return {l: -(b[l - 1][:, :, None] * a[l - 1][:, None, :]) for l in layers}
+    out = {}
+    for l in layers:
+        shape = (X.shape[0],) + net.layers[l - 1].shape
+        if bufs is None:
+            out[l] = np.einsum("ni,nj->nij", -b[l - 1], a[l - 1])
+            continue
+        if l not in bufs or bufs[l].shape != shape:
+            bufs[l] = np.empty(shape)
+        out[l] = np.einsum("ni,nj->nij", -b[l - 1], a[l - 1], out=bufs[l])
+    return out
 
 
 # -- estimators ----------------------------------------------------------------------------------
@@ -135,8 +145,9 @@ def mc_gradient(net: DLN, teacher: Teacher, n: int, rng=None, *, chunk: int = 40
     n, chunk = _check_n(n), _check_n(chunk, "chunk", 1)
     rng, seed = _rng_seed(rng)
     accs = [_MeanAcc() for _ in range(net.depth)]
+    bufs: dict = {}
     for X, Y in _chunks(teacher, n, rng, chunk):
-        g = _layer_grads(net, X, Y, range(1, net.depth + 1))
+        g = _layer_grads(net, X, Y, range(1, net.depth + 1), bufs)
         for l, acc in enumerate(accs, start=1):
             acc.add(g[l])
     return [Estimate(*acc.result(), n=n, seed=seed) for acc in accs]
@@ -151,8 +162,9 @@ def mc_sigma_block(net: DLN, teacher: Teacher, l: int, m: int, n: int, rng=None,
     n, chunk = _check_n(n), _check_n(chunk, "chunk", 1)
     rng, seed = _rng_seed(rng)
     acc = _CovAcc()
+    bufs: dict = {}
     for X, Y in _chunks(teacher, n, rng, chunk):
-        g = _layer_grads(net, X, Y, {l, m})
+        g = _layer_grads(net, X, Y, {l, m}, bufs)
         acc.add(_vec_rows(g[l]), _vec_rows(g[m]))
     return Estimate(*acc.result(), n=n, seed=seed)
 
@@ -228,8 +240,9 @@ def mc_ito_drift(net: DLN, teacher: Teacher, alpha: int, *, n: int, rng=None, et
     n, chunk = _check_n(n), _check_n(chunk, "chunk", 1)
     rng, seed = _rng_seed(rng)
     acc = _MeanAcc()
+    bufs: dict = {}
     for X, Y in _chunks(teacher, n, rng, chunk):
-        g = _layer_grads(net, X, Y, range(1, net.depth + 1))
+        g = _layer_grads(net, X, Y, range(1, net.depth + 1), bufs)
         acc.add(second_order_coefficient(net, u, v, [g[l] for l in range(1, net.depth + 1)]))
     mean, se = acc.result()
     gd = float(second_order_coefficient(net, u, v, [G[None] for G in population_gradient(net, teacher)])[0])
@@ -247,8 +260,9 @@ def mc_one_step(net: DLN, teacher: Teacher, alpha: int, *, eta: float, n: int, r
     rng, seed = _rng_seed(rng)
     w0 = float(u @ net.end_to_end() @ v)
     acc = _MeanAcc()
+    bufs: dict = {}
     for X, Y in _chunks(teacher, n, rng, chunk):
-        g = _layer_grads(net, X, Y, range(1, net.depth + 1))
+        g = _layer_grads(net, X, Y, range(1, net.depth + 1), bufs)
         z = np.broadcast_to(v, (X.shape[0], v.shape[0]))
         for l, W in enumerate(net.layers, start=1):
             z = z @ W.T - eta * np.einsum("nij,nj->ni", g[l], z)

@@ -120,33 +120,50 @@ def gradient_factors(net: DLN, X: np.ndarray, Y: np.ndarray) -> tuple[list[np.nd
     return a, b
 
 
-def per_sample_gradients(net: DLN, teacher: Teacher, X, Y) -> list[np.ndarray]:
+def per_sample_gradients(net: DLN, teacher: Teacher, X, Y, *, out: list[np.ndarray] | None = None
+                         ) -> list[np.ndarray]:
     """One-sample gradients ``g_l(x, y) = -W_{>l}^T (y - W x) x^T W_{<l}^T`` (App. B), vectorised.
 
     Returns a list (index ``l-1``) of arrays of shape ``(n, d_l, d_{l-1})``: per layer two GEMMs
-    and one broadcast outer product, no Python loop over samples.
+    and one broadcast outer product, no Python loop over samples.  ``out`` (a list of arrays of those
+    shapes) is written into and returned: reusing buffers avoids the page faults of fresh multi-MB
+    allocations, which dominate the cost on some machines (see benchmarks/README.md).
     """
     _check_pair(net, teacher)
     X, Y = _check_xy(net, X, Y)
     a, b = gradient_factors(net, X, Y)
-    return [np.einsum("ni,nj->nij", -bl, al) for al, bl in zip(a, b)]
+    if out is None:
+        return [np.einsum("ni,nj->nij", -bl, al) for al, bl in zip(a, b)]
+    shapes = [(X.shape[0], bl.shape[1], al.shape[1]) for al, bl in zip(a, b)]
+    if len(out) != len(shapes) or any(np.shape(o) != sh for o, sh in zip(out, shapes)):
+        raise SymdlnInputError(f"out must be a list of arrays of shapes {shapes}")
+    for al, bl, o in zip(a, b, out):
+        np.einsum("ni,nj->nij", -bl, al, out=o)
+    return out
 
 
 def iter_per_sample_gradients(net: DLN, teacher: Teacher, n: int, rng=None,
-                              chunk: int = 4096) -> Iterator[list[np.ndarray]]:
+                              chunk: int = 4096, *, reuse: bool = False) -> Iterator[list[np.ndarray]]:
     """Draw ``n`` fresh samples in chunks of at most ``chunk`` and yield their per-sample gradients.
 
-    Memory is bounded by ``chunk * P`` floats whatever ``n`` is.
+    Memory is bounded by ``chunk * P`` floats whatever ``n`` is.  With ``reuse=True`` every chunk is
+    written into the same buffers (faster; a yielded list is valid only until the next iteration).
     """
     _check_pair(net, teacher)
     n = _check_n(n, "n", 1)
     chunk = _check_n(chunk, "chunk", 1)
     rng = np.random.default_rng(rng)
+    bufs = None
     done = 0
     while done < n:
         k = min(chunk, n - done)
         X, Y = sample_data(teacher, k, rng)
-        yield per_sample_gradients(net, teacher, X, Y)
+        if reuse:
+            if bufs is None or bufs[0].shape[0] != k:
+                bufs = [np.empty((k,) + W.shape) for W in net.layers]
+            yield per_sample_gradients(net, teacher, X, Y, out=bufs)
+        else:
+            yield per_sample_gradients(net, teacher, X, Y)
         done += k
 
 

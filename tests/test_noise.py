@@ -51,6 +51,19 @@ def test_iter_per_sample_gradients_chunks_are_bounded():
     net, t = random_setting(3)
     sizes = [c[0].shape[0] for c in iter_per_sample_gradients(net, t, 10_001, 0, chunk=1000)]
     assert sum(sizes) == 10_001 and max(sizes) == 1000 and sizes[-1] == 1
+    # reuse=True: same buffers every chunk, same numbers as fresh arrays
+    fresh = [[g.copy() for g in c] for c in iter_per_sample_gradients(net, t, 2500, 1, chunk=1000)]
+    objs = []
+    for c, f in zip(iter_per_sample_gradients(net, t, 2500, 1, chunk=1000, reuse=True), fresh):
+        objs.append(c[0])
+        assert all(np.array_equal(a, b) for a, b in zip(c, f))
+    assert objs[0] is objs[1] and objs[2] is not objs[0]   # full chunks share a buffer; the last (500) has its own
+    X, Y = sample_data(t, 5, 2)
+    bufs = [np.empty((5,) + W.shape) for W in net.layers]
+    assert per_sample_gradients(net, t, X, Y, out=bufs) is bufs
+    assert all(np.array_equal(a, b) for a, b in zip(bufs, per_sample_gradients(net, t, X, Y)))
+    with pytest.raises(SymdlnInputError, match="out must"):
+        per_sample_gradients(net, t, X, Y, out=bufs[:-1] if net.depth > 1 else [np.empty(3)])
 
 
 def test_commutation_matrix():
