@@ -36,7 +36,7 @@ from .bootstrap import binomial_ci
 from .checkpoint_rules import first_crossing
 
 __all__ = ["rotation_by_angle", "misaligned_init", "empirical_diffusion", "w_star_numeric", "PeakTiming",
-           "peak_timing"]
+           "peak_timing", "pool_peak_timings", "w_star_with_check"]
 
 _WHERE = ("input", "output", "hidden")
 
@@ -189,3 +189,49 @@ def peak_timing(times, D, w, s, *, w_star=None, learn_frac: float = 0.9, onset_f
                       n_prec / n_valid if n_valid else float("nan"), binomial_ci(n_prec, n_valid, level), rel,
                       _corr_log(t_pred, t_peak, valid), t_own, int(prec_own.sum()), int(borrowed.sum()),
                       _corr_log(t_pred, t_own, valid))
+
+
+def w_star_with_check(teacher: Teacher, depth: int, *, eta: float, b: int = 1, registry: bool = True):
+    """w*_a maximising D_a on the aligned balanced manifold, computed numerically from ``symdln.modes.diffusion``;
+    with ``registry=True`` also compared with the derived Eq. 9 (``derive("diffusion_peak")``, slow: SymPy)."""
+    ws = np.array([w_star_numeric(teacher, a, depth, eta=eta, b=b) for a in range(teacher.n_modes)])
+    if not registry:
+        return ws, {"compared": False, "reason": "fast setting (the symbolic derivation takes ~30 s or more)"}
+    try:
+        import sympy as sp
+
+        from ..symbolic import derive
+        from ..symbolic.symbols import L as L_, s as s_, sigma_q as sq_
+        f = sp.lambdify((s_, sq_, L_), derive("diffusion_peak").expr, "numpy")
+        sq = teacher.isotropic_sigma_q or 0.0
+        derived = np.array([float(f(sv, sq, depth)) for sv in teacher.s])
+        return ws, {"compared": True, "derived_w_star": derived.tolist(),
+                    "max_rel_diff_numeric_vs_derived": float(np.max(np.abs(ws / derived - 1)))}
+    except Exception as exc:  # noqa: BLE001 - the registry is another engineer's; record why it was not used
+        return ws, {"compared": False, "reason": f"{type(exc).__name__}: {exc}"}
+
+
+def pool_peak_timings(pts, w_star) -> tuple[dict, dict]:
+    """Pool :class:`PeakTiming` results (e.g. over initialisations) into a JSON record and the pooled arrays."""
+    cat = lambda f: np.concatenate([getattr(p, f) for p in pts])  # noqa: E731
+    nb, nv = sum(p.n_precede for p in pts), sum(p.n_valid for p in pts)
+    nbo, nborrow = sum(p.n_precede_own for p in pts), sum(p.n_borrowed for p in pts)
+    tp, tpred, town, tlearn = cat("t_peak"), cat("t_pred"), cat("t_peak_own"), cat("t_learn")
+    rel, wpk = cat("rel_shift"), cat("w_at_peak")
+    valid = np.isfinite(tlearn)
+    ok = valid & np.isfinite(tpred) & (tpred > 0) & (tp > 0)
+    ok_own = ok & np.isfinite(town) & (town > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel_own = (tlearn - town) / tlearn
+    med = lambda x: float(np.median(x)) if x.size else None  # noqa: E731
+    rec = {"n_precede": nb, "n_valid": nv, "fraction_precede": nb / nv if nv else None, "ci95": binomial_ci(nb, nv),
+           "n_borrowed_global_peak": nborrow, "n_precede_own_peak": nbo,
+           "fraction_precede_own_peak": nbo / nv if nv else None, "ci95_own": binomial_ci(nbo, nv),
+           "median_rel_shift_(t_learn-t_peak)/t_learn": med(rel[valid]),
+           "median_rel_shift_own": med(rel_own[ok_own]),
+           "corr_log_t_pred_vs_log_t_peak": _corr_log(tpred, tp, valid),
+           "corr_log_t_pred_vs_log_t_peak_own": _corr_log(tpred, town, valid),
+           "median_abs_log_t_peak_over_t_pred": med(np.abs(np.log(tp[ok] / tpred[ok]))),
+           "median_abs_log_t_peak_own_over_t_pred": med(np.abs(np.log(town[ok_own] / tpred[ok_own]))),
+           "median_w_at_peak_over_w_star": med((wpk / np.asarray(w_star, float)[None, :])[valid])}
+    return rec, {"ok_own": ok_own, "t_pred": tpred, "t_peak_own": town, "rel_shift": rel}

@@ -19,9 +19,10 @@ import numpy as np
 
 from .._validation import SymdlnInputError
 from ..network import DLN, Teacher, balanced_init, small_gaussian_init
-from .checkpoint_rules import first_crossing
+from .checkpoint_rules import first_crossing, loss_aligned_indices, plateau_midpoint_levels
 
-__all__ = ["TEACHERS", "REGIMES", "make_teacher", "make_init", "choose_steps", "GdSgdRun", "run_gd_sgd"]
+__all__ = ["TEACHERS", "REGIMES", "make_teacher", "make_init", "choose_steps", "GdSgdRun", "run_gd_sgd", "aligned_indices",
+           "aligned_patterns", "ambiguous_fraction"]
 
 TEACHERS = ("low-rank", "full", "degenerate")
 REGIMES = {"saddle": 3.0, "intermediate": 1.5, "ntk": 0.5}
@@ -95,3 +96,28 @@ def run_gd_sgd(*, depth: int, d: int = 12, teacher: str = "low-rank", regime: st
                "sigma_q": sigma_q, "steps": steps, "t_end": float(eta * steps), "n_checkpoints": int(ck.size),
                "seed": seed}
     return GdSgdRun(g, s, net0, T, setting)
+
+
+def aligned_indices(run):
+    """Loss-aligned checkpoints: per run, the first checkpoint whose population loss is below each
+    plateau-midpoint level; only levels reached by GD and by every SGD run.  -> (levels, i_gd (n,), i_sgd (n, S))."""
+    levels = plateau_midpoint_levels(run.teacher)
+    ig, _ = loss_aligned_indices(run.gd.times, run.gd.population_loss(), levels)
+    isg, _ = loss_aligned_indices(run.sgd.times, run.sgd.population_loss(), levels)
+    ok = (ig[:, 0] >= 0) & np.all(isg >= 0, axis=1)
+    return levels[ok], ig[ok, 0], isg[ok]
+
+
+def aligned_patterns(run, pg, ps):
+    """Patterns ``pg`` (T, 1, ...) and ``ps`` (T, S, ...) at the loss-aligned checkpoints."""
+    levels, ig, isg = aligned_indices(run)
+    cols = np.arange(ps.shape[1])[None, :]
+    return levels, pg[ig, 0], ps[isg, cols], ig
+
+
+def ambiguous_fraction(gap, L):
+    """Fraction of (checkpoint, run, i <= j) with a threshold gap sigma_r / sigma_(r+1) < 10 (rank 0 excluded)."""
+    iu = np.triu_indices(L)
+    g = gap[..., iu[0], iu[1]]
+    ok = ~np.isnan(g)
+    return float(np.mean(g[ok] < 10)) if ok.any() else float("nan")

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..diagnostics import (balance_residuals, cross_modes, decoupling_times, escape_events, escape_windows,
+from ..diagnostics import (balance_residuals, binomial_ci, cross_modes, decoupling_times, escape_events, escape_windows,
                            gd_sgd_distances, length_weights, log_sv_patterns, loss_aligned_indices,
                            pattern_distance, pattern_distance_band, plateau_midpoint_levels, rank_patterns,
                            select_checkpoints)
 from ..diagnostics.figures import band, heatmap, plt, save_figure
-from ..diagnostics.runs import REGIMES, TEACHERS, run_gd_sgd
+from ..diagnostics.runs import REGIMES, TEACHERS, aligned_indices as _aligned_indices, \
+    aligned_patterns as _aligned, ambiguous_fraction as _ambiguous_fraction, run_gd_sgd
 from . import register
 
 __all__: list[str] = []
@@ -136,7 +137,6 @@ def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
                     ax.set_xscale("log"); ax.set_title(f"depth {L}, {regime}, {teacher}", fontsize=9)
                     ax.set_xlabel("t"); ax.legend(fontsize=5, ncol=2)
                     ex = run.sgd
-            from ..diagnostics import binomial_ci
             res = {}
             for rule, (nb, nv) in counts.items():
                 res[rule] = {"n_before": nb, "n_valid": nv, "fraction": nb / nv if nv else None,
@@ -157,31 +157,6 @@ def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
 
 
 # -- rank patterns (plan Sec. 1.1) ------------------------------------------------------------------
-def _aligned_indices(run):
-    """Loss-aligned checkpoints: per run, the first checkpoint whose population loss is below each
-    plateau-midpoint level; only levels reached by GD and by every SGD run.  -> (levels, i_gd (n,), i_sgd (n, S))."""
-    levels = plateau_midpoint_levels(run.teacher)
-    ig, _ = loss_aligned_indices(run.gd.times, run.gd.population_loss(), levels)
-    isg, _ = loss_aligned_indices(run.sgd.times, run.sgd.population_loss(), levels)
-    ok = (ig[:, 0] >= 0) & np.all(isg >= 0, axis=1)
-    return levels[ok], ig[ok, 0], isg[ok]
-
-
-def _aligned(run, pg, ps):
-    """Patterns ``pg`` (T, 1, ...) and ``ps`` (T, S, ...) at the loss-aligned checkpoints."""
-    levels, ig, isg = _aligned_indices(run)
-    cols = np.arange(ps.shape[1])[None, :]
-    return levels, pg[ig, 0], ps[isg, cols], ig
-
-
-def _ambiguous_fraction(gap, L):
-    """Fraction of (checkpoint, run, i <= j) with a threshold gap sigma_r / sigma_(r+1) < 10 (rank 0 excluded)."""
-    iu = np.triu_indices(L)
-    g = gap[..., iu[0], iu[1]]
-    ok = ~np.isnan(g)
-    return float(np.mean(g[ok] < 10)) if ok.any() else float("nan")
-
-
 @register("rank-patterns", help="rank / multiplicity patterns of partial products, GD vs mean SGD (plan 1.1)")
 def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
     depths, S, configs, max_steps, n_ck, n_boot = _settings(fast, full)
@@ -360,30 +335,10 @@ def gd_vs_sgd(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
 
 
 # -- misalignment (referee: quantitative bound on tolerable misalignment) --------------------------------
-def _w_star(teacher, depth, eta, b, *, registry: bool):
-    """w*_a maximising D_a on the aligned balanced manifold, computed numerically from ``symdln.modes.diffusion``;
-    with ``registry=True`` also compared with the derived Eq. 9 (``derive("diffusion_peak")``, slow: SymPy)."""
-    from ..diagnostics import w_star_numeric
-    ws = np.array([w_star_numeric(teacher, a, depth, eta=eta, b=b) for a in range(teacher.n_modes)])
-    if not registry:
-        return ws, {"compared": False, "reason": "fast setting (the symbolic derivation takes ~30 s)"}
-    try:
-        import sympy as sp
-
-        from ..symbolic import derive
-        from ..symbolic.symbols import L as L_, s as s_, sigma_q as sq_
-        f = sp.lambdify((s_, sq_, L_), derive("diffusion_peak").expr, "numpy")
-        sq = teacher.isotropic_sigma_q or 0.0
-        derived = np.array([float(f(sv, sq, depth)) for sv in teacher.s])
-        return ws, {"compared": True, "derived_w_star": derived.tolist(),
-                    "max_rel_diff_numeric_vs_derived": float(np.max(np.abs(ws / derived - 1)))}
-    except Exception as exc:  # noqa: BLE001 - the registry is another engineer's; record why it was not used
-        return ws, {"compared": False, "reason": f"{type(exc).__name__}: {exc}"}
-
-
 @register("misalignment", help="diffusion-peak vs learning time under controlled misalignment / unbalance (referee)")
 def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    from ..diagnostics import binomial_ci, empirical_diffusion, misaligned_init, peak_timing
+    from ..diagnostics import empirical_diffusion, misaligned_init, peak_timing
+    from ..diagnostics.misalignment import pool_peak_timings, w_star_with_check
     from ..diagnostics.runs import choose_steps, make_teacher
     from ..simulate import log_checkpoints, sgd
     d, eta, b, w0, learn_frac = 12, 0.005, 1, 2e-3, 0.9
@@ -405,7 +360,7 @@ def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dic
         rng = np.random.default_rng(seed)
         teacher = make_teacher("low-rank", d, rng=rng)
         widths = [d] * (L + 1)
-        wst, check = _w_star(teacher, L, eta, b, registry=not fast)
+        wst, check = w_star_with_check(teacher, L, eta=eta, b=b, registry=not fast)
         out["runs"][f"depth{L}"] = {"w_star": wst.tolist(), "w_star_over_s": (wst / teacher.s).tolist(),
                                     "registry_check": check, "configs": []}
         steps = choose_steps(misaligned_init(teacher, w0, widths, rng=0), teacher, eta=eta, max_steps=20000 if fast else 200000)
@@ -422,30 +377,10 @@ def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dic
                                        learn_frac=learn_frac))
                 done += 1
                 progress.update(done, total, f"depth {L} {kind} {th:g} {lam:g}")
-            nb, nv = sum(p.n_precede for p in pts), sum(p.n_valid for p in pts)
-            nbo, nborrow = sum(p.n_precede_own for p in pts), sum(p.n_borrowed for p in pts)
-            ci = binomial_ci(nb, nv)
-            town = np.concatenate([p.t_peak_own for p in pts])
-            tlearn = np.concatenate([p.t_learn for p in pts])
-            tp = np.concatenate([p.t_peak for p in pts]); tpred = np.concatenate([p.t_pred for p in pts])
-            rel = np.concatenate([p.rel_shift for p in pts]); wpk = np.concatenate([p.w_at_peak for p in pts])
-            ok = np.isfinite(tpred) & (tpred > 0) & (tp > 0)
-            corr = float(np.corrcoef(np.log(tpred[ok]), np.log(tp[ok]))[0, 1]) if ok.sum() >= 3 else None
-            ok2 = ok & np.isfinite(town) & (town > 0)
-            corr_own = float(np.corrcoef(np.log(tpred[ok2]), np.log(town[ok2]))[0, 1]) if ok2.sum() >= 3 else None
-            rec = {"kind": kind, "theta": th, "unbalance": lam, "n_precede": nb, "n_valid": nv,
-                   "fraction_precede": nb / nv if nv else None, "ci95": ci,
-                   "median_rel_shift_(t_learn-t_peak)/t_learn": float(np.nanmedian(rel)),
-                   "corr_log_t_pred_vs_log_t_peak": corr,
-                   "median_abs_log_t_peak_over_t_pred": float(np.median(np.abs(np.log(tp[ok] / tpred[ok]))))
-                   if ok.any() else None,
-                   "median_w_at_peak_over_w_star": float(np.median(wpk / wst[None, :])),
-                   "n_borrowed_global_peak": nborrow, "n_precede_own_peak": nbo,
-                   "fraction_precede_own_peak": nbo / nv if nv else None, "ci95_own": binomial_ci(nbo, nv),
-                   "corr_log_t_pred_vs_log_t_peak_own": corr_own,
-                   "median_rel_shift_own": float(np.nanmedian((tlearn - town) / tlearn)),
-                   "median_abs_log_t_peak_own_over_t_pred": float(np.median(np.abs(np.log(town[ok2] / tpred[ok2]))))
-                   if ok2.any() else None}
+            rec, arr = pool_peak_timings(pts, wst)
+            rec = {"kind": kind, "theta": th, "unbalance": lam, **rec}
+            nb, nv, nbo, ci = rec["n_precede"], rec["n_valid"], rec["n_precede_own_peak"], rec["ci95"]
+            ok2, tpred, town, rel = arr["ok_own"], arr["t_pred"], arr["t_peak_own"], arr["rel_shift"]
             out["runs"][f"depth{L}"]["configs"].append(rec)
             if kind == "rotation":
                 fr.append(rec["fraction_precede"] if nv else np.nan); lo.append(ci[0]); hi.append(ci[1]); xs.append(th)
