@@ -154,7 +154,8 @@ add("appG.joint-prob", "App. G.1",
     r"p(X_{i},X_{j}\in B)=\frac{\binom{B-2}{N-2}}{\binom{B-1}{N-1}}\frac{\binom{B-1}{N-1}}{\binom{B}{N}}=\frac{B-1}{N-1}\frac{B}{N}",
     quantity="finite_population_factor", kind="identity",
     notes="The binomials are printed with swapped arguments (binom(B-2, N-2) = 0 for B < N); the final value is checked.",
-    spec=Spec(check="joint_prob"))
+    spec=Spec(check="joint_prob", condition="if the binomial coefficients are read with swapped arguments "
+              "(binom(N-2, B-2) / binom(N, B))"))
 add("appG.intermediate", "App. G.1",
     r"\Sigma_{b}=\frac{N-B}{B(N-1)}\sum_{i\neq j}^{N}g_{i}g_{j}^{\intercal}+\frac{1}{B^{2}}\sum_{i}g_{i}g_{i}^{\intercal}-g_{N}g_{N}^{\intercal}",
     quantity="finite_population_factor", kind="identity", spec=Spec(check="appG_intermediate"))

@@ -130,7 +130,7 @@ add("sec2.batch-cov", "Sec. 2.2", r"\Sigma_{b}(\theta)=\frac{1}{b}\Sigma(\theta)
     quantity="batch_covariance_online", expr=1 / b, kind="scalar", dimension="dimensionless",
     assumptions=("online sampling, independent samples",), spec=Spec(check="batch_cov_identity"))
 add("sec2.unbiased", "Sec. 2.1", r"\mathbb{E}_{B}[g_{B}(\theta)]=\nabla L(\theta)",
-    quantity="population_gradient", kind="identity", spec=Spec(mc="unbiased"))
+    quantity="population_gradient", kind="identity", spec=Spec(mc="unbiased", check="unbiased_exact"))
 add("sec2.A1-preserved", "Sec. 2.4, (A1)",
     r"W_{\ell+1}(t)^{\top}W_{\ell+1}(t)=W_{\ell}(t)W_{\ell}(t)^{\top} \text{ ... This condition is preserved under gradient flow.}",
     kind="statement", assumptions=("gradient flow",), spec=Spec(check="balance_preserved"))

@@ -10,6 +10,12 @@ from ._base import BETA_READING, SIGMA_READINGS, Spec, add
 a4 = 4 * (L - 1) / L
 _D = beta * L ** 2 * (2 * (s - w) ** 2 + sigma_q ** 2) * w ** (4 * (L - 1) / L)
 
+def _x_to_w(e):
+    """The derivation writes the condition in x = w - s."""
+    from ..symbolic import derive
+    return e.subs(derive("diffusion_peak_condition").extra["x"], w - s)
+
+
 add("eq.8", "Sec. 4, Eq. (8)",
     r"D_{\alpha}(w_{\alpha})=\beta\,L^{2}\Big(2\,(s_{\alpha}-w_{\alpha})^{2}+\sigma_{q}^{2}\Big)\,w_{\alpha}^{\frac{4(L-1)}{L}}.",
     quantity="diffusion_aligned", expr=_D, dimension="diffusion", readings=SIGMA_READINGS + BETA_READING,
@@ -19,7 +25,8 @@ add("sec4.stationary-condition", "Sec. 4 (between Eqs. 8 and 9)",
     r"(w_{\alpha}-s_{\alpha})+a\,\sigma_{q}^{2}=0,\qquad a=\frac{4(L-1)}{L}.",
     quantity="diffusion_peak_condition",
     expr=(2 * a4 + 4) * (w - s) ** 2 + 4 * s * (w - s) + a4 * sigma_q ** 2, dimension=None,
-    readings=SIGMA_READINGS, assumptions=("w > 0",), spec=Spec(equation=True))
+    readings=SIGMA_READINGS, assumptions=("w > 0",),
+    spec=Spec(equation=True, select="in_L", transform=_x_to_w))
 add("eq.9", "Sec. 4, Eq. (9)",
     r"w_{\alpha}^{\star}=\frac{(a+1)\,s_{\alpha}-\sqrt{\,s_{\alpha}^{2}-\frac{a(a+2)}{2}\,\sigma_{q}^{2}\,}}{\,a+2\,}.",
     quantity="diffusion_peak",

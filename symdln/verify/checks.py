@@ -55,15 +55,24 @@ def compare_arrays(label, printed, reference, *, scope="printed", ref_name="nume
                    rtol=RTOL) -> Evidence:
     """Evidence that ``printed`` equals ``reference`` (shapes first, then values, relative to max |reference|)."""
     extra = dict(extra or {})
-    p, r = np.asarray(printed, dtype=float), np.asarray(reference, dtype=float)
+    p, r = _flat(printed), _flat(reference)
     if p.shape != r.shape:
         return Evidence("shape", False, f"{label}: shape {p.shape} but {ref_name} has {r.shape}",
                         {"scope": scope, "printed_shape": list(p.shape), "reference_shape": list(r.shape), **extra})
-    scale = max(float(np.max(np.abs(r))) if r.size else 0.0, 1e-300)
+    # relative to the larger magnitude, with a floor of 1e-6: the inputs are O(1) and quantities that vanish
+    # exactly (e.g. a_0 . a_1 on an aligned network) come out as ~1e-17 cancellations of O(1) terms, so the
+    # effective absolute tolerance is rtol * 1e-6 = 1e-15
+    scale = max(float(np.max(np.abs(r))) if r.size else 0.0, float(np.max(np.abs(p))) if p.size else 0.0, 1e-6)
     err = float(np.max(np.abs(p - r))) / scale if r.size else 0.0
     ok = err <= rtol
     return Evidence("consistency", ok, f"{label}: {'matches' if ok else 'differs from'} {ref_name} "
                     f"(max rel. diff {err:.2e}, tol {rtol:g})", {"scope": scope, "max_rel_diff": err, **extra})
+
+
+def _flat(x):
+    if isinstance(x, (list, tuple)) and any(np.ndim(e) > 0 for e in x):
+        return np.concatenate([np.ravel(np.asarray(e, dtype=float)) for e in x])
+    return np.asarray(x, dtype=float)
 
 
 def shape_failure(label, msg, *, scope="printed", extra=None) -> Evidence:

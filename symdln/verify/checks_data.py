@@ -33,6 +33,27 @@ def _(claim, spec, *, seed, fast):
                            ref_name="biased sample covariance")]
 
 
+@check("unbiased_exact")
+def _(claim, spec, *, seed, fast):
+    """The one-sample gradient is a quadratic form in (x, xi_q) through x x^T and xi_q x^T only, so averaging it
+    over a design with E[x x^T] = I and E[xi_q x^T] = 0 (x = +-sqrt(d_0) e_i, xi_q = +-sqrt(d_L) sigma e_j) gives
+    the population mean exactly."""
+    from ..noise import per_sample_gradients, population_gradient
+    from .checks_net import settings
+    evs = []
+    for label, net, t in settings(seed):
+        d0, dL = net.widths[0], net.widths[-1]
+        R = np.linalg.cholesky(t.Sigma_q + 1e-300 * np.eye(dL)) if np.any(t.Sigma_q) else np.zeros((dL, dL))
+        xs = [sgn * np.sqrt(d0) * e for e in np.eye(d0) for sgn in (1, -1)]
+        qs = [sgn * np.sqrt(dL) * (R @ e) for e in np.eye(dL) for sgn in (1, -1)]
+        X = np.array([x for x in xs for _ in qs])
+        Y = np.array([t.M @ x + q for x in xs for q in qs])
+        g = per_sample_gradients(net, t, X, Y)
+        evs.append(compare_arrays(f"{label}: design average of one-sample gradients", [gl.mean(0) for gl in g],
+                                  population_gradient(net, t), ref_name="population gradient"))
+    return evs
+
+
 @check("batch_cov_identity")
 def _(claim, spec, *, seed, fast):
     evs = []
@@ -101,12 +122,15 @@ def _vec_id(d):
 
 @check("isserlis")
 def _(claim, spec, *, seed, fast):
+    # the derivation gives the centred moment E[vec(XX^T - I) vec(XX^T - I)^T] from the Gaussian MGF, and
+    # E[V V^T] = centred + vec(I) vec(I)^T because E[V] = vec(I)
     from ..symbolic import derive
     from ..symbolic._linalg import commutation
     evs = []
     for d, E in sorted(derive("gaussian_fourth_moment").extra["by_dimension"].items()):
+        EVV = E + _vec_id(d) * _vec_id(d).T
         printed = sp.eye(d * d) + commutation(d, d) + _vec_id(d) * _vec_id(d).T
-        evs.append(Evidence("symbolic", sp.simplify(E - printed) == sp.zeros(d * d, d * d),
+        evs.append(Evidence("symbolic", sp.simplify(EVV - printed) == sp.zeros(d * d, d * d),
                             f"d0={d}: E[V V^T] (derived from the Gaussian MGF) = I + C + vec(I)vec(I)^T", {}))
     return evs
 
@@ -117,8 +141,7 @@ def _(claim, spec, *, seed, fast):
     from ..symbolic._linalg import commutation
     evs = []
     for d, E in sorted(derive("gaussian_fourth_moment").extra["by_dimension"].items()):
-        centred = E - _vec_id(d) * _vec_id(d).T
-        evs.append(Evidence("symbolic", sp.simplify(centred - sp.eye(d * d) - commutation(d, d)) == sp.zeros(d * d, d * d),
+        evs.append(Evidence("symbolic", sp.simplify(E - sp.eye(d * d) - commutation(d, d)) == sp.zeros(d * d, d * d),
                             f"d0={d}: E[vec(XX^T - I) vec(XX^T - I)^T] = I + C", {}))
     return evs
 
@@ -127,7 +150,10 @@ def _(claim, spec, *, seed, fast):
 def _(claim, spec, *, seed, fast):
     from ..symbolic import derive
     evs = []
-    for (dL, d0), E in sorted(derive("label_noise_moment").extra["by_shape"].items()):
+    d = derive("label_noise_moment")
+    dl_first = d.extra.get("by_shape_key", "(d_L, d_0)") == "(d_L, d_0)"
+    for key, E in sorted(d.extra["by_shape"].items()):
+        dL, d0 = key if dl_first else key[::-1]
         Sq = E[:dL, :dL]
         printed = sp.kronecker_product(sp.eye(d0), Sq)
         evs.append(Evidence("symbolic", sp.simplify(E - printed) == sp.zeros(*E.shape),

@@ -72,7 +72,10 @@ def _scalar(claim, spec, part: Partial, *, seed):
     for reading, d, sw in reading_variants(claim, derived):
         status, ev = compare(printed, d, equation=spec.equation)
         evs, ce = [ev], None
-        if status != "equal" and not spec.equation:
+        if status != "equal" and spec.equation:
+            status, pev, ce = _equation_points(printed, d, seed)
+            evs.append(pev)
+        elif status != "equal":
             symbols = (printed.free_symbols | d.free_symbols) - set(spec.fixed)
             status, pevs, ce = compare_points(printed, d, symbols | {L}, _Ls(printed - d, spec), seed=seed)
             evs += pevs
@@ -96,6 +99,24 @@ def _scalar(claim, spec, part: Partial, *, seed):
             part.counterexample = {**ce, "reading": reading}
     _restatements(claim, spec, printed, part)
     return derived
+
+
+def _equation_points(printed, derived, seed):
+    """Equations ``printed = 0`` and ``derived = 0`` are equivalent only if their ratio is constant in ``w``:
+    evaluate it exactly at two values of ``w`` (other symbols at a rational point, ``L = 2..4``)."""
+    from .points import exact_points
+    from ..symbolic.symbols import w as w_
+    syms = (printed.free_symbols | derived.free_symbols | {L}) - {w_}
+    for pt in exact_points(syms, (2, 3, 4), n_per_L=1, seed=seed):
+        r = [sp.simplify((printed / derived).subs({**pt, w_: sp.Rational(k, 7)})) for k in (2, 5)]
+        if all(x.is_number and x.is_finite for x in r) and sp.simplify(r[0] - r[1]) != 0:
+            ce = {"point": {**{str(k): str(v) for k, v in pt.items()}, "w": "2/7 and 5/7"},
+                  "printed_value": float(printed.subs({**pt, w_: sp.Rational(2, 7)})),
+                  "derived_value": float(derived.subs({**pt, w_: sp.Rational(2, 7)}))}
+            return "differ", Evidence("exact", False, f"not equivalent equations: printed/derived = {r[0]} at w=2/7 "
+                                      f"but {r[1]} at w=5/7 ({', '.join(f'{k}={v}' for k, v in pt.items())})",
+                                      {"counterexample": ce}), ce
+    return "unknown", Evidence("exact", False, "no decisive exact point", {"scope": "inconclusive"}), None
 
 
 def _restatements(claim, spec, printed, part):

@@ -38,6 +38,7 @@ def symbolic_formula_value(quantity, net, teacher, *args, **kw):
         pos.append(sp.Matrix(teacher.M))
     if "Sq" in names:
         pos.append(sp.Matrix(teacher.Sigma_q))
+    args = [sp.Matrix(np.asarray(a, dtype=float).reshape(-1, 1)) if isinstance(a, np.ndarray) else a for a in args]
     out = f(*pos, *args, **kw)
     return np.array(out.tolist(), dtype=float) if isinstance(out, sp.MatrixBase) else float(out)
 
