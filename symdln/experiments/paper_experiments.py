@@ -80,6 +80,11 @@ def _peak_block(tr, eta, b, L, s, source):
     out["t_peak"] = [an.summarize(pk["t_peak"][:, a]) for a in range(r)]
     out["t_learned_0.9"] = [an.summarize(pk["t_reach_0.9"][:, a]) for a in range(r)]
     out["empirical_vs_derived_D_relative_sup_error"] = [an.summarize(rel[:, a]) for a in range(r)]
+    ratio = D.max(axis=0) / np.maximum(Dp.max(axis=0), 1e-300)                  # (S, r) peak heights
+    tpk_pred = times[np.argmax(Dp, axis=0)]
+    out["peak_height_ratio_empirical_over_derived"] = [an.summarize(ratio[:, a]) for a in range(r)]
+    out["peak_time_relative_difference"] = [an.summarize((pk["t_peak"][:, a] - tpk_pred[:, a])
+                                                         / np.maximum(tpk_pred[:, a], 1e-12)) for a in range(r)]
     out["time_all_modes_learned_0.9"] = an.summarize(np.max(pk["t_reach_0.9"], axis=1))
     return out, (times, w, D, Dp)
 
@@ -136,11 +141,18 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
                None if fast else bool((a["time_all_modes_learned_0.9"].get("median") or np.inf)
                                       > 2 * (al["time_all_modes_learned_0.9"].get("median") or np.inf)),
                "time t = eta * step for SGD and simulated SDE time for Langevin"),
-        _claim("Sec. 4.1: empirical eta a^T Sigma a resembles the aligned+balanced D_a(w_a)",
-               "similar", {"median sup-relative error per mode (SGD)":
-                           [x.get("median") for x in a["empirical_vs_derived_D_relative_sup_error"]]},
-               bool(max(x.get("median", 1.0) for x in a["empirical_vs_derived_D_relative_sup_error"]) < 0.25),
-               "sup over time of |D_emp - D_pred(w(t))| / max_t D_emp, median over seeds; < 0.25 counts as similar"),
+        _claim("Sec. 4.1: empirical eta a^T Sigma a resembles the aligned+balanced D_a(w_a)", "similar",
+               {"median peak-height ratio emp/derived per mode (SGD)":
+                [x.get("median") for x in a["peak_height_ratio_empirical_over_derived"]],
+                "median relative peak-time difference (SGD)":
+                [x.get("median") for x in a["peak_time_relative_difference"]],
+                "median sup-relative error per mode (SGD)":
+                [x.get("median") for x in a["empirical_vs_derived_D_relative_sup_error"]]},
+               bool(all(0.75 <= x.get("median", 0) <= 1.33 for x in a["peak_height_ratio_empirical_over_derived"])
+                    and all(abs(x.get("median", 1)) <= 0.1 for x in a["peak_time_relative_difference"])),
+               "D_pred evaluated at the observed w_a(t). 'Similar' (our reading of a qualitative claim): median "
+               "peak heights within a factor 4/3 and peak times within 10 %; the sup over time of "
+               "|D_emp - D_pred| / max D_emp is reported too (misalignment/imbalance show there)"),
     ]
     plt = _plt()
     keys = list(plot)

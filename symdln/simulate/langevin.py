@@ -22,10 +22,65 @@ import numpy as np
 from .._validation import SymdlnInputError, check_positive
 from ..network import DLN, Teacher
 from .checkpoints import Recorder, as_checkpoints
-from .kernels import _back_project, belows, pad, sample_symmetric, sqrt_psd, stack_nets
+from .kernels import pad, sqrt_psd, stack_nets
 from .trajectory import Trajectory
 
 __all__ = ["langevin"]
+
+
+class _Noise:
+    """Per-step noise drawn in chunks of steps (chunk size depends only on the ensemble shape, so results depend
+    neither on checkpoints nor on the number of steps).
+
+    Anisotropic: ``c G + dt I`` with ``G = (Z_1 + Z_1^T)/sqrt 2`` built from ``d_0 (d_0 + 1)/2`` normals
+    (off-diagonal N(0,1), diagonal N(0,2)), and ``c Sigma_q^(1/2) Z_2`` when there is label noise.
+    Isotropic: ``ciso Z`` on every (unpadded) weight.
+    """
+
+    def __init__(self, kind, rng, S, L, D, widths, *, c, dt, ciso, sqSq):
+        self.kind, self.rng, self.S, self.L, self.D = kind, rng, S, L, D
+        self.d0, self.dL = widths[0], widths[-1]
+        self.c, self.dt, self.ciso, self.sqSq = c, dt, ciso, sqSq
+        per = S * D * D * (L if kind == "isotropic" else 2)
+        self.C = int(np.clip((1 << 20) // per, 1, 256))
+        iu = np.triu_indices(self.d0)
+        self.up = iu[0] * D + iu[1]
+        self.lo = iu[1] * D + iu[0]
+        self.scale = np.where(iu[0] == iu[1], np.sqrt(2.0), 1.0) * c
+        self.mask = None
+        if kind == "isotropic" and D != min(widths):
+            self.mask = np.zeros((L, D, D))
+            for l in range(L):
+                self.mask[l, : widths[l + 1], : widths[l]] = 1.0
+        self._k, self._buf = 0, None
+
+    def _refill(self):
+        C, S, D = self.C, self.S, self.D
+        if self.kind == "isotropic":
+            Z = self.rng.standard_normal((C, S, self.L, D, D)) * self.ciso
+            self._buf = (None, None, Z if self.mask is None else Z * self.mask)
+        else:
+            z = self.rng.standard_normal((C, S, self.up.size)) * self.scale
+            G = np.zeros((C, S, D * D))
+            G[..., self.up] = z
+            G[..., self.lo] = z
+            G = G.reshape(C, S, D, D)
+            G[..., np.arange(D), np.arange(D)] += self.dt
+            LZ = None
+            if self.sqSq is not None:
+                Z2 = np.zeros((C, S, D, D))
+                Z2[:, :, : self.dL, : self.d0] = self.rng.standard_normal((C, S, self.dL, self.d0))
+                LZ = (self.sqSq @ Z2.transpose(2, 0, 1, 3).reshape(D, -1)).reshape(D, C, S, D).transpose(1, 2, 0, 3)
+                LZ = np.ascontiguousarray(LZ) * self.c
+            self._buf = (G, LZ, None)
+        self._k = 0
+
+    def next(self):
+        if self._buf is None or self._k == self.C:
+            self._refill()
+        k = self._k
+        self._k += 1
+        return tuple(None if x is None else x[k] for x in self._buf)
 
 
 def langevin(net0, teacher: Teacher, *, eta: float, b: int = 1, dt: float, t_end: float, noise: str = "anisotropic",
@@ -49,39 +104,40 @@ def langevin(net0, teacher: Teacher, *, eta: float, b: int = 1, dt: float, t_end
     Wst, widths = stack_nets(net0, int(n_traj))
     teacher.check_compatible(net0 if isinstance(net0, DLN) else list(net0)[0])
     S_, L, D, _ = Wst.shape
-    d0, dL = widths[0], widths[-1]
     M = pad(teacher.M, D)
     sqSq = pad(sqrt_psd(teacher.Sigma_q), D) if np.any(teacher.Sigma_q) else None
     ck = as_checkpoints(checkpoints, steps)
     rec = Recorder(ck, widths)
     rng = np.random.default_rng(seed)
-    c = np.sqrt(eta * dt / b)
-    ciso = sigma * np.sqrt(eta * dt)
-    mask = None
-    if noise == "isotropic" and D != min(widths):
-        mask = np.zeros((L, D, D))
-        for l in range(L):
-            mask[l, : widths[l + 1], : widths[l]] = 1.0
+    noise_src = _Noise(noise, rng, S_, L, D, widths, c=np.sqrt(eta * dt / b), dt=dt,
+                       ciso=sigma * np.sqrt(eta * dt), sqSq=sqSq)
     t0 = time.perf_counter()
+    Bel = np.empty_like(Wst); Bel[:, 0] = np.eye(D)
+    A = np.empty_like(Wst); upd = np.empty_like(Wst)
+    W = np.empty((S_, D, D)); Delta = np.empty((S_, D, D))
+    WT, BelT = Wst.transpose(0, 1, 3, 2), Bel.transpose(0, 1, 3, 2)
     for k in range(steps + 1):
         if k == rec.next:
             rec.maybe(k, Wst)
         if k == steps:
             break
-        Bel, W = belows(Wst)
-        Delta = M - W
-        if noise == "anisotropic":
-            R = Delta @ (sample_symmetric(rng, (S_,), d0, D) * c)
-            if sqSq is not None:
-                Z2 = np.zeros((S_, D, D))
-                Z2[:, :dL, :d0] = rng.standard_normal((S_, dL, d0))
-                R += sqSq @ (Z2 * c)
-            R += Delta * dt
-            Wst += _back_project(Wst, R, Bel)
+        for l in range(1, L):
+            np.matmul(Wst[:, l - 1], Bel[:, l - 1], out=Bel[:, l])
+        np.matmul(Wst[:, L - 1], Bel[:, L - 1], out=W)
+        np.subtract(M, W, out=Delta)
+        Gc, LZ, Z = noise_src.next()
+        if Gc is not None:                   # R = Delta (c G + dt I) [+ c Sigma_q^(1/2) Z_2]
+            np.matmul(Delta, Gc, out=A[:, L - 1])
+            if LZ is not None:
+                A[:, L - 1] += LZ
         else:
-            Wst += _back_project(Wst, Delta * dt, Bel)
-            Z = rng.standard_normal(Wst.shape) * ciso
-            Wst += Z if mask is None else Z * mask
+            np.multiply(Delta, dt, out=A[:, L - 1])
+        for l in range(L - 2, -1, -1):       # A_l = W_{>l}^T R, then W_l += A_l W_{<l}^T for all l at once
+            np.matmul(WT[:, l + 1], A[:, l + 1], out=A[:, l])
+        np.matmul(A, BelT, out=upd)
+        Wst += upd
+        if Z is not None:
+            Wst += Z
         if progress is not None and k % 2000 == 0:
             progress.update(k, steps, f"langevin ({noise})")
     if not np.all(np.isfinite(Wst)):
