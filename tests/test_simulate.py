@@ -286,3 +286,50 @@ def test_bad_inputs_name_the_argument():
         sgd([net, net], T, eta=0.1, steps=3, n_traj=3)
     with pytest.raises(SymdlnInputError, match="teacher"):
         gd(net, "M", eta=0.1, steps=3)
+
+
+# -- checkpoints, summaries, coefficient plumbing ------------------------------------------------
+def test_checkpoint_helpers():
+    from symdln.simulate import log_checkpoints, loss_aligned_checkpoints
+    ck = log_checkpoints(10_000, 50)
+    assert ck[0] == 0 and ck[-1] == 10_000 and np.all(np.diff(ck) > 0) and 30 <= ck.size <= 52
+    dense = loss_aligned_checkpoints(10_000, [20.0], eta=0.005, n=100)
+    near = np.sum(np.abs(dense * 0.005 - 20.0) < 6.0)
+    assert near > 40                                        # concentrated around t = 20 (step 4000)
+    with pytest.raises(SymdlnInputError, match="log_checkpoints"):
+        log_checkpoints(10, 1)
+
+
+def test_trajectory_summary_is_json():
+    import json
+    T = _teacher(2, 2, 1)
+    tr = sgd(small_gaussian_init((2, 2, 2), 1.0, rng=1), T, eta=0.05, steps=50, n_traj=4, seed=0)
+    js = json.dumps(tr.summary(), allow_nan=False)
+    assert "final_mode_amplitudes_mean" in js and tr.summary()["method"] == "sgd"
+
+
+def test_lambdify_w_substitutes_by_symbol_name():
+    from symdln.simulate import lambdify_w
+    from symdln.symbolic import symbols as sy
+    f = lambdify_w(sy.L * sy.w ** 2 * (sy.s - sy.w) + sy.beta * sy.sigma_q, L=3, s=1.0, sigma_q=0.5, eta=0.1, b=2)
+    np.testing.assert_allclose(f(np.array([0.5, 2.0])), [3 * 0.25 * 0.5 + 0.025, 3 * 4 * (-1.0) + 0.025])
+    with pytest.raises(SymdlnInputError, match="sigma_q"):
+        lambdify_w(sy.w * sy.sigma_q, L=2)
+    with pytest.raises(SymdlnInputError, match="unknown symbol"):
+        lambdify_w(sy.w, nope=1)
+
+
+@pytest.mark.slow
+def test_aligned_coefficients_match_numeric_core():
+    """Registry coefficients (lambdified) = symdln.modes on an aligned + balanced network with the other modes
+    learned (where the Ito cross term vanishes)."""
+    from symdln import modes
+    from symdln.simulate import aligned_coefficients
+    T = Teacher.from_singular_values([1.0, 0.6], 3, 3, sigma_q=0.3, rng=2)
+    for L in (2, 3, 4):
+        mu, D = aligned_coefficients(L=L, s=1.0, sigma_q=0.3, eta=0.01, b=2)
+        for w in (0.2, 0.7, 1.1):
+            net = aligned_balanced(T, [w, 0.6], depth=L, rng=3)
+            np.testing.assert_allclose(D(w), modes.diffusion(net, T, 0, eta=0.01, b=2), rtol=1e-9)
+            ref = modes.gradient_drift(net, T, 0) + modes.ito_drift(net, T, 0, eta=0.01, b=2)
+            np.testing.assert_allclose(mu(w), ref, rtol=1e-9, atol=1e-12)

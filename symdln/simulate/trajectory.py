@@ -65,6 +65,15 @@ class Trajectory:
         D = self.teacher.M - self.end_to_end()
         return 0.5 * np.sum(D * D, axis=(-2, -1)) + 0.5 * float(np.trace(self.teacher.Sigma_q))
 
+    def summary(self) -> dict:
+        """A small JSON-ready summary: ``meta`` plus final mode amplitudes and loss (mean, sd over trajectories)."""
+        w = self.mode_amplitudes()[-1]
+        loss = self.population_loss()[-1]
+        sd = lambda x: (x.std(axis=0, ddof=1) if x.shape[0] > 1 else np.zeros_like(x[0])).tolist()  # noqa: E731
+        return {**self.meta, "n_checkpoints": self.n_checkpoints, "t_final": float(self.times[-1]),
+                "final_mode_amplitudes_mean": w.mean(axis=0).tolist(), "final_mode_amplitudes_sd": sd(w),
+                "final_loss_mean": float(loss.mean()), "final_loss_sd": float(sd(loss[:, None])[0])}
+
     def net(self, k: int, s: int = 0) -> DLN:
         """The network of trajectory ``s`` at checkpoint ``k``."""
         return DLN([Wl[k, s] for Wl in self.layers])
