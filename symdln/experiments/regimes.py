@@ -1,0 +1,198 @@
+"""Initialisation-scale regimes of deep linear networks (Jacot et al. 2021, seed 004; issue 7).
+
+Depth ``L = 4``, hidden widths ``w`` (10, 100; 1000 with ``full``), every weight i.i.d. ``N(0, w^-gamma)``
+(Jacot's scaling, also for the first and last layer).  Full-batch GD with a curvature-adapted step
+(:func:`symdln.saddles.training.gd`; clock = gradient-flow time) on two quadratic losses in ``W``:
+
+* **population** ``1/2 ||M - W||^2``, teacher ``5 x 5`` with ``s = (2, 1.4, 1)``: number of loss plateaus
+  (detector in ``symdln.saddles.training``), rank of ``W`` at the end (``sigma_i > 0.05 sigma_1``), whether the
+  modes are learned in the order of their singular values (``t_a`` = first time ``u_a^T W v_a >= s_a / 2``;
+  "follows" = ``t_a`` increasing as ``s_a`` decreases), and two distances from the initialisation:
+  ``d_saddle = ||theta_0||`` -- the exact distance to the origin, a saddle for ``L >= 3``, hence an *upper bound*
+  on the distance to the nearest saddle -- and ``d_min = ||theta_GD - theta_0||`` -- the distance to the global
+  minimum GD converges to, an *upper bound* on the distance to the nearest global minimum.  Jacot et al.'s
+  picture: ``d_min / d_saddle -> 0`` for ``gamma < 1`` (NTK: next to a minimum), ``-> infinity`` for ``gamma > 1``.
+* **matrix completion** ``1/2 ||P_Omega(M - W)||^2``, ``M`` a ``30 x 30`` rank-1 matrix (``a b^T / sqrt(30)``,
+  ``a, b ~ N(0, I)``) with 20% of the entries observed (a new ``M`` and ``Omega`` per seed): rank at the end
+  and test error ``||P_{Omega^c}(M - W)||^2 / ||P_{Omega^c} M||^2`` (the zero predictor scores 1) vs ``gamma``
+  (Jacot et al., Fig. 3).
+
+A run stops when its loss is ``1e-4`` (population) / ``1e-5`` (completion) times its initial value, or at the
+step budget; unconverged runs are reported as such.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from .._io import atomic_write_bytes
+from ..network import Teacher
+from ..saddles.training import count_plateaus, gd, numerical_rank
+from . import register
+
+RANK_TOL = 0.05
+POP_FLOOR, MC_FLOOR = 1e-4, 1e-5
+
+
+def _init(widths, gamma, rng):
+    w = max(widths[1:-1])
+    return [rng.standard_normal((widths[i + 1], widths[i])) * w ** (-gamma / 2) for i in range(len(widths) - 1)]
+
+
+def _batch(nets):
+    return [np.stack([n[l] for n in nets]) for l in range(len(nets[0]))]
+
+
+def _theta_norms(layers0, layers1):
+    d0 = np.sqrt(sum(np.sum(a ** 2, axis=(1, 2)) for a in layers0))
+    d1 = np.sqrt(sum(np.sum((b - a) ** 2, axis=(1, 2)) for a, b in zip(layers0, layers1)))
+    return d0, d1
+
+
+def _population(widths_list, gammas, seeds, max_steps, seed, tick):
+    T = Teacher.from_singular_values([2.0, 1.4, 1.0], 5, 5, rng=seed)
+    s = T.s
+    out, curves = [], {}
+    for w in widths_list:
+        widths = (5, w, w, w, 5)
+        combos = [(g, sd) for g in gammas for sd in seeds]
+        nets = [_init(widths, g, np.random.default_rng([seed, w, int(100 * g), sd])) for g, sd in combos]
+        L0 = _batch(nets)
+        r = gd(L0, T.M, max_steps=max_steps, floor=POP_FLOOR,
+               record=lambda W: np.einsum("ia,bij,ja->ba", T.U, W, T.V))
+        d_sad, d_min = _theta_norms(L0, r.layers)
+        ranks = numerical_rank(r.W, RANK_TOL)
+        for i, (g, sd) in enumerate(combos):
+            amps = r.records[:, i]
+            t_learn = []
+            for a in range(len(s)):
+                hit = np.nonzero(amps[:, a] >= s[a] / 2)[0]
+                t_learn.append(float(r.times[hit[0], i]) if hit.size else None)
+            follows = None if None in t_learn else bool(np.all(np.diff(t_learn) > 0))
+            out.append({"w": w, "gamma": g, "seed": sd, "converged": bool(r.converged[i]), "steps": int(r.steps[i]),
+                        "gf_time": float(r.times[-1, i]),
+                        "plateaus": count_plateaus(r.times[:, i], r.losses[:, i], floor_value=POP_FLOOR * r.losses[0, i]),
+                        "rank": int(ranks[i]), "d_saddle": float(d_sad[i]), "d_min": float(d_min[i]),
+                        "t_learn": t_learn, "order_follows_s": follows})
+            if sd == seeds[0]:
+                idx = np.unique(np.linspace(0, r.times.shape[0] - 1, 400).astype(int))
+                curves[f"w={w},gamma={g}"] = {"t": r.times[idx, i].tolist(), "loss": r.losses[idx, i].tolist()}
+        tick(f"population w={w}")
+    return out, curves
+
+
+def _completion(widths_list, gammas, seeds, max_steps, seed, tick, d=30, frac=0.2):
+    out = []
+    for w in widths_list:
+        widths = (d, w, w, w, d)
+        combos = [(g, sd) for g in gammas for sd in seeds]
+        Ms, masks = [], []
+        for g, sd in combos:
+            rr = np.random.default_rng([seed, 7, sd])     # the task depends on the seed only
+            a, b = rr.standard_normal(d), rr.standard_normal(d)
+            Ms.append(np.outer(a, b) / np.sqrt(d))
+            m = np.zeros(d * d)
+            m[rr.choice(d * d, size=int(round(frac * d * d)), replace=False)] = 1.0
+            masks.append(m.reshape(d, d))
+        Ms, masks = np.array(Ms), np.array(masks)
+        nets = [_init(widths, g, np.random.default_rng([seed, w, int(100 * g), sd, 1])) for g, sd in combos]
+        r = gd(_batch(nets), Ms, masks, max_steps=max_steps, floor=MC_FLOOR)
+        test = (1 - masks) * (Ms - r.W)
+        err = np.sum(test ** 2, axis=(1, 2)) / np.sum(((1 - masks) * Ms) ** 2, axis=(1, 2))
+        ranks = numerical_rank(r.W, RANK_TOL)
+        for i, (g, sd) in enumerate(combos):
+            out.append({"w": w, "gamma": g, "seed": sd, "converged": bool(r.converged[i]), "steps": int(r.steps[i]),
+                        "test_error": float(err[i]), "rank": int(ranks[i]),
+                        "train_loss_rel": float(r.losses[-1, i] / r.losses[0, i])})
+        tick(f"completion w={w}")
+    return out
+
+
+def _agg(rows, key, w, g):
+    v = np.array([r[key] for r in rows if r["w"] == w and r["gamma"] == g], float)
+    return float(v.mean()), float(v.std(ddof=1)) if v.size > 1 else 0.0, int(v.size)
+
+
+@register("regimes", help="init-scale regimes (Jacot et al. 2021): plateaus, rank, distances, matrix completion vs gamma")
+def regimes(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    if fast:
+        ws, gammas, pop_seeds, mc_seeds, steps = [10], [0.5, 2.0, 3.0], [0], [0], 3000
+    else:
+        ws = [10, 100, 1000] if full else [10, 100]
+        gammas = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+        pop_seeds = list(range(5 if full else 2))
+        mc_seeds = list(range(7 if full else 3))
+        steps = 60000 if full else 12000
+    n_tasks, done = 2 * len(ws), [0]
+
+    def tick(note):
+        done[0] += 1
+        progress.update(done[0], n_tasks, note)
+
+    pop, curves = _population(ws, gammas, pop_seeds, steps, seed, tick)
+    mc = _completion(ws, gammas, mc_seeds, steps, seed, tick)
+    table = []
+    for w in ws:
+        for g in gammas:
+            P = [r for r in pop if r["w"] == w and r["gamma"] == g]
+            C = [r for r in mc if r["w"] == w and r["gamma"] == g]
+            fol = [r["order_follows_s"] for r in P if r["order_follows_s"] is not None]
+            table.append({
+                "w": w, "gamma": g,
+                "plateaus_mean": _agg(pop, "plateaus", w, g)[0],
+                "pop_rank_mean": _agg(pop, "rank", w, g)[0],
+                "d_min_over_d_saddle": float(np.mean([r["d_min"] / r["d_saddle"] for r in P])),
+                "order_follows_s_frac": float(np.mean(fol)) if fol else None,
+                "pop_converged": sum(r["converged"] for r in P), "pop_runs": len(P),
+                "mc_test_error_mean": _agg(mc, "test_error", w, g)[0], "mc_test_error_sd": _agg(mc, "test_error", w, g)[1],
+                "mc_rank_mean": _agg(mc, "rank", w, g)[0], "mc_rank_sd": _agg(mc, "rank", w, g)[1],
+                "mc_converged": sum(r["converged"] for r in C), "mc_runs": len(C),
+            })
+    _figure(out_dir, ws, gammas, table, curves)
+    return {"settings": {"depth": 4, "widths": ws, "gammas": gammas, "pop_seeds": len(pop_seeds),
+                         "mc_seeds": len(mc_seeds), "max_steps": steps, "rank_rel_tol": RANK_TOL,
+                         "pop_floor": POP_FLOOR, "mc_floor": MC_FLOOR, "teacher_s": [2.0, 1.4, 1.0],
+                         "init": "N(0, w^-gamma) every entry", "mc": "30x30 rank-1, 20% observed"},
+            "table": table, "population_runs": pop, "completion_runs": mc}
+
+
+def _figure(out_dir, ws, gammas, table, curves):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(2, 3, figsize=(14, 7.5))
+    wc = ws[-1]
+    cmap = plt.get_cmap("viridis")
+    for j, g in enumerate(gammas):
+        c = curves.get(f"w={wc},gamma={g}")
+        if c:
+            t = np.array(c["t"])
+            ax[0, 0].semilogy(t / max(t[-1], 1e-300), c["loss"], color=cmap(j / max(1, len(gammas) - 1)), label=f"$\\gamma$={g}")
+    ax[0, 0].set(xlabel="GF time / run length", ylabel="population loss", title=f"(a) loss curves, w={wc}")
+    ax[0, 0].legend(fontsize=7)
+    for key, a, lab in (("plateaus_mean", ax[0, 1], "(b) loss plateaus"),
+                        ("d_min_over_d_saddle", ax[0, 2], r"(c) $d_{\min}/d_{\rm saddle}$ (upper bounds)"),
+                        ("order_follows_s_frac", ax[1, 2], "(f) learning order follows $s_\\alpha$ (fraction)"),
+                        ("mc_test_error_mean", ax[1, 0], "(d) completion test error"),
+                        ("mc_rank_mean", ax[1, 1], "(e) completion rank at the end")):
+        for w in ws:
+            rows = [r for r in table if r["w"] == w]
+            y = [np.nan if r[key] is None else r[key] for r in rows]
+            err = None
+            if key.startswith("mc_") and key.endswith("_mean"):
+                err = [r[key.replace("_mean", "_sd")] for r in rows]
+            a.errorbar(gammas, y, yerr=err, marker="o", capsize=3, label=f"w={w}")
+        a.set(xlabel=r"$\gamma$ (init variance $w^{-\gamma}$)", title=lab)
+        a.legend(fontsize=7)
+    ax[0, 2].set_yscale("log")
+    ax[0, 2].axhline(1, color="k", lw=0.5)
+    ax[1, 0].axhline(1, color="k", lw=0.5, ls="--")
+    ax[1, 0].set_yscale("log")
+    fig.tight_layout()
+    for ext in ("png", "pdf"):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext, dpi=130)
+        atomic_write_bytes(Path(out_dir) / f"regimes.{ext}", buf.getvalue())
+    plt.close(fig)

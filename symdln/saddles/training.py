@@ -1,0 +1,183 @@
+"""Batched full-batch gradient descent on quadratic DLN losses and a plateau detector (Jacot et al. 2021).
+
+:func:`gd` runs GD on ``1/2 ||P_Omega(M - W)||^2`` (``mask=None``: population loss) for a batch of
+networks at once, each with its own curvature-adapted step
+
+    ``eta_k = c / Lambda_k``,  ``Lambda_k = sum_l ||W_{>l}||_2^2 ||W_{<l}||_2^2
+                                            + ||D||_F sum_{l>m} ||W_{>l}||_2 ||W_{l-1:m+1}||_2 ||W_{<m}||_2``
+
+with the middle norms bounded by products of layer norms.  ``Lambda_k >= lambda_max(Hessian)`` (``||J_l|| =
+||W_{<l}|| ||W_{>l}||`` for the Gauss-Newton part, the triangle inequality for the ``D`` part), so ``c < 2``
+keeps every step stable; the default ``c = 1`` gives ``eta lambda_max <= 1`` (monotone descent).  Spectral norms come from warm-started
+power iterations (two per step, times a 1.05 safety factor).  The clock is gradient-flow time
+``t = sum_k eta_k``: near a small initialisation ``Lambda`` is tiny and the steps long, so the plateaus of
+the saddle-to-saddle regime cost few steps; this is plain GD with a varying step, not a different flow.
+
+:func:`count_plateaus`: resample ``log10 L`` on a uniform grid of ``n_grid = 400`` points over
+``[0, T]`` (``T`` = time at which ``L`` first drops below ``floor``, else the run's end); a grid point is
+*flat* if ``log10 L(t) - log10 L(t + h) < delta`` with ``h = T/100`` and ``delta = 0.02`` decades; a
+plateau is a maximal run of flat points lasting at least ``min_frac * T`` (``min_frac = 0.04``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .hessian import loss_and_grad
+
+__all__ = ["GDResult", "gd", "count_plateaus", "numerical_rank"]
+
+
+@dataclass
+class GDResult:
+    layers: list            # final layers, (B, d_l, d_{l-1}) each
+    W: np.ndarray           # final end-to-end maps (B, d_L, d_0)
+    times: np.ndarray       # (n_steps + 1, B) gradient-flow time of each network at each step
+    losses: np.ndarray      # (n_steps + 1, B)
+    records: np.ndarray | None  # (n_steps + 1, B, k) values of ``record(W)``
+    steps: np.ndarray       # (B,) steps taken
+    converged: np.ndarray   # (B,) reached the loss floor
+
+
+def _power(A, x, iters=2):
+    """Spectral norm estimates of a batch ``A`` (B, m, n) with warm-started right vectors ``x`` (B, n)."""
+    At = np.swapaxes(A, 1, 2)
+    for _ in range(iters):
+        x = At @ (A @ x)
+        x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-300)
+    return np.linalg.norm(A @ x, axis=(1, 2)), x
+
+
+def gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: float = 1e-10,
+       record=None, t_max: float | None = None, rng=0) -> GDResult:
+    """GD on a batch of DLNs (see the module docstring).  ``M`` and ``mask`` are shared ``(d_L, d_0)`` or
+    per network ``(B, d_L, d_0)``.  A network stops once its loss is ``<= floor * L(0)`` (or its time reaches
+    ``t_max``) and is dropped from the batch.  Time and loss are recorded at every step (a stopped network
+    keeps its last values); ``record(W)`` (optional) maps end-to-end maps ``(b, d_L, d_0)`` to ``(b, k)``
+    values recorded the same way."""
+    full = [np.array(w, dtype=float) for w in layers]
+    B, L = full[0].shape[0], len(full)
+    M = np.asarray(M, float)
+    per = lambda X: X is not None and np.ndim(X) == 3  # noqa: E731
+    rng = np.random.default_rng(rng)
+    ids = np.arange(B)
+    cur = [w.copy() for w in full]
+    vecs = {}
+    t = np.zeros(B)
+    steps = np.zeros(B, int)
+    T_rec = np.full((max_steps + 1, B), np.nan)
+    L_rec = np.full((max_steps + 1, B), np.nan)
+    R_rec = None
+    loss0 = None
+    W_fin = np.zeros((B, full[-1].shape[1], full[0].shape[2]))
+
+    def norm(key, A):
+        if key not in vecs:
+            v = rng.standard_normal((B, A.shape[2], 1))
+            vecs[key] = v / np.linalg.norm(v, axis=1, keepdims=True)
+        n, vecs[key][ids] = _power(A, vecs[key][ids])
+        return 1.05 * n
+
+    k = 0
+    for k in range(max_steps + 1):
+        Mi = M[ids] if per(M) else M
+        mi = mask[ids] if per(mask) else mask
+        val, grads = loss_and_grad(cur, Mi, mi)
+        if loss0 is None:
+            loss0 = val.copy()
+        W = cur[0]
+        for w in cur[1:]:
+            W = w @ W
+        T_rec[k, ids] = t[ids]
+        L_rec[k, ids] = val
+        if record is not None:
+            rv = np.asarray(record(W))
+            if R_rec is None:
+                R_rec = np.full((max_steps + 1, B) + rv.shape[1:], np.nan)
+            R_rec[k, ids] = rv
+        done = val <= floor * loss0[ids]
+        if t_max is not None:
+            done |= t[ids] >= t_max
+        if k == max_steps:
+            done[:] = True
+        if done.any():                       # write back and drop finished networks
+            for l in range(L):
+                full[l][ids[done]] = cur[l][done]
+            W_fin[ids[done]] = W[done]
+            keep = ~done
+            ids = ids[keep]
+            cur = [w[keep] for w in cur]
+            grads = [g[keep] for g in grads]
+            W = W[keep]
+            if ids.size == 0:
+                break
+            Mi = M[ids] if per(M) else M
+            mi = mask[ids] if per(mask) else mask
+        b = ids.size
+        below = [None] * L
+        for l in range(1, L):
+            below[l] = cur[0] if l == 1 else cur[l - 1] @ below[l - 1]
+        above = [None] * L
+        for l in range(L - 2, -1, -1):
+            above[l] = cur[L - 1] if l == L - 2 else above[l + 1] @ cur[l + 1]
+        na = [np.ones(b) if above[l] is None else norm(("a", l), above[l]) for l in range(L)]
+        nb = [np.ones(b) if below[l] is None else norm(("b", l), below[l]) for l in range(L)]
+        nl = [None] + [norm(("w", l), cur[l]) for l in range(1, L - 1)] + [None]
+        D = (Mi - W) if mi is None else (Mi - W) * mi
+        dn = np.linalg.norm(D, axis=(1, 2))
+        lam = sum(na[l] ** 2 * nb[l] ** 2 for l in range(L))
+        for l in range(L):
+            for m in range(l):
+                mid = np.prod([nl[j] for j in range(m + 1, l)], axis=0) if l > m + 1 else 1.0
+                lam = lam + dn * na[l] * mid * nb[m]
+        eta = c / np.maximum(lam, 1e-300)
+        if t_max is not None:
+            eta = np.minimum(eta, np.maximum(t_max - t[ids], 0.0))
+        for l in range(L):
+            cur[l] -= eta[:, None, None] * grads[l]
+        t[ids] += eta
+        steps[ids] += 1
+    n = k + 1
+
+    def ffill(a):
+        a = a[:n]
+        for i in range(1, n):
+            bad = np.isnan(a[i])
+            a[i][bad] = a[i - 1][bad]
+        return a
+    T_rec, L_rec = ffill(T_rec), ffill(L_rec)
+    R_rec = ffill(R_rec) if R_rec is not None else None
+    conv = L_rec[-1] <= floor * loss0
+    return GDResult(full, W_fin, T_rec, L_rec, R_rec, steps, conv)
+
+
+def count_plateaus(times, losses, *, floor_value: float, n_grid: int = 400, h_frac: float = 0.01,
+                   delta: float = 0.02, min_frac: float = 0.04) -> int:
+    """Number of loss plateaus of one run (definition in the module docstring)."""
+    times = np.asarray(times, float)
+    losses = np.maximum(np.asarray(losses, float), 1e-300)
+    below = np.nonzero(losses <= floor_value)[0]
+    T = times[below[0]] if below.size else times[-1]
+    if T <= 0:
+        return 0
+    grid = np.linspace(0.0, T, n_grid)
+    h = h_frac * T
+    ll = np.interp(grid, times, np.log10(losses))
+    ll_h = np.interp(grid + h, times, np.log10(losses))
+    flat = (ll - ll_h < delta) & (grid + h <= T) & (10 ** ll > floor_value)
+    count, run = 0, 0
+    need = int(np.ceil(min_frac * n_grid))
+    for f in np.append(flat, False):
+        if f:
+            run += 1
+        else:
+            count += run >= need
+            run = 0
+    return int(count)
+
+
+def numerical_rank(W, rel_tol: float = 0.05) -> np.ndarray:
+    """``#{i : sigma_i(W) > rel_tol * sigma_1(W)}`` for a batch ``(B, m, n)``."""
+    s = np.linalg.svd(W, compute_uv=False)
+    return np.sum(s > rel_tol * s[..., :1], axis=-1)
