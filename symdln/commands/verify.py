@@ -1,0 +1,80 @@
+"""``symdln verify [ID]``: every claim of the paper with its verdict and evidence, or one claim in full.
+
+Exit status: 0 when the engine ran on every claim (refuted claims are the product working), 1 when the
+engine itself failed on a claim, 2 on bad input (an unknown id: one line on stderr).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+HELP = "check the paper's claims: verdict + evidence per claim (or one claim in full)"
+
+
+def add_arguments(p):
+    p.add_argument("id", nargs="?", help="a claim id (e.g. eq.7); omit for every claim")
+    p.add_argument("--json", action="store_true", help="a JSON list of verdicts (id, verdict, evidence, derived_latex, ...)")
+    p.add_argument("--no-mc", action="store_true", help="skip the Monte Carlo evidence")
+    p.add_argument("--fast", action="store_true", help="quick run: no Monte Carlo")
+    p.add_argument("--seed", type=int, default=0, help="seed for sampled points and networks (default 0)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def _evidence_line(v) -> str:
+    ok = sum(e.passed for e in v.evidence if e.data.get("scope", "printed") != "info")
+    n = sum(1 for e in v.evidence if e.data.get("scope", "printed") != "info")
+    kinds = ",".join(sorted({e.kind for e in v.evidence}))
+    return f"[{ok}/{n} passed: {kinds}]"
+
+
+def _one_line(v) -> str:
+    cond = f" [{v.condition}]" if v.condition else ""
+    return f"{v.claim_id:26s} {v.verdict:11s} {v.reason}{cond} {_evidence_line(v)}"
+
+
+def _full(v) -> str:
+    out = [f"{v.claim_id}  ({v.location})", f"verdict:  {v.verdict}", f"reason:   {v.reason}"]
+    if v.condition:
+        out.append(f"condition: {v.condition}")
+    out.append(f"printed:  {v.printed_latex}")
+    if v.derived_latex:
+        out.append(f"derived:  {v.derived_latex}")
+    if v.counterexample:
+        out.append(f"counterexample: {json.dumps(v.to_json()['counterexample'], sort_keys=True)}")
+    out.append("evidence:")
+    for e in v.evidence:
+        scope = e.data.get("scope", "printed")
+        reading = e.data.get("reading")
+        tag = f"{e.kind}/{scope}" + (f"/{reading}" if reading else "")
+        out.append(f"  [{'pass' if e.passed else 'FAIL'}] {tag:28s} {e.summary}")
+    return "\n".join(out)
+
+
+def run(args) -> int:
+    from ..paper import get
+    from ..progress import Progress
+    from ..verify import verify_all, verify_claim
+    mc = not (args.no_mc or args.fast)
+    if args.id:
+        get(args.id)                      # unknown id -> SymdlnInputError -> one line, exit 2
+        verdicts = [verify_claim(args.id, mc=mc, seed=args.seed, fast=args.fast)]
+    else:
+        prog = Progress("verify", quiet=args.quiet or args.json)
+        verdicts = verify_all(fast=args.fast, seed=args.seed, progress=prog, mc=mc)
+        prog.close()
+    failed = [v for v in verdicts if v.reason.startswith("engine error")]
+    if args.json:
+        json.dump([v.to_json() for v in verdicts], sys.stdout, indent=2, sort_keys=True)
+        sys.stdout.write("\n")
+    elif args.id:
+        print(_full(verdicts[0]))
+    else:
+        for v in verdicts:
+            print(_one_line(v))
+        counts = Counter(v.verdict for v in verdicts)
+        print(f"\n{len(verdicts)} claims: " + ", ".join(f"{counts.get(k, 0)} {k}" for k in
+                                                     ("confirmed", "refuted", "conditional", "undecided")))
+        if failed:
+            print(f"engine failed on {len(failed)} claim(s): {', '.join(v.claim_id for v in failed)}")
+    return 1 if failed else 0
