@@ -90,13 +90,11 @@ def test_every_emitted_macro_is_defined_in_the_preamble():
 def test_split_long_breaks_long_sums_only():
     short = s - w
     assert split_long(short) == [to_latex(short)]
-    k = sp.Symbol("k", integer=True)
     long = sum(beta * (s - w) ** j * w ** (sp.Rational(2 * j, 3)) * sigma_q ** j for j in range(1, 12))
     lines = split_long(sp.Eq(sp.Symbol("mu"), long), width=80)
     assert len(lines) > 1
     assert lines[0].startswith(r"\mu = ")
     assert all(len(x) < 80 + 60 for x in lines)
-    del k
 
 
 def test_printed_math_sanitising():

@@ -6,7 +6,6 @@ with that reason.
 import json
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,7 +133,7 @@ def test_fixture_report_compiles_cleanly_and_renders(tmp_path):
     assert r"\begin{longtable}" in tex and r"\fitmath{" in tex
     assert r"\section{Proposition 3.5}" in tex
     assert r"\texttt{\textbackslash{}weirdmacro" in tex.replace(r"\allowbreak{}", "")  # unknown macro shown verbatim
-    assert r"50\% \& a\_b \# \$x\$ \{braces\} \textbackslash{}backslash" in tex
+    assert r"50\% \& a\_b \# \$x\$ \{braces\} \textbackslash{}backslash" in tex.replace(r"\allowbreak{}", "")
     assert r"\begin{aligned}" in tex  # the long sum was broken into lines
     res = json.loads((out / "results.json").read_text())
     assert [v["id"] for v in res["verdicts"]] == ["eq.7", "eq.6", "odd_macro"]
@@ -216,12 +215,16 @@ def _report_components_available():
 
 
 @needs_tex
+@pytest.mark.slow
 @pytest.mark.skipif(not _report_components_available(), reason="claims/verify/checks_suite not built yet")
 def test_cli_report_fast_builds(tmp_path, capsys):
+    """The real thing (slow: ~40 s of CPU for derivations, verdicts and Monte Carlo; CI also runs it
+    as its own step).  The budget is on CPU time, which shared cores do not inflate."""
     from symdln.cli import main
-    t0 = time.perf_counter()
+    from symdln.commands.report import cpu_seconds
+    c0 = cpu_seconds()
     rc = main(["report", "--fast", "--quiet", "--out", str(tmp_path / "rep"), "--results", str(tmp_path / "none")])
-    elapsed = time.perf_counter() - t0
+    cpu = cpu_seconds() - c0
     out = capsys.readouterr().out
     assert rc == 0, out
     assert (tmp_path / "rep" / "report.pdf").is_file()
@@ -230,4 +233,4 @@ def test_cli_report_fast_builds(tmp_path, capsys):
     assert not res["errors"] and not res["missing"]
     for v in res["verdicts"]:
         assert v["id"] in out
-    assert elapsed < 60, f"--fast report took {elapsed:.0f} s"
+    assert cpu < 60, f"--fast report took {cpu:.0f} s of CPU"

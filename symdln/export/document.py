@@ -10,11 +10,17 @@ goes through :func:`symdln.export.latex.escape`.
 """
 from __future__ import annotations
 
-from .latex import escape, fit_math, lines_math, math_lines, printed_math, split_source
-from .model import ReportData, fmt_num, label, proposition_of, row_get
+from .latex import escape as _escape
+from .latex import breakable_tt, fit_math, lines_math, math_lines, printed_math, split_source
+from .model import ReportData, check_note, fmt_num, label, proposition_of, row_get
 from .notation import MACROS
 
 __all__ = ["render_tex", "PREAMBLE"]
+
+
+def escape(text) -> str:
+    """Text for the report: escaped, with break points inside long identifiers and formulas-as-text."""
+    return _escape(text, breakable=True)
 
 PREAMBLE = r"""\documentclass[10pt,a4paper]{article}
 \usepackage[T1]{fontenc}
@@ -56,7 +62,7 @@ def _is_typesettable(expr) -> bool:
 
 
 def _derivation(d) -> str:
-    out = [r"\subsection{%s}" % escape(d.title), r"\label{%s}" % label("der", d.quantity)]
+    out = [r"\subsection{%s}" % _escape(d.title), r"\label{%s}" % label("der", d.quantity)]
     out.append(r"\noindent\textbf{Quantity} \texttt{%s}" % escape(d.quantity)
                + (r"; \textbf{paper:} %s." % escape(d.source) if d.source else ".") + r"\par")
     if d.statement:
@@ -83,7 +89,7 @@ def _derivation(d) -> str:
 def _claim_line(data: ReportData, c) -> str:
     v = next((x for x in data.verdicts if x.claim_id == c.id), None)
     verdict = _verdict(v.verdict) + r" --- " + escape(v.reason) if v else r"\emph{no verdict}"
-    return r"\item \texttt{%s} (%s): %s" % (escape(c.id), escape(c.location), verdict)
+    return r"\item %s (%s): %s" % (breakable_tt(c.id, 8), escape(c.location), verdict)
 
 
 def _propositions(data: ReportData) -> str:
@@ -96,7 +102,7 @@ def _propositions(data: ReportData) -> str:
     for prop in sorted(groups, key=lambda p: (p == "", [int(x) for x in p.split(".")] if p else [])):
         g = groups[prop]
         title = f"Proposition {prop}" if prop else "Other results"
-        out.append(r"\section{%s}" % escape(title))
+        out.append(r"\section{%s}" % _escape(title))
         out.append(r"\label{%s}" % label("sec", prop or "other"))
         if g["claims"]:
             out.append(r"\noindent Claims of the paper in this part (details in Table~\ref{tab:errata}):")
@@ -155,7 +161,7 @@ def _errata(data: ReportData) -> str:
         c = data.claim(v.claim_id)
         location = v.location or (c.location if c else "")
         printed = v.printed_latex or (c.printed if c else "")
-        cells = [r"\texttt{%s}\newline {\footnotesize %s}" % (escape(v.claim_id), escape(location)),
+        cells = [r"%s\newline {\footnotesize %s}" % (breakable_tt(v.claim_id, 8), escape(location)),
                  _formula_cell(printed), _derived_cell(data, v),
                  _verdict(v.verdict) + r"\newline {\footnotesize %s}" % escape(v.reason),
                  r"{\footnotesize %s}" % _evidence_cell(v)]
@@ -172,18 +178,22 @@ def _checks(data: ReportData) -> str:
         return "\n".join(out) + "\n"
     thr = getattr(data.checks, "threshold_z", None)
     passed = getattr(data.checks, "passed", None)
-    out.append(r"\noindent Estimates with standard errors against the closed forms; a row passes when "
-               r"$|z|$ is below the threshold %s. Overall: %s.\par"
-               % (escape(fmt_num(thr)) if thr is not None else "(not stated)",
+    out.append(r"\noindent Monte Carlo estimates (with standard errors) against the closed forms of the numeric "
+               r"core; a row passes when $|z|$ is below %s. Overall: %s.\par"
+               % (escape(fmt_num(thr)) if thr is not None else "the stated threshold",
                   "passed" if passed else ("FAILED" if passed is not None else "--")))
-    head = (r"\textbf{Quantity} & \textbf{Network} & \textbf{Estimate} & \textbf{s.e.} & "
+    note = check_note(data.checks)
+    if note:
+        out.append(r"\noindent %s.\par" % escape(note))
+    head = (r"\textbf{Quantity} & \textbf{Network} & $n$ & \textbf{Estimate} & \textbf{s.e.} & "
             r"\textbf{Closed form} & $z$ & \textbf{Pass} \\ \midrule")
-    out += [r"{\small\begin{longtable}{>{\raggedright\arraybackslash}p{0.2\linewidth}"
-            r">{\raggedright\arraybackslash}p{0.26\linewidth}rrrrl}",
+    out += [r"{\small\begin{longtable}{>{\raggedright\arraybackslash}p{0.15\linewidth}"
+            r">{\raggedright\arraybackslash}p{0.30\linewidth}rrrrrl}",
             r"\caption{Monte Carlo checks.}\label{tab:checks}\\ \toprule", head, r"\endfirsthead",
             r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
     for r in rows:
-        cells = [escape(str(row_get(r, "quantity", ""))), escape(str(row_get(r, "network", ""))),
+        cells = [escape(str(row_get(r, "label", None) or row_get(r, "quantity", ""))),
+                 escape(str(row_get(r, "network", ""))), fmt_num(row_get(r, "n"), 6),
                  fmt_num(row_get(r, "estimate")), fmt_num(row_get(r, "se"), 2),
                  fmt_num(row_get(r, "closed_form")), fmt_num(row_get(r, "z"), 3),
                  "yes" if row_get(r, "passed") else r"\textbf{NO}"]

@@ -32,11 +32,19 @@ _UNICODE = {"α": r"$\alpha$", "β": r"$\beta$", "η": r"$\eta$", "σ": r"$\sigm
             "√": r"$\surd$", "∞": r"$\infty$", "±": r"$\pm$", "≈": r"$\approx$", "·": r"$\cdot$"}
 
 
-def escape(text: str) -> str:
+_BREAK_AFTER = set("_/=,(.:;+*|^")
+
+
+def escape(text: str, *, breakable: bool = False) -> str:
     """Escape user/claim text for LaTeX text mode (``_ % & # $ { } \\ ~ ^ < > |`` and common
-    Unicode math letters); other non-ASCII characters become ``?`` so pdflatex never fails."""
+    Unicode math letters); other non-ASCII characters become ``?`` so pdflatex never fails.
+
+    ``breakable=True`` also allows line breaks after ``_ / = , ( . : ; + * | ^`` inside words, so
+    identifiers such as ``batch_covariance_online`` cannot overflow a narrow table column.
+    """
     out = []
-    for ch in str(text):
+    text = str(text)
+    for i, ch in enumerate(text):
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
         elif ch in _UNICODE:
@@ -45,14 +53,22 @@ def escape(text: str) -> str:
             out.append(ch)
         else:
             out.append("?")
+        if breakable and ch in _BREAK_AFTER and i + 1 < len(text) and not text[i + 1].isspace():
+            out.append(r"\allowbreak{}")
     return "".join(out)
 
 
 def breakable_tt(text: str, chunk: int = 16) -> str:
-    """Verbatim text in ``\\texttt`` with break points every ``chunk`` characters (for table cells)."""
-    text = str(text)
-    pieces = [escape(text[i:i + chunk]) for i in range(0, len(text), chunk)]
-    return r"\texttt{%s}" % r"\allowbreak{}".join(pieces)
+    """Verbatim text in ``\\texttt`` with break points after ``. _ - / , ( =`` and at least every
+    ``chunk`` characters (for identifiers and formula sources in table cells)."""
+    out, run = [], 0
+    for ch in str(text):
+        out.append(escape(ch))
+        run += 1
+        if ch in "._-/,(=" or run >= chunk:
+            out.append(r"\allowbreak{}")
+            run = 0
+    return r"\texttt{%s}" % "".join(out)
 
 
 def comment(text: str) -> str:

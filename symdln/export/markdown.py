@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .latex import printed_math
-from .model import ReportData, fmt_num, proposition_of, row_get
+from .model import ReportData, check_note, fmt_num, proposition_of, row_get
 from .notation import MACROS, split_long
 
 __all__ = ["render_markdown", "md_escape", "md_math"]
@@ -139,12 +139,15 @@ def render_markdown(data: ReportData, *, figure_path=lambda f: f"figures/{f.png.
     rows = data.check_rows()
     if rows:
         thr = getattr(data.checks, "threshold_z", None)
+        note = check_note(data.checks)
         out += [f"Threshold $|z| <$ {fmt_num(thr)}; overall: "
-                f"{'passed' if getattr(data.checks, 'passed', False) else 'FAILED'}.", "",
-                "| Quantity | Network | Estimate | s.e. | Closed form | z | Pass |", "|---|---|---|---|---|---|---|"]
+                f"{'passed' if getattr(data.checks, 'passed', False) else 'FAILED'}."
+                + (f" {md_escape(note)}." if note else ""), "",
+                "| Quantity | Network | n | Estimate | s.e. | Closed form | z | Pass |",
+                "|---|---|---|---|---|---|---|---|"]
         for r in rows:
-            out.append("| " + " | ".join([md_escape(str(row_get(r, "quantity", ""))),
-                                           md_escape(str(row_get(r, "network", ""))),
+            out.append("| " + " | ".join([md_escape(str(row_get(r, "label", None) or row_get(r, "quantity", ""))),
+                                           md_escape(str(row_get(r, "network", ""))), fmt_num(row_get(r, "n"), 6),
                                            fmt_num(row_get(r, "estimate")), fmt_num(row_get(r, "se"), 2),
                                            fmt_num(row_get(r, "closed_form")), fmt_num(row_get(r, "z"), 3),
                                            "yes" if row_get(r, "passed") else "**NO**"]) + " |")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FigureInfo", "ReportData", "proposition_of", "label", "row_get", "fmt_num", "VERDICT_ORDER"]
+__all__ = ["FigureInfo", "ReportData", "proposition_of", "label", "row_get", "fmt_num", "check_note", "VERDICT_ORDER"]
 
 VERDICT_ORDER = {"refuted": 0, "conditional": 1, "undecided": 2, "confirmed": 3}
 
@@ -72,6 +72,16 @@ def row_get(row, name: str, default=None):
     if isinstance(row, dict):
         return row.get(name, default)
     return getattr(row, name, default)
+
+
+def check_note(checks) -> str:
+    """The multiple-testing statement of a check report (``to_json()["multiple_testing"]``), if any."""
+    if checks is None or not hasattr(checks, "to_json"):
+        return ""
+    try:
+        return str(checks.to_json().get("multiple_testing", "") or "")
+    except Exception:  # a fixture or partial report without the field
+        return ""
 
 
 def fmt_num(x, digits: int = 4) -> str:
