@@ -159,12 +159,16 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
     fig, axes = plt.subplots(2, len(keys), figsize=(4.2 * len(keys), 6.5), squeeze=False)
     for j, k in enumerate(keys):
         times, w, D, Dp = plot[k]
+        tmax = 1.3 * max((x.get("max") or times[-1]) for x in res[k]["t_learned_0.9"])
         for a_ in range(len(s)):
-            axes[0, j].plot(times, D[:, 0, a_], label=f"emp. mode {a_}")
-            axes[0, j].plot(times, Dp[:, 0, a_], "--", color=axes[0, j].lines[-1].get_color())
+            sc = Dp[:, 0, a_].max()
+            axes[0, j].plot(times, D[:, 0, a_] / sc, label=f"mode {a_}")
+            axes[0, j].plot(times, Dp[:, 0, a_] / sc, "--", color=axes[0, j].lines[-1].get_color())
             axes[1, j].plot(times, w[:, :, a_], color=axes[0, j].lines[-1].get_color(), alpha=0.3, lw=0.7)
-        axes[0, j].set_title(f"{k}: D_a emp. (solid) vs derived (dashed)", fontsize=8)
-        axes[1, j].set_xlabel("t"); axes[1, j].set_ylabel("w_a")
+        for ax in axes[:, j]:
+            ax.set_xlim(0, min(tmax, times[-1]))
+        axes[0, j].set_title(f"{k}, seed 0: D_a emp. (solid) / derived (dashed),\nscaled by max derived", fontsize=8)
+        axes[1, j].set_xlabel("t"); axes[1, j].set_ylabel("w_a (all seeds)")
         axes[0, j].legend(fontsize=6)
     res["figures"] = _save(fig, out_dir, "diffusion-peak")
     return res
