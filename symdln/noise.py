@@ -69,8 +69,11 @@ def error_matrix(net: DLN, teacher: Teacher) -> np.ndarray:
 def psd_factor(Sigma: np.ndarray) -> np.ndarray:
     """A square factor ``R`` with ``R R^T = Sigma`` for a symmetric PSD ``Sigma`` (eigen-decomposition,
     so singular ``Sigma``, e.g. no label noise, is fine)."""
-    w, V = np.linalg.eigh(Sigma)
-    return V * np.sqrt(np.clip(w, 0.0, None))
+    try:
+        return np.linalg.cholesky(Sigma)          # positive definite: the cheap factor
+    except np.linalg.LinAlgError:
+        w, V = np.linalg.eigh(Sigma)              # singular (e.g. no label noise): eigen-factor
+        return V * np.sqrt(np.clip(w, 0.0, None))
 
 
 # -- gradients -------------------------------------------------------------------------------
@@ -260,8 +263,9 @@ def sample_noise(net: DLN, teacher: Teacher, rng=None, size=None) -> list[np.nda
     List index ``l-1``, each of shape ``size + (d_l, d_{l-1})``.  A few ``d x d`` products per draw;
     ``Sigma`` is never formed.  Divide by ``sqrt(b)`` for a batch of size ``b``.
     """
-    D = error_matrix(net, teacher)
+    _check_pair(net, teacher)
     shape = _size_tuple(size)
-    S = _sample_S(D, psd_factor(teacher.Sigma_q), np.random.default_rng(rng), shape)
     aboves, belows = net.partials()
+    D = teacher.M - aboves[0] @ net.layers[0]
+    S = _sample_S(D, psd_factor(teacher.Sigma_q), np.random.default_rng(rng), shape)
     return [A.T @ S @ B.T for A, B in zip(aboves, belows)]
