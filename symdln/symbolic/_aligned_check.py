@@ -18,7 +18,17 @@ from .matrix_identities import cov_vec_S, population_gradient_formula, sigma_blo
 from .mode_sde import (diffusion_dense, diffusion_k_form, ito_drift_dense, ito_drift_reduced,
                        mode_gradient_formula)
 
-__all__ = ["AlignedNet", "aligned_net", "explicit_values"]
+__all__ = ["AlignedNet", "aligned_net", "explicit_values", "exact_rational"]
+
+
+def _exact(x) -> sp.Rational:
+    """An exact rational from an int, a Rational or a string like "2/3" (never a float, never nsimplify)."""
+    if isinstance(x, float):
+        raise TypeError(f"exact rational expected, got float {x!r}")
+    v = sp.Rational(x) if isinstance(x, (int, str)) else sp.sympify(x)
+    if not v.is_Rational:
+        raise ValueError(f"expected an exact rational, got {v}")
+    return v
 
 
 @dataclass(frozen=True)
@@ -38,15 +48,15 @@ def aligned_net(widths: Sequence[int], r: Sequence, s: Sequence, sigma_q=0, Sq: 
     k = len(r)
     if k > min(widths):
         raise ValueError(f"need every width >= number of modes {k}, got widths={tuple(widths)}")
-    r = tuple(sp.nsimplify(x) for x in r)
-    s = tuple(sp.nsimplify(x) for x in s)
+    r = tuple(_exact(x) for x in r)
+    s = tuple(_exact(x) for x in s)
     frames = [rational_orthonormal(d, k, seed * 97 + i + 1) for i, d in enumerate(widths)]
     Dg = sp.diag(*r)
     layers = [frames[l] * Dg * frames[l - 1].T for l in range(1, len(widths))]
     U, V = frames[-1], frames[0]
     M = U * sp.diag(*s) * V.T
     if Sq is None:
-        Sq = sp.nsimplify(sigma_q) ** 2 * sp.eye(widths[-1])
+        Sq = _exact(sigma_q) ** 2 * sp.eye(widths[-1])
     return AlignedNet(layers, M, Sq, U, V, r, s)
 
 
@@ -74,5 +84,8 @@ def explicit_values(net: AlignedNet, beta, a: int = 0, b: int = 1, dense: bool =
         Dab = diffusion_k_form(layers, M, Sq, ua, va, ub, vb, scale=beta)
         ito = ito_drift_reduced(layers, M, Sq, ua, va, scale=beta)
     w_amp = (ua.T * end_to_end(layers) * va)[0, 0]
-    return {"grad": sp.nsimplify(grad), "D_a": sp.nsimplify(Da), "D_ab": sp.nsimplify(Dab),
-            "ito": sp.nsimplify(ito), "w": w_amp}
+    out = {"grad": grad, "D_a": Da, "D_ab": Dab, "ito": ito, "w": w_amp}
+    return {k: _exact(v) for k, v in out.items()}
+
+
+exact_rational = _exact

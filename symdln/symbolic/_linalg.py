@@ -18,8 +18,21 @@ __all__ = ["is_zero", "vec", "unvec", "kron", "commutation", "sym_matrix", "sym_
 
 
 def is_zero(M) -> bool:
-    """True iff every entry of ``M`` (a Matrix or a scalar) expands to exactly 0 (structural test; never None)."""
-    entries = list(M) if isinstance(M, sp.MatrixBase) else [M]
+    """True iff every entry of ``M`` (a Matrix or a scalar) expands to exactly 0 (structural test; never None).
+
+    Polynomial entries with rational coefficients are compared in a sparse polynomial ring over QQ (exact, and
+    much faster than ``expand``); anything else falls back to ``sp.expand``."""
+    entries = [sp.sympify(e) for e in (list(M) if isinstance(M, sp.MatrixBase) else [M])]
+    syms = sorted(set().union(*(e.free_symbols for e in entries)), key=str)
+    if syms:
+        from sympy.polys.domains import QQ
+        from sympy.polys.polyerrors import CoercionFailed, GeneratorsError
+        from sympy.polys.rings import ring
+        try:
+            R = ring(syms, QQ)[0]
+            return all(R(e) == 0 for e in entries)
+        except (CoercionFailed, GeneratorsError, ValueError, TypeError):
+            pass
     return all(sp.expand(e) == 0 for e in entries)
 
 

@@ -183,7 +183,7 @@ def _label_noise() -> Derivation:
         target = sp.kronecker_product(sp.eye(d0), Sq)
         if not is_zero(E - target):
             raise AssertionError(f"label-noise moment failed at d0={d0}, dL={dL}")
-        results[(d0, dL)] = E
+        results[(dL, d0)] = E                      # keyed (d_L, d_0), as the verifier reads it
         steps.append(Step(
             f"d0 = {d0}, dL = {dL}: expand vec(xi X^T) vec(xi X^T)^T; monomials x_i x_j xi_k xi_l have expectation "
             "delta_ij Sigma_q[k, l] (X independent of xi, E[xi] = 0); the result is I kron Sigma_q",
@@ -193,13 +193,13 @@ def _label_noise() -> Derivation:
         title="Second moment of the label-noise part of the gradient noise",
         statement="For X ~ N(0, I) independent of zero-mean xi with covariance Sigma_q, "
                   "E[vec(xi X^T) vec(xi X^T)^T] = I kron Sigma_q.",
-        expr=results[(2, 3)],
+        expr=results[(3, 2)],
         assumptions=("X ~ N(0, I_{d0})", "xi independent of X, E[xi] = 0, E[xi xi^T] = Sigma_q"),
         source="App. B (label term C_label)",
         steps=tuple(steps),
         notes=("Only the second moments of xi_q enter, so the identity holds for any zero-mean label noise "
                "with covariance Sigma_q, not only Gaussian.",),
-        extra={"by_shape": results},
+        extra={"by_shape": results, "by_shape_key": "(d_L, d_0)"},
     )
 
 

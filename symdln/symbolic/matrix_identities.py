@@ -79,7 +79,7 @@ def _population_gradient() -> Derivation:
         layers, M, Sq, Lpop = expected_loss(widths)
         Delta = M - end_to_end(layers)
         expected_form = sp.expand(sp.Rational(1, 2) * (Delta.T * Delta).trace() + Sq.trace() / 2)
-        if sp.expand(Lpop - expected_form) != 0:
+        if not is_zero(Lpop - expected_form):
             raise AssertionError("population loss is not 0.5|Delta|_F^2 + 0.5 tr Sigma_q")
         steps.append(Step(f"widths {widths}: the expected per-sample loss (moments of X and xi_q) equals "
                           "0.5 ||Delta||_F^2 + 0.5 tr(Sigma_q)", None, "expand(difference) == 0"))

@@ -192,7 +192,7 @@ def _gradient_drift() -> Derivation:
             J = jacobian_formula(layers, l)
             Ksum += J * J.T
         ntk = (kron(v, u).T * Ksum * vec(Delta))[0, 0]
-        if sp.expand(drift - ntk) != 0 or sp.expand(drift - gradient_drift_formula(layers, M, u, v)) != 0:
+        if not is_zero(drift - ntk) or not is_zero(drift - gradient_drift_formula(layers, M, u, v)):
             raise AssertionError("gradient drift mismatch")
         steps.append(Step(f"widths {widths}: dw/dt = grad_theta(w)^T (-grad_theta L_pop) with both gradients by "
                           "sympy.diff; equals +(v kron u)^T sum_l K_l vec(Delta) = <K_a, Delta>, and is the negative "
@@ -223,13 +223,13 @@ def _diffusion_checks():
         ub, vb = _rational_vec(["1/2", "-2"]), _rational_vec(["3", "1/3"])
         dense = diffusion_dense(layers, M, Sq, ua, va, ub, vb, blocks=blocks)
         kform = diffusion_k_form(layers, M, Sq, ua, va, ub, vb)
-        ok_d = sp.expand(dense - kform) == 0
+        ok_d = is_zero(dense - kform)
         th = theta_symbols(layers)
         Hsym = sp.hessian((ua.T * end_to_end(layers) * va)[0, 0], th)
         Sig = sp.Matrix(sp.BlockMatrix([[blocks[(l, m)] for m in range(1, len(layers) + 1)]
                                         for l in range(1, len(layers) + 1)]))
         ito_dense = beta * (Sig * Hsym).trace() / 2
-        ok_i = sp.expand(ito_dense - ito_drift_reduced(layers, M, Sq, ua, va)) == 0
+        ok_i = is_zero(ito_dense - ito_drift_reduced(layers, M, Sq, ua, va))
         out.append((widths, kind, ok_d, ok_i))
     # (b) the E[S N S] identity at a rectangular size with symbolic Delta, N, Sigma_q
     D, N, S = sym_matrix("D", 2, 3), sym_matrix("N", 3, 2), sym_matrix("Q", 2, 2)

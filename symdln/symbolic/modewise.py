@@ -16,7 +16,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from ._aligned_check import aligned_net, explicit_values
+from ._aligned_check import aligned_net, exact_rational, explicit_values
 from .result import Derivation, Step, register
 from .symbols import L, beta, s, s_beta, sigma_q, w, w_beta
 
@@ -173,8 +173,9 @@ def closed_form_values(L_val: int, r: Sequence, s_vals: Sequence, sigma, beta_va
 
     ``results`` lets a test substitute mutated formulas. ``Gamma`` = U^T Sigma_q U for a general Sigma_q."""
     res = results or aligned_results()
-    wv = [sp.nsimplify(x) ** L_val for x in r]
-    sub = {L: L_val, w: wv[a], s: sp.nsimplify(s_vals[a]), sigma_q: sp.nsimplify(sigma), beta: sp.nsimplify(beta_val)}
+    wv = [exact_rational(x) ** L_val for x in r]
+    sub = {L: L_val, w: wv[a], s: exact_rational(s_vals[a]), sigma_q: exact_rational(sigma),
+           beta: exact_rational(beta_val)}
     if Gamma is not None:
         sub[Gamma_aa] = Gamma[a, a]
         key_D, key_I = "D_a_general", "ito_self_general"
@@ -182,15 +183,15 @@ def closed_form_values(L_val: int, r: Sequence, s_vals: Sequence, sigma, beta_va
         key_D, key_I = "D_a", "ito_self"
     def ev(e, extra={}):
         v = e.subs({**sub, **extra})
-        return v if v.is_Rational else sp.nsimplify(sp.simplify(v))
+        return v if v.is_Rational else sp.simplify(v)
     ito = ev(res[key_I])
     for b_ in range(len(r)):
         if b_ == a:
             continue
-        extra = {w_beta: wv[b_], s_beta: sp.nsimplify(s_vals[b_])}
+        extra = {w_beta: wv[b_], s_beta: exact_rational(s_vals[b_])}
         term = res["ito_cross_equal"] if wv[b_] == wv[a] else res["ito_cross"]
         ito += ev(term.subs(w_beta, w) if wv[b_] == wv[a] else term, extra)
-    return {"grad": ev(res["grad"]), "D_a": ev(res[key_D]), "D_ab": ev(res["D_ab"]), "ito": sp.nsimplify(ito)}
+    return {"grad": ev(res["grad"]), "D_a": ev(res[key_D]), "D_ab": ev(res["D_ab"]), "ito": sp.simplify(ito)}
 
 
 
