@@ -133,3 +133,23 @@ def rational_orthonormal(n: int, k: int, seed: int) -> sp.Matrix:
             A[i, j], A[j, i] = val, -val
     Q = cayley(A)
     return Q[:, :k]
+
+
+# ---- display forms: the derived general formulas as SymPy matrix expressions (for typesetting) ---------
+@functools.lru_cache(maxsize=None)
+def display_symbols() -> dict:
+    """MatrixSymbols with symbolic shapes used to typeset the general (any-size) results."""
+    dim = {k: sp.Symbol(k, integer=True, positive=True) for k in ("d_0", "d_L", "d_l", "d_{l-1}", "d_m", "d_{m-1}")}
+    d0, dL, dl, dl1, dm, dm1 = (dim[k] for k in ("d_0", "d_L", "d_l", "d_{l-1}", "d_m", "d_{m-1}"))
+    M = sp.MatrixSymbol
+    return {
+        **dim,
+        "W_gt_l": M("W_{>l}", dL, dl), "W_lt_l": M("W_{<l}", dl1, d0),
+        "W_gt_m": M("W_{>m}", dL, dm), "W_lt_m": M("W_{<m}", dm1, d0),
+        "W_btw": M("W_{l-1:m+1}", dl1, dm),
+        "Delta": M("Delta", dL, d0), "Sigma_q": M("Sigma_q", dL, dL), "C": M("C", d0**2, d0**2),
+        "u": M("u_alpha", dL, 1), "v": M("v_alpha", d0, 1),
+        "K_a": M("K_alpha", dL, d0), "K_b": M("K_beta", dL, d0),
+        "p": M("p_l", dL, 1), "q": M("q_m", d0, 1), "N": M("N_{lm}", d0, dL),
+        "I0": sp.Identity(d0), "I00": sp.Identity(d0**2), "Im": sp.Identity(dm),
+    }

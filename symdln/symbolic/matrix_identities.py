@@ -11,8 +11,8 @@ from typing import Sequence
 
 import sympy as sp
 
-from ._linalg import (above, below, commutation, end_to_end, is_zero, kron, sym_matrix, sym_symmetric,
-                      symbolic_layers, vec)
+from ._linalg import (above, below, commutation, display_symbols as _S, end_to_end, is_zero, kron, sym_matrix,
+                      sym_symmetric, symbolic_layers, vec)
 from .gaussian import _xvec, expect
 from .result import Derivation, Step, register
 
@@ -48,6 +48,12 @@ def sigma_block_formula(layers: Sequence[sp.Matrix], M: sp.Matrix, Sq: sp.Matrix
     Fl = kron(below(layers, l), above(layers, l).T)
     Fm = kron(below(layers, m), above(layers, m).T)
     return Fl * cov * Fm.T
+
+
+def _sigma_display():
+    S, K = _S(), sp.KroneckerProduct
+    cov = K(S["I0"], S["Delta"]) * (S["I00"] + S["C"]) * K(S["I0"], S["Delta"]).T + K(S["I0"], S["Sigma_q"])
+    return K(S["W_lt_l"], S["W_gt_l"].T) * cov * K(S["W_lt_m"], S["W_gt_m"].T).T
 
 
 # ---- derivations -------------------------------------------------------------------------------------
@@ -99,7 +105,7 @@ def _population_gradient() -> Derivation:
         title="Population gradient of a deep linear network",
         statement="The population gradient of 0.5 E|Y - W X|^2 with respect to W_l is G_l = -W_{>l}^T Delta W_{<l}^T, "
                   "vec G_l = -(W_{<l} kron W_{>l}^T) vec Delta.",
-        expr=sp.Symbol("G_l"),
+        expr=-_S()["W_gt_l"].T * _S()["Delta"] * _S()["W_lt_l"].T,
         assumptions=("X ~ N(0, I)", "Y = M X + xi_q, xi_q independent of X, zero mean"),
         source="Prop. 3.1; App. B",
         steps=tuple(steps),
@@ -134,7 +140,7 @@ def _jacobian() -> Derivation:
         quantity="jacobian_block",
         title="Jacobian of the end-to-end map with respect to one layer",
         statement="d vec W / d vec W_l = W_{<l}^T kron W_{>l}, of shape (d_L d_0) x (d_l d_{l-1}).",
-        expr=sp.Symbol("J_l"),
+        expr=sp.KroneckerProduct(_S()["W_lt_l"].T, _S()["W_gt_l"]),
         assumptions=("vec column-major",),
         source="Prop. 3.1",
         steps=tuple(steps),
@@ -210,7 +216,7 @@ def _noise_cov() -> Derivation:
         title="Gradient-noise covariance blocks Sigma_lm",
         statement="Sigma_lm = (W_<l kron W_>l^T)[(I kron Delta)(I + C)(I kron Delta)^T + I kron Sigma_q]"
                   "(W_<m kron W_>m^T)^T.",
-        expr=sp.Symbol("Sigma_lm"),
+        expr=_sigma_display(),
         assumptions=("X ~ N(0, I)", "xi_q independent of X, zero mean, covariance Sigma_q", "batch size 1"),
         source="Prop. 3.2; App. B",
         steps=tuple(steps),

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from ._linalg import (above, below, between, end_to_end, is_zero, kron, sym_matrix, symbolic_layers, theta_symbols,
+from ._linalg import (above, below, between, display_symbols as _S, end_to_end, is_zero, kron, sym_matrix, symbolic_layers, theta_symbols,
                       vec)
 from .gaussian import expected_SNS
 from .matrix_identities import (expected_loss, jacobian_formula, noise_covariance_from_moments,
@@ -117,6 +117,21 @@ def ito_drift_dense(layers, M, Sq, u, v, scale=beta, blocks=None):
     return scale * total / 2
 
 
+def _diffusion_display():
+    S = _S()
+    D, Ka, Kb, Sq = S["Delta"], S["K_a"], S["K_b"], S["Sigma_q"]
+    return beta * (sp.Trace((D.T * Ka).T * D.T * Kb) + sp.Trace(D.T * Ka * D.T * Kb) + sp.Trace(Ka.T * Sq * Kb))
+
+
+def _ito_display():
+    S = _S()
+    p, q, N, D, Sq = S["p"], S["q"], S["N"], S["Delta"], S["Sigma_q"]
+    l_, m_ = sp.Symbol("l", integer=True, positive=True), sp.Symbol("m", integer=True, positive=True)
+    from .symbols import L
+    return beta * sp.Sum(sp.Trace(p.T * (D * D.T * N.T + sp.Trace(N * D) * D + Sq * N.T) * q), (m_, 1, l_ - 1),
+                         (l_, 2, L))
+
+
 # ---- derivations -------------------------------------------------------------------------------------
 _SIZES = ((2, 3, 1), (2, 1, 3, 2))
 
@@ -140,7 +155,7 @@ def _mode_gradient() -> Derivation:
     return Derivation(
         quantity="mode_gradient", title="Gradient of a mode amplitude",
         statement="d w_a / d W_l = A_{l,a} = (W_>l^T u_a)(W_<l v_a)^T, a_{l,a} = vec A_{l,a} = J_l^T (v_a kron u_a).",
-        expr=sp.Symbol("A_l"), source="Prop. 3.3; App. C, App. D Eq. (24)", steps=tuple(steps),
+        expr=(_S()["W_gt_l"].T * _S()["u"]) * (_S()["W_lt_l"] * _S()["v"]).T, source="Prop. 3.3; App. C, App. D Eq. (24)", steps=tuple(steps),
         notes=("Confirms Prop. 3.3's A_{l,a}; a_{l,a} = J_l^T (v kron u) holds with the corrected J_l.",),
         extra={"formula": mode_gradient_formula})
 
@@ -170,7 +185,8 @@ def _mode_hessian() -> Derivation:
         quantity="mode_hessian_block", title="Hessian blocks of a mode amplitude",
         statement="For l > m, d^2 w_a / d vec W_l d vec W_m = (W_{l-1:m+1} kron W_>l^T u_a)(v_a^T W_<m^T kron I_{d_m}); "
                   "the diagonal blocks vanish.",
-        expr=sp.Symbol("H_lm"), source="Prop. 3.4; App. D", steps=tuple(steps),
+        expr=sp.KroneckerProduct(_S()["W_btw"], _S()["W_gt_l"].T * _S()["u"])
+        * sp.KroneckerProduct((_S()["W_lt_m"] * _S()["v"]).T, _S()["Im"]), source="Prop. 3.4; App. D", steps=tuple(steps),
         notes=("Prop. 3.4's Hessian block formula is confirmed at rectangular widths.",),
         extra={"formula": mode_hessian_block_formula})
 
@@ -201,7 +217,7 @@ def _gradient_drift() -> Derivation:
     return Derivation(
         quantity="gradient_drift_general", title="Gradient-flow drift of a mode amplitude",
         statement="Under d theta = -g dt, dw_a/dt = +(v_a kron u_a)^T sum_l K_l delta = <K_a, Delta>, K_l = J_l J_l^T.",
-        expr=sp.Symbol("mu_grad"), source="Prop. 3.4; App. D Eq. (27); App. E step 1", steps=tuple(steps),
+        expr=sp.Trace(_S()["K_a"].T * _S()["Delta"]), source="Prop. 3.4; App. D Eq. (27); App. E step 1", steps=tuple(steps),
         notes=("Prop. 3.4 prints mu = -(v kron u)^T sum_l K_l delta + ...: the sign is wrong (App. D Eq. 27, "
                "-sum_l <A_l, g_l>, and App. E have it right). With the printed sign a mode would be unlearned.",),
         extra={"formula": gradient_drift_formula, "k_matrix": k_matrix})
@@ -255,7 +271,7 @@ def _diffusion_general() -> Derivation:
         quantity="diffusion_general", title="Modewise diffusion in trace form",
         statement="D_ab = beta a_a^T Sigma a_b = beta[<Delta^T K_a, Delta^T K_b>_F + tr(Delta^T K_a Delta^T K_b) "
                   "+ tr(K_a^T Sigma_q K_b)], beta = eta/b.",
-        expr=sp.Symbol("D_ab"), source="Prop. 3.3; App. C; App. D Eq. (28)-(29)", steps=tuple(steps),
+        expr=_diffusion_display(), source="Prop. 3.3; App. C; App. D Eq. (28)-(29)", steps=tuple(steps),
         notes=("Costs O(L d^3) without forming the P x P covariance.",),
         extra={"formula": diffusion_k_form, "dense": diffusion_dense})
 
@@ -280,7 +296,7 @@ def _ito_general() -> Derivation:
         quantity="ito_drift_general", title="Itô drift of a mode amplitude in trace form",
         statement="mu_Ito = (eta/(2b)) tr(Sigma Hess w_a) = beta sum_{l>m} p_l^T (Delta Delta^T N_lm^T + tr(N_lm Delta) "
                   "Delta + Sigma_q N_lm^T) q_m.",
-        expr=sp.Symbol("mu_Ito"), source="Prop. 3.4; App. D Eq. (27); App. E step 2", steps=tuple(steps),
+        expr=_ito_display(), source="Prop. 3.4; App. D Eq. (27); App. E step 2", steps=tuple(steps),
         notes=("The tr(N_lm Delta) term couples mode a to every other mode through Delta: it is what keeps the "
                "aligned Itô drift from decoupling (see ito_drift_aligned).",),
         extra={"formula": ito_drift_reduced, "dense": ito_drift_dense})
