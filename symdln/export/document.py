@@ -52,6 +52,16 @@ def _display(expr) -> str:
     return "\\begin{center}\n%s\n\\end{center}\n" % fit_math(math_lines(expr))
 
 
+def _boolean(expr) -> str:
+    """A step whose result is a SymPy/Python boolean is a check: say so in words, not as a formula."""
+    import sympy as sp
+    if expr is True or expr is sp.true:
+        return r" \emph{(holds)}"
+    if expr is False or expr is sp.false:
+        return r" \textbf{(fails)}"
+    return ""
+
+
 def _is_typesettable(expr) -> bool:
     import sympy as sp
     if expr is None or isinstance(expr, str):
@@ -72,8 +82,9 @@ def _derivation(d) -> str:
     if d.steps:
         out.append(r"\begin{enumerate}")
         for st in d.steps:
-            out.append(r"\item %s" % escape(st.text))
-            if _is_typesettable(st.expr):
+            verdict = _boolean(st.expr)
+            out.append(r"\item %s%s" % (escape(st.text), verdict))
+            if not verdict and _is_typesettable(st.expr):
                 out.append(_display(st.expr))
             if st.check:
                 out.append(r"\par{\small\emph{Checked:} %s}\par" % escape(st.check))
@@ -115,59 +126,79 @@ def _propositions(data: ReportData) -> str:
     return "\n".join(out)
 
 
-def _evidence_cell(v) -> str:
+def _evidence_text(v) -> str:
     parts = []
     for e in v.evidence:
         mark = "pass" if e.passed else "FAIL"
         parts.append(r"\textbf{%s} (%s): %s" % (escape(e.kind), mark, escape(e.summary)))
     if v.counterexample:
-        parts.append(r"\textbf{counterexample:} " + escape(", ".join(f"{k}={v.counterexample[k]}"
+        parts.append(r"\textbf{counterexample:} " + escape(", ".join(f"{k} = {v.counterexample[k]}"
                                                                     for k in v.counterexample)))
     if v.condition:
         parts.append(r"\textbf{holds if:} " + escape(v.condition))
-    return r" \newline ".join(parts) or "--"
+    return "; ".join(parts) or "--"
 
 
 def _formula_cell(latex_src: str) -> str:
     if not latex_src:
         return "--"
     math, is_math = printed_math(latex_src)
-    return fit_math(lines_math(split_source(math, 48))) if is_math else math
+    return fit_math(lines_math(split_source(math, 60))) if is_math else math
 
 
-def _derived_cell(data: ReportData, v) -> str:
-    if v.derived_latex:
-        return _formula_cell(v.derived_latex)
-    return "--"
+_ERRATA_COLS = (r"\begin{longtable}{>{\raggedright\arraybackslash}p{0.11\linewidth}"
+                r">{\centering\arraybackslash}p{0.35\linewidth}>{\centering\arraybackslash}p{0.35\linewidth}"
+                r">{\raggedright\arraybackslash}p{0.12\linewidth}}")
+_WIDE = r"\multicolumn{4}{>{\raggedright\arraybackslash}p{0.97\linewidth}}"
 
 
 def _errata(data: ReportData) -> str:
-    if not data.verdicts:
-        return (r"\section{Errata}\label{sec:errata}" "\n" r"\noindent\emph{No claim verdicts available.}"
-                "\n" r"\begin{table}[h]\caption{Errata (empty).}\label{tab:errata}\end{table}" "\n")
-    head = (r"\textbf{Claim} & \textbf{As printed} & \textbf{Derived} & \textbf{Verdict} & \textbf{Evidence}"
-            r" \\ \midrule")
-    out = [r"\section{Errata}", r"\label{sec:errata}",
-           r"\noindent Each claim of the paper as printed, the form symdln derives, the verdict and the "
-           r"evidence behind it. ``Derived'' is typeset from the SymPy result; ``as printed'' is the "
-           r"paper's LaTeX source.",
-           r"{\small\setlength{\tabcolsep}{3pt}\renewcommand{\arraystretch}{1.3}",
-           r"\begin{longtable}{>{\raggedright\arraybackslash}p{0.10\linewidth}"
-           r">{\centering\arraybackslash}p{0.27\linewidth}>{\centering\arraybackslash}p{0.27\linewidth}"
-           r">{\raggedright\arraybackslash}p{0.11\linewidth}>{\raggedright\arraybackslash}p{0.18\linewidth}}",
-           r"\caption{Errata: the paper's claims and their verdicts.}\label{tab:errata}\\ \toprule",
-           head, r"\endfirsthead", r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
-    for v in data.verdicts:
-        c = data.claim(v.claim_id)
-        location = v.location or (c.location if c else "")
-        printed = v.printed_latex or (c.printed if c else "")
-        cells = [r"%s\newline {\footnotesize %s}" % (breakable_tt(v.claim_id, 8), escape(location)),
-                 _formula_cell(printed), _derived_cell(data, v),
-                 _verdict(v.verdict) + r"\newline {\footnotesize %s}" % escape(v.reason),
-                 r"{\footnotesize %s}" % _evidence_cell(v)]
-        out.append(" & ".join(cells) + r" \\ \midrule")
-    out.append(r"\end{longtable}}")
+    """Errata: every claim that is not confirmed, with both forms; then the confirmed ones, compactly."""
+    wrong = [v for v in data.verdicts if v.verdict != "confirmed"]
+    right = [v for v in data.verdicts if v.verdict == "confirmed"]
+    out = [r"\section{Errata}", r"\label{sec:errata}"]
+    if not wrong:
+        out += [r"\noindent\emph{No claim was refuted, found conditional or left undecided.}",
+                r"\begin{table}[h]\caption{Errata (empty).}\label{tab:errata}\end{table}"]
+    else:
+        head = r"\textbf{Claim} & \textbf{As printed} & \textbf{Derived} & \textbf{Verdict} \\ \midrule"
+        out += [r"\noindent Every claim of the paper that symdln does not confirm: the formula as printed (the "
+                r"paper's LaTeX source), the form symdln derives (typeset from the SymPy result), the verdict, and "
+                r"under each row the reason and the evidence. Confirmed claims follow in "
+                r"Table~\ref{tab:confirmed}.",
+                r"{\small\setlength{\tabcolsep}{3pt}\renewcommand{\arraystretch}{1.3}", _ERRATA_COLS,
+                r"\caption{Errata: claims refuted, conditional or undecided.}\label{tab:errata}\\ \toprule",
+                head, r"\endfirsthead", r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
+        for v in wrong:
+            c = data.claim(v.claim_id)
+            location = v.location or (c.location if c else "")
+            printed = v.printed_latex or (c.printed if c else "")
+            cells = [r"%s\newline {\footnotesize %s}" % (breakable_tt(v.claim_id, 8), escape(location)),
+                     _formula_cell(printed), _formula_cell(v.derived_latex), _verdict(v.verdict)]
+            out.append(" & ".join(cells) + r" \\*")
+            out.append(_WIDE + r"{\footnotesize \emph{%s.} %s} \\ \midrule" % (escape(v.reason), _evidence_text(v)))
+        out.append(r"\end{longtable}}")
+    out.append(_confirmed(data, right))
     return "\n".join(out) + "\n"
+
+
+def _confirmed(data: ReportData, right: list) -> str:
+    if not right:
+        return r"\begin{table}[h]\caption{Confirmed claims (none).}\label{tab:confirmed}\end{table}"
+    head = r"\textbf{Claim} & \textbf{Location} & \textbf{Evidence} \\ \midrule"
+    out = [r"{\small\setlength{\tabcolsep}{3pt}",
+           r"\begin{longtable}{>{\raggedright\arraybackslash}p{0.15\linewidth}"
+           r">{\raggedright\arraybackslash}p{0.22\linewidth}>{\raggedright\arraybackslash}p{0.57\linewidth}}",
+           r"\caption{Confirmed claims.}\label{tab:confirmed}\\ \toprule", head, r"\endfirsthead",
+           r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
+    for v in right:
+        c = data.claim(v.claim_id)
+        kinds = ", ".join(dict.fromkeys(e.kind for e in v.evidence)) or "--"
+        out.append(r"%s & %s & %s: %s \\" % (breakable_tt(v.claim_id, 12),
+                                             escape(v.location or (c.location if c else "")),
+                                             escape(kinds), escape(v.reason)))
+    out.append(r"\end{longtable}}")
+    return "\n".join(out)
 
 
 def _checks(data: ReportData) -> str:
@@ -187,8 +218,8 @@ def _checks(data: ReportData) -> str:
         out.append(r"\noindent %s.\par" % escape(note))
     head = (r"\textbf{Quantity} & \textbf{Network} & $n$ & \textbf{Estimate} & \textbf{s.e.} & "
             r"\textbf{Closed form} & $z$ & \textbf{Pass} \\ \midrule")
-    out += [r"{\small\begin{longtable}{>{\raggedright\arraybackslash}p{0.15\linewidth}"
-            r">{\raggedright\arraybackslash}p{0.30\linewidth}rrrrrl}",
+    out += [r"{\small\setlength{\tabcolsep}{4pt}\begin{longtable}{>{\raggedright\arraybackslash}p{0.14\linewidth}"
+            r">{\raggedright\arraybackslash}p{0.26\linewidth}rrrrrl}",
             r"\caption{Monte Carlo checks.}\label{tab:checks}\\ \toprule", head, r"\endfirsthead",
             r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
     for r in rows:

@@ -119,9 +119,12 @@ def render_markdown(data: ReportData, *, figure_path=lambda f: f"figures/{f.png.
             out += _derivation(d)
 
     out += ["## Errata", ""]
-    if data.verdicts:
-        out += ["| Claim | As printed | Derived | Verdict | Evidence |", "|---|---|---|---|---|"]
-        for v in data.verdicts:
+    wrong = [v for v in data.verdicts if v.verdict != "confirmed"]
+    right = [v for v in data.verdicts if v.verdict == "confirmed"]
+    if wrong:
+        out += ["Every claim symdln does not confirm: as printed, as derived, the verdict and its evidence.", "",
+                "| Claim | As printed | Derived | Verdict | Evidence |", "|---|---|---|---|---|"]
+        for v in wrong:
             c = data.claim(v.claim_id)
             printed = v.printed_latex or (c.printed if c else "")
             ev = "; ".join(f"**{e.kind}** ({'pass' if e.passed else 'FAIL'}): {md_escape(e.summary)}"
@@ -134,7 +137,12 @@ def render_markdown(data: ReportData, *, figure_path=lambda f: f"figures/{f.png.
                        f"{_formula_cell(printed)} | {_formula_cell(v.derived_latex)} | "
                        f"**{v.verdict}**: {md_escape(v.reason)} | {ev or '–'} |")
     else:
-        out.append("*No claim verdicts available.*")
+        out.append("*No claim was refuted, found conditional or left undecided.*")
+    if right:
+        out += ["", "### Confirmed claims", "", "| Claim | Location | Evidence |", "|---|---|---|"]
+        for v in right:
+            kinds = ", ".join(dict.fromkeys(e.kind for e in v.evidence)) or "–"
+            out.append(f"| `{v.claim_id}` | {md_escape(v.location)} | {md_escape(kinds)}: {md_escape(v.reason)} |")
     out += ["", "## Monte Carlo checks", ""]
     rows = data.check_rows()
     if rows:
