@@ -11,13 +11,13 @@ from .result import Derivation, Step, derive, quantity_ids, register  # noqa: F4
 
 _MODULES: list[str] = [
     # topic modules register on import; listed explicitly so the order (and output) is deterministic
-    "fokker_planck",
     "gaussian",
     "matrix_identities",
     "mode_sde",
     "modewise",
     "peak",
     "gradient_flow",
+    "fokker_planck",
 ]
 
 for _m in _MODULES:
