@@ -341,71 +341,81 @@ def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dic
     from ..diagnostics.misalignment import pool_peak_timings, w_star_with_check
     from ..diagnostics.runs import choose_steps, make_teacher
     from ..simulate import log_checkpoints, sgd
-    d, eta, b, w0, learn_frac = 12, 0.005, 1, 2e-3, 0.9
+    d, eta, b, learn_frac = 12, 0.005, 1, 0.9
     if fast:
-        depths, thetas, lams, n_init, S, n_ck = (2,), (0.0, 0.8), (1.0,), 1, 2, 50
+        depths, w0s, thetas, lams, mixes, n_init, S, n_ck = (2,), (2e-3,), (0.0, 0.8), (), (), 1, 2, 50
     else:
-        depths, thetas, lams, n_init, S, n_ck = ((2, 4) if full else (2,)), (0.0, 0.1, 0.2, 0.4, 0.8, 1.2), \
-            (1.0, 2.0, 4.0), 2, 4, 160
-    configs = [("rotation", th, 1.0) for th in thetas] + [("unbalance", 0.0, lam) for lam in lams if lam != 1.0]
+        depths, w0s, thetas, lams, mixes, n_init, S, n_ck = ((2, 4) if full else (2,)), (2e-3, 0.1), \
+            (0.0, 0.1, 0.2, 0.4, 0.8, 1.2), (2.0, 4.0), (0.5, 1.0), 2, 4, 160
+    configs = [("rotation", w0, th, 1.0, 0.0) for w0 in w0s for th in thetas] + \
+        [("unbalance", w0s[0], 0.0, lam, 0.0) for lam in lams] + [("mix", w0s[-1], 0.0, 1.0, mx) for mx in mixes]
     P = plt()
     fig, axes = P.subplots(len(depths), 3, figsize=(14, 3.6 * len(depths)), squeeze=False)
-    out = {"setting": {"d": d, "eta": eta, "b": b, "w0": w0, "learn_frac": learn_frac, "n_init": n_init, "n_sgd": S,
+    out = {"setting": {"d": d, "eta": eta, "b": b, "w0": w0s, "learn_frac": learn_frac, "n_init": n_init, "n_sgd": S,
                        "n_checkpoints": n_ck, "teacher": "low-rank", "where": ["input", "output", "hidden"],
+                       "mix": "W_l -> (1 - mix) W_l + mix ||W_l||_F G/||G||_F (Gaussian G)",
+                       "unbalance": "W_1 -> lam W_1, W_L -> W_L / lam",
                        "t_learn": f"first t with w_a >= {learn_frac} s_a",
                        "t_pred": "first t with w_a >= w*_a (w*_a = argmax of D_a on the aligned balanced manifold)",
+                       "own_peak": "argmax of D_a over checkpoints with w_a >= 0.1 s_a",
                        "ci": "Clopper-Pearson 95%"}, "runs": {}}
     total, done = len(depths) * len(configs) * n_init, 0
     for i, L in enumerate(depths):
-        rng = np.random.default_rng(seed)
-        teacher = make_teacher("low-rank", d, rng=rng)
+        teacher = make_teacher("low-rank", d, rng=np.random.default_rng(seed))
         widths = [d] * (L + 1)
         wst, check = w_star_with_check(teacher, L, eta=eta, b=b, registry=not fast)
         out["runs"][f"depth{L}"] = {"w_star": wst.tolist(), "w_star_over_s": (wst / teacher.s).tolist(),
                                     "registry_check": check, "configs": []}
-        steps = choose_steps(misaligned_init(teacher, w0, widths, rng=0), teacher, eta=eta, max_steps=20000 if fast else 200000)
-        ck = log_checkpoints(steps, n_ck)
-        fr, lo, hi, xs, fo = [], [], [], [], []
-        for kind, th, lam in configs:
+        ck = {w0: log_checkpoints(choose_steps(misaligned_init(teacher, w0, widths, rng=0), teacher, eta=eta,
+                                               max_steps=(20000 if fast else 200000) * (L // 2) ** 2), n_ck)
+              for w0 in w0s}
+        curves = {w0: ([], [], [], [], []) for w0 in w0s}
+        for kind, w0, th, lam, mx in configs:
             pts = []
             for k in range(n_init):
-                net0 = misaligned_init(teacher, w0, widths, theta=th, unbalance=lam, rng=seed * 1000 + k)
-                tr = sgd(net0, teacher, eta=eta, b=b, steps=steps, n_traj=S, seed=seed * 1000 + 17 + k,
-                         checkpoints=ck)
+                net0 = misaligned_init(teacher, w0, widths, theta=th, unbalance=lam, mix=mx, rng=seed * 1000 + k)
+                tr = sgd(net0, teacher, eta=eta, b=b, steps=int(ck[w0][-1]), n_traj=S, seed=seed * 1000 + 17 + k,
+                         checkpoints=ck[w0])
                 D = empirical_diffusion(tr, eta=eta, b=b)
                 pts.append(peak_timing(tr.times, D, tr.mode_amplitudes(), teacher.s, w_star=wst,
                                        learn_frac=learn_frac))
                 done += 1
-                progress.update(done, total, f"depth {L} {kind} {th:g} {lam:g}")
+                progress.update(done, total, f"depth {L} {kind} w0={w0:g} {th:g} {lam:g} {mx:g}")
             rec, arr = pool_peak_timings(pts, wst)
-            rec = {"kind": kind, "theta": th, "unbalance": lam, **rec}
-            nb, nv, nbo, ci = rec["n_precede"], rec["n_valid"], rec["n_precede_own_peak"], rec["ci95"]
-            ok2, tpred, town, rel = arr["ok_own"], arr["t_pred"], arr["t_peak_own"], arr["rel_shift"]
+            rec = {"kind": kind, "w0": w0, "theta": th, "unbalance": lam, "mix": mx, **rec}
             out["runs"][f"depth{L}"]["configs"].append(rec)
+            nb, nv, ci = rec["n_precede"], rec["n_valid"], rec["ci95"]
+            f = nb / nv if nv else np.nan
             if kind == "rotation":
-                fr.append(rec["fraction_precede"] if nv else np.nan); lo.append(ci[0]); hi.append(ci[1]); xs.append(th)
-                axes[i, 1].scatter(tpred[ok2], town[ok2], s=8, label=f"theta={th:g}")
-                fo.append(nbo / nv if nv else np.nan)
+                for lst, v in zip(curves[w0], (th, f, ci[0], ci[1], rec["fraction_precede_own_peak"] or np.nan)):
+                    lst.append(v)
+                ok = arr["ok_own"]
+                axes[i, 1].scatter(arr["t_pred"][ok], arr["t_peak_own"][ok], s=8, marker="o" if w0 == w0s[0] else "x",
+                                   label=f"w0={w0:g}, theta={th:g}")
+            elif kind == "unbalance":
+                axes[i, 0].errorbar([-0.1 * lam], [f], yerr=[[f - ci[0]], [ci[1] - f]] if nv else None, fmt="s",
+                                    label=f"unbalance lam={lam:g}, w0={w0:g} (x = -lam/10)")
             else:
-                axes[i, 0].errorbar([-0.1 * lam], [nb / nv if nv else np.nan], fmt="s",
-                                    yerr=[[nb / nv - ci[0]], [ci[1] - nb / nv]] if nv else None,
-                                    label=f"unbalance lam={lam:g} (x = -lam/10)")
-            axes[i, 2].scatter([th + 0.02 * np.log2(lam)] * rel.size, rel.ravel(), s=6, alpha=0.5,
-                               color="C0" if kind == "rotation" else "C3")
-        fr, lo, hi = np.array(fr), np.array(lo), np.array(hi)
-        axes[i, 0].errorbar(xs, fr, yerr=[fr - lo, hi - fr], fmt="o-", label="rotation by theta (global peak)")
-        axes[i, 0].plot(xs, fo, "^--", label="rotation by theta (own peak, w_a >= 0.1 s_a)")
+                axes[i, 0].errorbar([1.3 + 0.2 * mx], [f], yerr=[[f - ci[0]], [ci[1] - f]] if nv else None, fmt="D",
+                                    label=f"mix={mx:g}, w0={w0:g} (x = 1.3 + mix/5)")
+            rel = arr["rel_shift"]
+            axes[i, 2].scatter(np.full(rel.size, th + 0.02 * np.log2(lam)), rel.ravel(), s=6, alpha=0.5,
+                               color={"unbalance": "C3", "mix": "C1"}.get(kind, "C0" if w0 == w0s[0] else "C2"))
+        for w0, (xs, fr, lo, hi, fo) in curves.items():
+            fr, lo, hi = np.array(fr), np.array(lo), np.array(hi)
+            axes[i, 0].errorbar(xs, fr, yerr=[fr - lo, hi - fr], fmt="o-", label=f"rotation, w0={w0:g} (global peak)")
+            axes[i, 0].plot(xs, fo, "^--", label=f"rotation, w0={w0:g} (own peak)")
         axes[i, 0].set_xlabel("theta (rad)"); axes[i, 0].set_ylabel("fraction t_peak < t_learn")
         axes[i, 0].set_ylim(-0.05, 1.05); axes[i, 0].legend(fontsize=6)
-        axes[i, 0].set_title(f"depth {L}: peak precedes learning (95% CP)", fontsize=9)
+        axes[i, 0].set_title(f"depth {L}: D_a peak precedes learning (95% Clopper-Pearson)", fontsize=9)
         ax = axes[i, 1]
         ax.set_xscale("log"); ax.set_yscale("log")
         lim = [min(ax.get_xlim()[0], ax.get_ylim()[0]), max(ax.get_xlim()[1], ax.get_ylim()[1])]
         ax.plot(lim, lim, "k:", lw=0.8)
         ax.set_xlabel("predicted peak time (w_a crosses w*)"); ax.set_ylabel("observed own peak time of D_a")
-        ax.legend(fontsize=6)
+        ax.legend(fontsize=5, ncol=2)
         axes[i, 2].axhline(0, color="k", lw=0.6)
-        axes[i, 2].set_xlabel("theta (blue) / unbalance (red, at log2 lam / 50)")
+        axes[i, 2].set_xlabel("theta (blue: small w0, green: larger w0); unbalance (red), mix (orange) at 0")
         axes[i, 2].set_ylabel("(t_learn - t_peak) / t_learn")
     out["figures"] = save_figure(fig, out_dir, "misalignment")
     return out
