@@ -339,3 +339,31 @@ def test_peak_timing_borrowed_peak():
     assert pt.n_borrowed == 1 and pt.n_precede == 1 and pt.n_precede_own == 1
     # mutation: a window starting at w >= 0 (the whole run) would return the borrowed peak as "own"
     assert peak_timing(t, D, w, s, onset_frac=0.0).t_peak_own[0, 0] == pytest.approx(1.0)
+
+
+def test_mix_and_pooling():
+    from symdln.diagnostics.misalignment import pool_peak_timings
+    teacher = Teacher.from_singular_values([3.0, 1.0], 4, 4, rng=3)
+    base = misaligned_init(teacher, 0.05, [4, 4, 4], rng=1)
+    mixed = misaligned_init(teacher, 0.05, [4, 4, 4], mix=1.0, rng=1)
+    for a, b in zip(base.layers, mixed.layers):                   # mix = 1: random layer of the same norm
+        assert np.linalg.norm(b) == pytest.approx(np.linalg.norm(a)) and not np.allclose(a, b)
+    t = np.linspace(0, 10, 101)
+    s = np.array([1.0, 2.0])
+    w = np.stack([s[0] * t / 10, s[1] * np.clip(t / 5, 0, 1)], axis=1)[:, None]
+    D = np.stack([-(t - 3.0) ** 2, -(t - 4.9) ** 2], axis=1)[:, None]
+    pt = peak_timing(t, D, w, s, w_star=[0.3, 1.0])
+    rec, arr = pool_peak_timings([pt, pt], [0.3, 1.0])
+    assert rec["n_valid"] == 4 and rec["n_precede"] == 2 and rec["fraction_precede"] == 0.5
+    assert rec["ci95"][0] < 0.5 < rec["ci95"][1]
+
+
+def test_run_settings():
+    from symdln.diagnostics.runs import make_init, make_teacher
+    assert make_teacher("degenerate", 12, rng=0).s.tolist() == [3.0, 3.0, 1.0, 1.0]
+    assert make_teacher("full", 12, rng=0).n_modes == 12
+    std = make_init([12, 12, 12], regime="saddle", rng=4)
+    bal = make_init([12, 12, 12], regime="saddle", init="balanced", rng=4)
+    assert balance_residuals(bal.layers).r[0] < 1e-12 < balance_residuals(std.layers).r[0]
+    with pytest.raises(SymdlnInputError, match="regime"):
+        make_init([3, 3], regime="lazy")
