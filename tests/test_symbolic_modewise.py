@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 
 from symdln.symbolic import derive, quantity_ids
 from symdln.symbolic._aligned_check import aligned_net, explicit_values
-from symdln.symbolic._linalg import end_to_end, is_zero, kron, symbolic_layers, theta_symbols, vec
+from symdln.symbolic._linalg import end_to_end, kron, symbolic_layers, theta_symbols, vec
 from symdln.symbolic.mode_sde import (diffusion_dense, diffusion_k_form, gradient_drift_formula, ito_drift_dense,
                                       ito_drift_reduced, k_matrix, mode_gradient_formula,
                                       mode_hessian_block_formula)
@@ -254,7 +254,7 @@ def test_derivation_records_complete():
 
 def test_sum_steps_match_brute_force_finite_sums():
     """Each Sum(...).doit() step of the symbolic-L reduction equals the literal finite sum at L = 2..6."""
-    from symdln.symbolic.modewise import _l, _m, _rho, reduce_aligned, x_a, x_b
+    from symdln.symbolic.modewise import _l, _m, _rho, reduce_aligned, x_b
     r = reduce_aligned()
     K_summand = r["K_summand"][0, 0]
     parts = r["ito_summands"]

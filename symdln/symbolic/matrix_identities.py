@@ -98,7 +98,7 @@ def _population_gradient() -> Derivation:
             if not is_zero(vec(G) - vec_target):
                 raise AssertionError("vectorised gradient mismatch")
             steps.append(Step(f"widths {widths}, l = {l}: differentiating the expected loss entrywise in W_{l} "
-                              f"gives -W_{{>l}}^T Delta W_{{<l}}^T, and vec G_l = -(W_{{<l}} kron W_{{>l}}^T) vec Delta",
+                              "gives -W_>l^T Delta W_<l^T, and vec G_l = -(W_<l kron W_>l^T) vec Delta",
                               None, "expand(dL/dW_l - formula) == 0; also the vec form"))
     return Derivation(
         quantity="population_gradient",

@@ -8,15 +8,12 @@ Hessian blocks). Batch size b: Sigma_b = Sigma / b, beta = eta / b; the Itô cor
 from __future__ import annotations
 
 import functools
-from typing import Sequence
-
 import sympy as sp
 
-from ._linalg import (above, below, between, display_symbols as _S, end_to_end, is_zero, kron, sym_matrix, symbolic_layers, theta_symbols,
-                      vec)
+from ._linalg import (above, below, between, display_symbols as _S, end_to_end, is_zero, kron, sym_matrix,
+                      symbolic_layers, theta_symbols, vec)
 from .gaussian import expected_SNS
-from .matrix_identities import (expected_loss, jacobian_formula, noise_covariance_from_moments,
-                                sigma_block_formula, _noise_covariance_cached)
+from .matrix_identities import _noise_covariance_cached, expected_loss, jacobian_formula, sigma_block_formula
 from .result import Derivation, Step, register
 from .symbols import beta
 
@@ -155,7 +152,8 @@ def _mode_gradient() -> Derivation:
     return Derivation(
         quantity="mode_gradient", title="Gradient of a mode amplitude",
         statement="d w_a / d W_l = A_{l,a} = (W_>l^T u_a)(W_<l v_a)^T, a_{l,a} = vec A_{l,a} = J_l^T (v_a kron u_a).",
-        expr=(_S()["W_gt_l"].T * _S()["u"]) * (_S()["W_lt_l"] * _S()["v"]).T, source="Prop. 3.3; App. C, App. D Eq. (24)", steps=tuple(steps),
+        expr=(_S()["W_gt_l"].T * _S()["u"]) * (_S()["W_lt_l"] * _S()["v"]).T,
+        source="Prop. 3.3; App. C, App. D Eq. (24)", steps=tuple(steps),
         notes=("Confirms Prop. 3.3's A_{l,a}; a_{l,a} = J_l^T (v kron u) holds with the corrected J_l.",),
         extra={"formula": mode_gradient_formula})
 
@@ -183,10 +181,12 @@ def _mode_hessian() -> Derivation:
                           None, f"all {L * L} blocks compared exactly"))
     return Derivation(
         quantity="mode_hessian_block", title="Hessian blocks of a mode amplitude",
-        statement="For l > m, d^2 w_a / d vec W_l d vec W_m = (W_{l-1:m+1} kron W_>l^T u_a)(v_a^T W_<m^T kron I_{d_m}); "
+        statement="For l > m, d^2 w_a / d vec W_l d vec W_m = "
+                  "(W_{l-1:m+1} kron W_>l^T u_a)(v_a^T W_<m^T kron I_{d_m}); "
                   "the diagonal blocks vanish.",
         expr=sp.KroneckerProduct(_S()["W_btw"], _S()["W_gt_l"].T * _S()["u"])
-        * sp.KroneckerProduct((_S()["W_lt_m"] * _S()["v"]).T, _S()["Im"]), source="Prop. 3.4; App. D", steps=tuple(steps),
+        * sp.KroneckerProduct((_S()["W_lt_m"] * _S()["v"]).T, _S()["Im"]),
+        source="Prop. 3.4; App. D", steps=tuple(steps),
         notes=("Prop. 3.4's Hessian block formula is confirmed at rectangular widths.",),
         extra={"formula": mode_hessian_block_formula})
 
@@ -217,7 +217,8 @@ def _gradient_drift() -> Derivation:
     return Derivation(
         quantity="gradient_drift_general", title="Gradient-flow drift of a mode amplitude",
         statement="Under d theta = -g dt, dw_a/dt = +(v_a kron u_a)^T sum_l K_l delta = <K_a, Delta>, K_l = J_l J_l^T.",
-        expr=sp.Trace(_S()["K_a"].T * _S()["Delta"]), source="Prop. 3.4; App. D Eq. (27); App. E step 1", steps=tuple(steps),
+        expr=sp.Trace(_S()["K_a"].T * _S()["Delta"]), source="Prop. 3.4; App. D Eq. (27); App. E step 1",
+        steps=tuple(steps),
         notes=("Prop. 3.4 prints mu = -(v kron u)^T sum_l K_l delta + ...: the sign is wrong (App. D Eq. 27, "
                "-sum_l <A_l, g_l>, and App. E have it right). With the printed sign a mode would be unlearned.",),
         extra={"formula": gradient_drift_formula, "k_matrix": k_matrix})
@@ -294,7 +295,8 @@ def _ito_general() -> Derivation:
                           "H = sympy.hessian(u^T W v) equals the reduced form", None, "expand(difference) == 0"))
     return Derivation(
         quantity="ito_drift_general", title="Itô drift of a mode amplitude in trace form",
-        statement="mu_Ito = (eta/(2b)) tr(Sigma Hess w_a) = beta sum_{l>m} p_l^T (Delta Delta^T N_lm^T + tr(N_lm Delta) "
+        statement="mu_Ito = (eta/(2b)) tr(Sigma Hess w_a) = "
+                  "beta sum_{l>m} p_l^T (Delta Delta^T N_lm^T + tr(N_lm Delta) "
                   "Delta + Sigma_q N_lm^T) q_m.",
         expr=_ito_display(), source="Prop. 3.4; App. D Eq. (27); App. E step 2", steps=tuple(steps),
         notes=("The tr(N_lm Delta) term couples mode a to every other mode through Delta: it is what keeps the "

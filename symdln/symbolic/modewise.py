@@ -293,7 +293,8 @@ def _diffusion_aligned() -> Derivation:
     steps += _check_steps("D_a")
     return Derivation(
         quantity="diffusion_aligned", title="Modewise diffusion on the aligned balanced manifold",
-        statement="D_a(w) = beta L^2 w^(4(L-1)/L) (2 (s - w)^2 + sigma_q^2), sigma_q the label-noise standard deviation.",
+        statement="D_a(w) = beta L^2 w^(4(L-1)/L) (2 (s - w)^2 + sigma_q^2), "
+                  "sigma_q the label-noise standard deviation.",
         expr=res["D_a"], assumptions=_ALIGN, source="Prop. 3.5, Eq. (7); App. E step 3", steps=tuple(steps),
         variables=_VARS_D,
         notes=("Agrees with Eq. (7) when sigma_q is read as a standard deviation (Sigma_q = sigma_q^2 I, as in "

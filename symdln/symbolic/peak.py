@@ -72,7 +72,8 @@ def _numeric_peak_checks():
                 sig = frac * mp.sqrt(thr(sv, Lv))
                 ws = wst(sv, sig, Lv)
                 eps = mp.mpf("1e-6") * sv
-                is_max = D(ws, sv, sig, Lv, 1) > D(ws - eps, sv, sig, Lv, 1) and D(ws, sv, sig, Lv, 1) > D(ws + eps, sv, sig, Lv, 1)
+                Dw = D(ws, sv, sig, Lv, 1)
+                is_max = Dw > D(ws - eps, sv, sig, Lv, 1) and Dw > D(ws + eps, sv, sig, Lv, 1)
                 grid = [sv * k / 400 for k in range(1, 400)]
                 best = max(grid, key=lambda x: D(x, sv, sig, Lv, 1)) if frac == 0 else None
                 rows.append({"L": Lv, "s": float(sv), "sigma_q": float(sig), "w_star": float(ws),
