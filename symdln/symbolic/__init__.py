@@ -18,6 +18,7 @@ _MODULES: list[str] = [
     "peak",
     "gradient_flow",
     "fokker_planck",
+    "stationary",
 ]
 
 for _m in _MODULES:
