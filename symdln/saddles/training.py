@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .hessian import loss_and_grad
+from .hessian import _partials, loss_and_grad, residual
 
-__all__ = ["GDResult", "gd", "count_plateaus", "numerical_rank"]
+__all__ = ["GDResult", "gd", "curvature_bound", "count_plateaus", "numerical_rank"]
 
 
 @dataclass
@@ -47,6 +47,29 @@ def _power(A, x, iters=2):
         x = At @ (A @ x)
         x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-300)
     return np.linalg.norm(A @ x, axis=(1, 2)), x
+
+
+def _bound(na, nb, nl, dn):
+    """``Lambda`` from the norms of ``W_{>l}`` (na), ``W_{<l}`` (nb), hidden layers (nl) and ``||D||_F`` (dn)."""
+    L = len(na)
+    lam = sum(na[l] ** 2 * nb[l] ** 2 for l in range(L))
+    for l in range(L):
+        for m in range(l):
+            mid = np.prod([nl[j] for j in range(m + 1, l)], axis=0) if l > m + 1 else 1.0
+            lam = lam + dn * na[l] * mid * nb[m]
+    return lam
+
+
+def curvature_bound(layers, M, mask=None) -> np.ndarray:
+    """``Lambda >= lambda_max(Hessian)`` (module docstring) with exact spectral norms, for a batch ``(B, ., .)``."""
+    layers = [np.asarray(w, float) for w in layers]
+    L, B = len(layers), layers[0].shape[0]
+    A, Bl = _partials(layers)
+    sn = lambda X: np.ones(B) if X is None else np.linalg.norm(X, 2, axis=(1, 2))  # noqa: E731
+    W = layers[0] if A[0] is None else A[0] @ layers[0]
+    D = residual(W, M, mask)
+    nl = [None] + [sn(layers[l]) for l in range(1, L - 1)] + [None]
+    return _bound([sn(a) for a in A], [sn(b) for b in Bl], nl, np.linalg.norm(D, axis=(1, 2)))
 
 
 def gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: float = 1e-10,
@@ -125,12 +148,7 @@ def gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: f
         nb = [np.ones(b) if below[l] is None else norm(("b", l), below[l]) for l in range(L)]
         nl = [None] + [norm(("w", l), cur[l]) for l in range(1, L - 1)] + [None]
         D = (Mi - W) if mi is None else (Mi - W) * mi
-        dn = np.linalg.norm(D, axis=(1, 2))
-        lam = sum(na[l] ** 2 * nb[l] ** 2 for l in range(L))
-        for l in range(L):
-            for m in range(l):
-                mid = np.prod([nl[j] for j in range(m + 1, l)], axis=0) if l > m + 1 else 1.0
-                lam = lam + dn * na[l] * mid * nb[m]
+        lam = _bound(na, nb, nl, np.linalg.norm(D, axis=(1, 2)))
         eta = c / np.maximum(lam, 1e-300)
         if t_max is not None:
             eta = np.minimum(eta, np.maximum(t_max - t[ids], 0.0))
