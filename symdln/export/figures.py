@@ -133,6 +133,7 @@ def comparison_figures(claims, out_dir: Path) -> list[FigureInfo]:
             continue
         fig, axes = plt.subplots(1, len(DEPTHS), figsize=(4.6 * len(DEPTHS), 3.4))
         plotted = False
+        gaps: dict[str, dict[str, float]] = {}
         for ax, depth in zip(np.atleast_1d(axes), DEPTHS):
             y = evaluate(derived, grid, depth)
             if y is None:
@@ -147,6 +148,8 @@ def comparison_figures(claims, out_dir: Path) -> list[FigureInfo]:
                     yc = evaluate(e, grid, depth)
                     if yc is None:
                         continue
+                    scale = float(np.nanmax(np.abs(y))) or 1.0
+                    gaps.setdefault(c.id + (" [sigma_q read as a variance]" if tag else ""), {})[f"L={depth}"] = float(np.nanmax(np.abs(yc - y))) / scale
                     match = next((lab for yy, lab in seen if np.allclose(yy, yc, rtol=1e-10, atol=1e-14,
                                                                          equal_nan=True)), None)
                     if match is not None:
@@ -172,7 +175,9 @@ def comparison_figures(claims, out_dir: Path) -> list[FigureInfo]:
                    f"{' and '.join(map(str, DEPTHS))}, s_alpha = {PARAMS[s]:g}, sigma_q = {PARAMS[sigma_q]:g}, "
                    f"beta = eta/b = {PARAMS[beta]:g}; other mode (where it enters): w_beta = {PARAMS[w_beta]:g}, "
                    f"s_beta = {PARAMS[s_beta]:g}.")
-        out.append(FigureInfo(name, caption, png, pdf))
+        out.append(FigureInfo(name, caption, png, pdf,
+                              data={"max_relative_gap_printed_vs_derived": gaps, "grid": [0.005, 1.5, 400],
+                                    "params": {str(k): v for k, v in PARAMS.items()}}))
     return out
 
 

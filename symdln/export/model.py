@@ -23,6 +23,7 @@ class FigureInfo:
     png: Path
     pdf: Path | None = None
     origin: str = "report"          # "report" (made from the registry) or "experiment:<name>"
+    data: dict = field(default_factory=dict)  # numbers behind the figure (e.g. max |printed - derived|)
 
 
 @dataclass

@@ -136,7 +136,8 @@ def results_json(data: ReportData, latex: CompileResult | None = None) -> dict:
            "checks": checks,
            "derivations": [der(d) for d in data.derivations],
            "figures": [{"name": f.name, "caption": f.caption, "png": f"figures/{f.png.name}",
-                        "pdf": f"figures/{f.pdf.name}" if f.pdf else None, "origin": f.origin}
+                        "pdf": f"figures/{f.pdf.name}" if f.pdf else None, "origin": f.origin,
+                        "data": f.data}
                        for f in data.figures],
            "timings_s": {k: round(v, 3) for k, v in data.timings.items()},
            "missing": data.missing, "errors": data.errors}
