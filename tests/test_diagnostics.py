@@ -367,3 +367,15 @@ def test_run_settings():
     assert balance_residuals(bal.layers).r[0] < 1e-12 < balance_residuals(std.layers).r[0]
     with pytest.raises(SymdlnInputError, match="regime"):
         make_init([3, 3], regime="lazy")
+
+
+def test_own_peak_onset_is_relative_to_the_start():
+    t = np.linspace(0, 10, 101)
+    s = np.array([1.0])
+    w = (0.3 + 0.7 / (1 + np.exp(-(t - 6.0))))[:, None, None]               # starts at 0.3 s, not at ~0
+    D = (np.exp(-(t - 5.5) ** 2) + 3 * np.exp(-(t - 1.0) ** 2 / 0.1))[:, None, None]
+    pt = peak_timing(t, D, w, s)
+    assert pt.t_peak_own[0, 0] == pytest.approx(5.5) and pt.n_borrowed == 1
+    # mutation: an absolute onset 0.1 s_a is already passed at t = 0 and keeps the borrowed peak
+    wrong = np.argmax(np.where(w >= 0.1 * s, D, -np.inf), axis=0)
+    assert t[wrong][0, 0] == pytest.approx(1.0)

@@ -20,9 +20,10 @@ manifold (computed numerically from ``symdln.modes.diffusion``, paper Eq. 9).
 
 The global argmax of ``D_a(t)`` can sit at *another* mode's transition (SGD noise while a larger
 mode is learned leaks into ``D_a``): such a peak "precedes learning" trivially.  So we also report
-the **own peak** ``t_peak_own``, the argmax over the checkpoints with ``w_a(t) >= onset_frac * s_a``
-(default 0.1; on the aligned manifold ``w*_a >= 0.4 s_a`` for the depths used, so the window contains
-the predicted peak), and the fraction of global peaks that come before that onset ("borrowed").
+the **own peak** ``t_peak_own``, the argmax over the checkpoints after the mode's own transition has
+started, ``w_a(t) >= w_a(0) + onset_frac (s_a - w_a(0))`` (default ``onset_frac = 0.1``; on the aligned
+manifold ``w*_a = 2(L-1)s_a/(3L-2) >= s_a/2`` without label noise, so the window contains the predicted
+peak), and the fraction of global peaks that come before that onset ("borrowed").
 """
 from __future__ import annotations
 
@@ -144,9 +145,9 @@ class PeakTiming:
     ci: tuple[float, float]
     rel_shift: np.ndarray   # (S, r) (t_learn - t_peak) / t_learn
     corr_pred_obs: float    # Pearson correlation of log t_pred vs log t_peak over valid pairs
-    t_peak_own: np.ndarray  # (S, r) argmax of D_a over checkpoints with w_a >= onset_frac * s_a
+    t_peak_own: np.ndarray  # (S, r) argmax of D_a once w_a >= w_a(0) + onset_frac (s_a - w_a(0))
     n_precede_own: int      # pairs with t_peak_own < t_learn
-    n_borrowed: int         # pairs whose global peak comes before w_a reaches onset_frac * s_a
+    n_borrowed: int         # pairs whose global peak comes before that onset
     corr_pred_own: float    # correlation of log t_pred vs log t_peak_own
 
 
@@ -180,7 +181,7 @@ def peak_timing(times, D, w, s, *, w_star=None, learn_frac: float = 0.9, onset_f
     n_valid, n_prec = int(valid.sum()), int(precede.sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         rel = (t_learn - t_peak) / t_learn
-    own = w >= onset_frac * s
+    own = w >= w[:1] + onset_frac * (s - w[:1])
     k_own = np.argmax(np.where(own, D, -np.inf), axis=0)
     t_own = np.where(own.any(axis=0), t[k_own], np.nan)
     borrowed = valid & np.isfinite(t_own) & (t_peak < t[np.argmax(own, axis=0)])

@@ -215,6 +215,7 @@ def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -
             out["runs"][f"depth{L}-{regime}-{teacher}"] = res
             row += 1
             progress.update(row, len(depths) * len(configs), f"depth {L}")
+    fig.subplots_adjust(wspace=0.5, hspace=0.35)
     out["figures"] = save_figure(fig, out_dir, "rank-patterns")
     return out
 
@@ -357,7 +358,7 @@ def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dic
                        "unbalance": "W_1 -> lam W_1, W_L -> W_L / lam",
                        "t_learn": f"first t with w_a >= {learn_frac} s_a",
                        "t_pred": "first t with w_a >= w*_a (w*_a = argmax of D_a on the aligned balanced manifold)",
-                       "own_peak": "argmax of D_a over checkpoints with w_a >= 0.1 s_a",
+                       "own_peak": "argmax of D_a over checkpoints with w_a >= w_a(0) + 0.1 (s_a - w_a(0))",
                        "ci": "Clopper-Pearson 95%"}, "runs": {}}
     total, done = len(depths) * len(configs) * n_init, 0
     for i, L in enumerate(depths):
