@@ -11,6 +11,7 @@ import sympy as sp
 
 from ..symbolic.symbols import L, b, beta, eta, s, sigma_q, w
 from ._base import SIGMA_READINGS, Spec, add
+from .appendix_ad import drift_appD, sigma_lm_appB
 
 _B1 = {b: 1}
 _P2 = w ** (2 * (L - 2) / L)          # sum_{l != m} prod_{j != l,m} w_j^2 / (L(L-1)) under balance
@@ -35,6 +36,17 @@ add("appE.a-vec", "App. E (set-up)",
 add("appE.norm-A", "App. E (set-up)",
     r"\|A_{l,\alpha}\|_{F}^{2}=\|W_{<l}v_{\alpha}\|^{2}\,\|W_{>l}^{\!\top}u_{\alpha}\|^{2}=\prod_{j\neq l}w_{j,\alpha}^{2}.",
     quantity="mode_gradient", kind="matrix", assumptions=("A2 aligned",), spec=Spec(check="norm_A"))
+add("eq.30", "App. E, Eq. (30)",
+    r"dw_{\alpha}=\underbrace{\Big(-\sum_{l=1}^{L}\langle A_{l,\alpha},\,g_{l}\rangle\Big)}_{\mu_{\alpha}^{\rm grad}}\,dt"
+    r"\;+\;\underbrace{\frac{\eta}{2}\,\mathrm{tr}\!\big(\Sigma\,\nabla^{2}w_{\alpha}\big)}_{\mu_{\alpha}^{\rm Ito}}\,dt"
+    r"\;+\;\underbrace{\sqrt{\eta}\,a_{\alpha}^{\top}\sigma\,dB_{t}}_{\text{diffusion}}",
+    quantity="gradient_drift_general", expr=drift_appD, kind="matrix", restates=("eq.27",),
+    spec=Spec(check="drift_appD"))
+add("appE.sigma-lm", "App. E, step 2",
+    r"\Sigma_{lm}=(W_{<l}\otimes B_{l}\Delta)(I_{d_{0}^{2}}+C)(W_{<m}\otimes B_{m}\Delta)^{\top}\;+\;(W_{<l}W_{<m}^{\top})"
+    r"\otimes(B_{l}\Sigma_{q}B_{m}^{\top}),",
+    quantity="noise_covariance_block", expr=sigma_lm_appB, kind="matrix", restates=("appB.sigma-lm",),
+    spec=Spec(check="sigma_lm_appB"))
 add("appE.grad-block", "App. E, step 1",
     r"g_{l}=W_{>l}^{\!\top}(W-M)W_{<l}^{\!\top},\quad g_{l}\Big|_{\alpha}=(w_{\alpha}-s_{\alpha})\,A_{l,\alpha}.",
     quantity="population_gradient", kind="matrix", assumptions=("A2 aligned",), spec=Spec(check="grad_block_aligned"))

@@ -13,6 +13,7 @@ import importlib
 import numpy as np
 
 from ..verdict import Evidence
+from .shape import shape_failure, try_build  # noqa: F401  (re-exported for the check modules)
 
 __all__ = ["CHECKS", "check", "run_check", "compare_arrays", "try_build", "RTOL"]
 
@@ -43,14 +44,6 @@ def run_check(name, claim, spec, *, seed=0, fast=False):
     return list(out), {}
 
 
-def try_build(fn, *args, **kw):
-    """``(value, None)`` or ``(None, message)`` when the printed formula is ill-formed (shape mismatch)."""
-    try:
-        return fn(*args, **kw), None
-    except (ValueError, IndexError) as exc:
-        return None, str(exc).split("\n")[0]
-
-
 def compare_arrays(label, printed, reference, *, scope="printed", ref_name="numeric core", extra=None,
                    rtol=RTOL) -> Evidence:
     """Evidence that ``printed`` equals ``reference`` (shapes first, then values, relative to max |reference|)."""
@@ -75,5 +68,3 @@ def _flat(x):
     return np.asarray(x, dtype=float)
 
 
-def shape_failure(label, msg, *, scope="printed", extra=None) -> Evidence:
-    return Evidence("shape", False, f"{label}: ill-formed as printed ({msg})", {"scope": scope, **(extra or {})})

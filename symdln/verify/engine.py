@@ -66,6 +66,11 @@ def _scalar(claim, spec, part: Partial, *, seed):
         part.evidence.append(Evidence("symbolic", False, f"derivation {claim.quantity!r} is not registered",
                                       {"scope": "inconclusive"}))
         return None
+    from ..symbolic import quantity_ids
+    if claim.quantity not in quantity_ids():
+        part.evidence.append(Evidence("symbolic", True, f"{claim.quantity!r} is not registered: compared with its "
+                                      "leading-order form computed here from drift_aligned and diffusion_aligned "
+                                      "(-mu(s)/mu'(s), D(s)/(-2 mu'(s)))", {"scope": "info"}))
     printed = normalize(sp.sympify(claim.expr)).subs(spec.fixed)
     uses_beta = isinstance(claim.expr, sp.Basic) and claim.expr.has(beta)
     part.derived_latex = _latex(derived, uses_beta)
