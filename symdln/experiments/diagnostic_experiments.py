@@ -165,6 +165,7 @@ def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -
     fig, axes = P.subplots(len(depths) * len(configs), 5, figsize=(17, 3.0 * len(depths) * len(configs)),
                            squeeze=False)
     out = {"setting": {"eps": eps_list, "eps_default": 1e-5, "noise_floor": "max width * eps_mach * prod ||W_l||_2",
+                       "escape_windows": "|log t - log t_esc| <= 0.25, t_esc = GD crossing of each drop's midpoint loss",
                        "bootstrap": f"percentile, {n_boot} resamples of SGD runs, 95%"}, "runs": {}}
     row = 0
     for L in depths:
@@ -172,6 +173,10 @@ def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -
             run = _run(L, regime, teacher, S, max_steps, n_ck, seed)
             t, m = run.gd.times, _pos(run.gd.times)
             res = {"setting": run.setting}
+            _, t_esc = loss_aligned_indices(t, run.gd.population_loss()[:, 0], plateau_midpoint_levels(run.teacher))
+            t_esc = t_esc[np.isfinite(t_esc)]
+            inside = escape_windows(t, t_esc, 0.25).any(axis=0) if t_esc.size else np.zeros(t.size, bool)
+            res["gd_escape_times"] = t_esc.tolist()
             ax = axes[row, 0]
             for eps in eps_list:
                 rg, rs = rank_patterns(run.gd, eps), rank_patterns(run.sgd, eps)
@@ -191,6 +196,9 @@ def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -
                     "d_r_loss_aligned": pattern_distance(ag, asg).tolist(),
                     "rank_gd_loss_aligned": ag.tolist(),
                     "fraction_ambiguous_gap_lt_10": float(ambiguous),
+                    "d_r_in_escape_windows_mean": float(b.estimate[inside].mean()) if inside.any() else None,
+                    "d_r_outside_escape_windows_mean": float(b.estimate[~inside & m].mean()) if (~inside & m).any()
+                    else None,
                 }
                 if eps == 1e-5:
                     rs5 = rs
