@@ -1,0 +1,244 @@
+"""High-precision quadrature of the modewise stationary density (Prop. 5.2, Eq. (16) with w_ref = drift zero).
+
+``p*(w) = exp(Phi(w)) / D(w)``, ``Phi(w) = int_{w_0}^w 2 mu/D`` (``w_0`` the stable drift zero: the paper's
+reference point 0 is invalid for L >= 2, see ``derive("stationary_density")``).  The line is cut into
+Gauss-Legendre panels of one peak width ``sd = sqrt(-D(w_0)/(2 mu'(w_0)))`` around ``w_0``, widths doubling
+further out, and geometric panels ``[a/2, a]`` towards 0; ``Phi`` is accumulated node to node with a small
+Gauss-Legendre rule, so the whole density costs O(panels * nodes * sub_nodes) evaluations of ``mu``, ``D``.
+Panels are added until ``(1 + |w|)^3 p*(w) / p*(w_0) < 10**-(dps + 10)`` at both ends (the neglected tails
+then change mass, mean and variance by less than that, for densities monotone beyond the window).
+
+Tolerance: quantities are returned at ``mp.dps = dps`` (work precision dps + 10); the stated absolute
+tolerance is ``10**(-dps + 5) * s**k`` (k = 1 for locations, 2 for variances), checked in the tests by
+re-running with a finer rule (``error_estimate=True``).
+
+:func:`expansion_check` compares the small-beta expansions of :mod:`symdln.symbolic.stationary` (and the
+paper's printed Eqs. (17)-(18)) with quadrature over a geometric sequence of ``beta``: a correct
+first-order expansion leaves a residual ``O(beta^2)``, so the log-log slope of ``|residual|`` is >= 2.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import time
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy as sp
+from mpmath.calculus.quadrature import GaussLegendre
+
+from ._validation import SymdlnInputError
+
+__all__ = ["StationaryLaw", "coefficient_callables", "stationary_law", "expansion_check", "EXPANSIONS"]
+
+mp = mpmath.mp
+
+
+@functools.lru_cache(maxsize=None)
+def _gl(n_degree: int, prec: int):
+    """Gauss-Legendre (nodes, weights) on [-1, 1] with 3 * 2**(n_degree-1) nodes at binary precision prec."""
+    return GaussLegendre(mp).calc_nodes(n_degree, prec)
+
+
+def _exact(x):
+    """A parameter as an exact SymPy number (floats via their decimal repr: 0.1 -> 1/10)."""
+    if isinstance(x, sp.Basic):
+        return x
+    if isinstance(x, int):
+        return sp.Integer(x)
+    return sp.Rational(repr(float(x)) if not isinstance(x, str) else x)
+
+
+def coefficient_callables(mu_expr, D_expr, *, L, s, sigma_q, beta):
+    """mpmath callables ``mu(w)``, ``D(w)`` from SymPy drift/diffusion with parameters substituted exactly."""
+    from .symbolic.symbols import L as Ls, beta as bs, s as ss, sigma_q as qs, w as ws
+    sub = {Ls: _exact(L), ss: _exact(s), qs: _exact(sigma_q), bs: _exact(beta)}
+    out = []
+    for name, e in (("mu", mu_expr), ("D", D_expr)):
+        e = sp.sympify(e).subs(sub)
+        if e.free_symbols - {ws}:
+            raise SymdlnInputError(f"{name} must depend only on w, s, sigma_q, L, beta; extra {e.free_symbols - {ws}}")
+        out.append(sp.lambdify(ws, e, modules="mpmath"))
+    return tuple(out)
+
+
+@dataclass
+class StationaryLaw:
+    """Moments of the normalised stationary density, all as mpmath numbers at precision ``dps``."""
+    drift_zero: mpmath.mpf
+    mean: mpmath.mpf
+    variance: mpmath.mpf
+    mode: mpmath.mpf
+    log_norm: mpmath.mpf         # log int exp(Phi)/D dw, Phi(w_0) = 0
+    window: tuple                # (lowest, highest) w integrated
+    n_panels: int
+    dps: int
+    tolerance: str               # the stated tolerance
+    error_estimate: dict | None = None
+    _mu: object = field(default=None, repr=False)
+    _D: object = field(default=None, repr=False)
+
+    def log_density(self, x):
+        """log p*(x) (normalised), Phi by adaptive quadrature from the drift zero (for spot checks)."""
+        with mp.workdps(self.dps + 10):
+            phi = mp.quad(lambda u: 2 * self._mu(u) / self._D(u), [self.drift_zero, x])
+            return phi - mp.log(self._D(x)) - self.log_norm
+
+
+def _panel(f, logD, inner, outer, phi_inner, nodes, sub):
+    """Nodes/weights/log p on panel [inner, outer] (either order); Phi accumulated from ``inner``."""
+    a, b = (inner, outer) if inner < outer else (outer, inner)
+    mid, half = (a + b) / 2, (b - a) / 2
+    pts = sorted(((mid + half * t, half * wt) for t, wt in nodes), key=lambda p: abs(p[0] - inner))
+    out, x_prev, phi = [], inner, phi_inner
+    for x, wt in pts + [(outer, None)]:
+        m, h = (x_prev + x) / 2, (x - x_prev) / 2
+        phi += h * mp.fsum(sw * f(m + h * st) for st, sw in sub)
+        if wt is not None:
+            out.append((x, wt, phi - logD(x)))
+        x_prev = x
+    return out, phi
+
+
+def stationary_law(mu, D, *, s, dps: int = 30, degree: int = 4, sub_degree: int = 2,
+                   max_panels: int = 400, error_estimate: bool = False) -> StationaryLaw:
+    """Normalising constant, mean, variance, mode and drift zero of ``p* ~ exp(int 2mu/D)/D`` on (0, oo).
+
+    ``mu``, ``D``: mpmath callables (see :func:`coefficient_callables`); ``s`` starts the drift-zero search.
+    ``degree``: Gauss-Legendre degree per panel (3 * 2**(degree-1) nodes); ``sub_degree`` for Phi.
+    """
+    if dps < 15:
+        raise SymdlnInputError(f"dps must be >= 15; got {dps=}")
+    with mp.workdps(dps + 10):
+        prec = mp.prec
+        nodes, sub = _gl(degree, prec), _gl(sub_degree, prec)
+        w0 = mp.findroot(mu, mp.mpf(_exact(s).p) / _exact(s).q)
+        slope = mp.diff(mu, w0)
+        if not slope < 0 or not w0 > 0:
+            raise SymdlnInputError(f"no stable drift zero near s={s}: found w0={w0}, mu'(w0)={slope}")
+        sd = mp.sqrt(-D(w0) / (2 * slope))
+        f = lambda x: 2 * mu(x) / D(x)
+        logD = lambda x: mp.log(D(x))
+        logp0 = -logD(w0)
+        cut = -(dps + 10) * mp.log(10)
+        pts, n_panels, lo, hi = [], 0, w0, w0
+        for direction in (+1, -1):
+            edge, phi, width = w0, mp.zero, sd
+            while True:
+                if direction > 0:
+                    k = (edge - w0) / sd
+                    nxt = edge + (sd if k < 16 else width)
+                    width = width * 2 if k >= 16 else width
+                else:
+                    nxt = edge - sd if edge - sd > edge / 2 else edge / 2
+                panel, phi = _panel(f, logD, edge, nxt, phi, nodes, sub)
+                pts += panel
+                n_panels += 1
+                edge = nxt
+                if phi - logD(edge) - logp0 + 3 * mp.log(1 + abs(edge)) < cut:
+                    break
+                if n_panels > max_panels:
+                    raise SymdlnInputError(
+                        f"density not concentrated enough to reach tolerance within {max_panels} panels "
+                        f"(edge w={mp.nstr(edge, 8)}); beta may be too large")
+            lo, hi = (lo, edge) if direction > 0 else (edge, hi)
+        lmax = max(lp for _, _, lp in pts)
+        e = [(x, wt * mp.exp(lp - lmax)) for x, wt, lp in pts]
+        Z = mp.fsum(we for _, we in e)
+        mean = s_exact = mp.mpf(_exact(s).p) / _exact(s).q
+        mean = s_exact + mp.fsum(we * (x - s_exact) for x, we in e) / Z
+        var = mp.fsum(we * (x - mean) ** 2 for x, we in e) / Z
+        dD = lambda x: mp.diff(D, x)
+        x_start = max(e, key=lambda p: p[1] / 1)[0]
+        mode = mp.findroot(lambda x: 2 * mu(x) - dD(x), x_start)
+        law = StationaryLaw(drift_zero=+w0, mean=+mean, variance=+var, mode=+mode, log_norm=lmax + mp.log(Z),
+                            window=(lo, hi), n_panels=n_panels, dps=dps,
+                            tolerance=f"abs 10**(-{dps}+5) * s^k (k=1 locations, k=2 variance)", _mu=mu, _D=D)
+    if error_estimate:
+        fine = stationary_law(mu, D, s=s, dps=dps + 5, degree=degree + 1, sub_degree=sub_degree + 1,
+                              max_panels=max_panels)
+        law.error_estimate = {k: abs(getattr(law, k) - getattr(fine, k)) for k in ("mean", "variance", "mode")}
+    return law
+
+
+# ------------------------------------------------------------------------------------------------ expansions
+def _symbolic_expansion(which: str, mu, D):
+    from .symbolic import stationary as st
+    return _cached_expansion(which, mu, D, st)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_expansion(which, mu, D, st):
+    from .symbolic.symbols import s
+    if which == "drift_zero":
+        return s + st.drift_zero_shift(mu)
+    if which == "mean":
+        return s + st.moment_hierarchy(mu, D)["mean_shift"]
+    if which == "variance":
+        return st.moment_hierarchy(mu, D)["variance"]
+    if which == "mode":
+        return s + st.mode_shift(mu, D)
+    if which in ("eq17_mean", "eq17_drift_zero"):
+        return st.printed_eq17()
+    if which == "eq18_variance":
+        return st.printed_eq18()
+    raise SymdlnInputError(f"which must be one of {sorted(EXPANSIONS)}; got {which!r}")
+
+
+#: expansion id -> the StationaryLaw field it predicts
+EXPANSIONS = {"drift_zero": "drift_zero", "mean": "mean", "variance": "variance", "mode": "mode",
+              "eq17_mean": "mean", "eq17_drift_zero": "drift_zero", "eq18_variance": "variance",
+              "mean_above_s": "mean"}
+
+SLOPE_TOL = 0.1
+"""A first-order expansion leaves c2 beta^2 + c3 beta^3; for beta <= 1e-3 and |c3/c2| = O(1) the fitted slope
+differs from 2 by ~|c3/c2| beta << 0.1, while a wrong O(beta) term gives slope ~1.  Pass iff slope >= 2 - 0.1."""
+
+
+def expansion_check(which: str, L, s, sigma_q, betas, *, coefficients="derived", dps: int = 30) -> dict:
+    """Quadrature evidence for a small-beta expansion.  ``coefficients``: "derived", "printed" or ``(mu, D)``.
+
+    Returns the numeric values, predictions, residuals, the log-log slope of |residual| vs beta and
+    ``passed`` (slope >= 2 - SLOPE_TOL); for ``which="mean_above_s"``, ``passed`` iff every mean > s.
+    """
+    from .symbolic.fokker_planck import aligned_coefficients
+    from .symbolic.symbols import L as Ls, beta as bs, s as ss, sigma_q as qs
+    if which not in EXPANSIONS:
+        raise SymdlnInputError(f"which must be one of {sorted(EXPANSIONS)}; got {which!r}")
+    betas = [float(b) for b in betas]
+    if len(betas) < 2 or any(not b > 0 for b in betas):
+        raise SymdlnInputError(f"betas must be >= 2 positive numbers; got {betas}")
+    mu_e, D_e = aligned_coefficients(coefficients) if isinstance(coefficients, str) else coefficients
+    t0 = time.perf_counter()
+    pred_expr = None if which == "mean_above_s" else _symbolic_expansion(which, mu_e, D_e)
+    rows = []
+    with mp.workdps(dps):
+        for b in betas:
+            mu, D = coefficient_callables(mu_e, D_e, L=L, s=s, sigma_q=sigma_q, beta=b)
+            law = stationary_law(mu, D, s=s, dps=dps)
+            val = getattr(law, EXPANSIONS[which])
+            row = {"beta": b, "value": mp.nstr(val, dps)}
+            if pred_expr is not None:
+                pe = pred_expr.subs({Ls: _exact(L), ss: _exact(s), qs: _exact(sigma_q), bs: _exact(b)})
+                pred = mp.mpf(sp.N(pe, dps + 10))
+                row.update(prediction=mp.nstr(pred, dps), residual=float(val - pred))
+            row["value_minus_s"] = float(val - mp.mpf(_exact(s).p) / _exact(s).q)
+            rows.append(row)
+    out = {"which": which, "L": L, "s": s, "sigma_q": sigma_q, "coefficients": coefficients
+           if isinstance(coefficients, str) else "custom", "dps": dps, "rows": rows,
+           "tolerance": f"quadrature abs 10**(-{dps}+5)*s^k; slope >= 2 - {SLOPE_TOL}"}
+    if which == "mean_above_s":
+        out["passed"] = all(r["value_minus_s"] > 0 for r in rows)
+    else:
+        res = [abs(r["residual"]) for r in rows]
+        if min(res) == 0:
+            out["slope"], out["passed"] = math.inf, True
+        else:
+            x = [math.log(b) for b in betas]
+            y = [math.log(r) for r in res]
+            xm, ym = sum(x) / len(x), sum(y) / len(y)
+            slope = sum((a - xm) * (c - ym) for a, c in zip(x, y)) / sum((a - xm) ** 2 for a in x)
+            out["slope"], out["passed"] = slope, slope >= 2 - SLOPE_TOL
+        out["residual_over_beta2"] = [r["residual"] / r["beta"] ** 2 for r in rows]
+    out["seconds"] = time.perf_counter() - t0
+    return out
