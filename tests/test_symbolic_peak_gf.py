@@ -120,8 +120,9 @@ def test_time_to_learn_rescaling_and_small_L_forms():
         a = float(time_to_learn_closed(Lv, 2.0, 0.02, 0.9))
         b_ = float(time_to_learn_closed(Lv, 1.0, 0.01, 0.9))
         assert a == pytest.approx(b_ * 2.0**(-2 * (Lv - 1) / Lv), rel=1e-12)
-    T2_expected = sp.log(c_frac / (1 - c_frac) * (s - w0) / w0) / (2 * s)
-    assert sp.simplify(sp.expand_log(T2 - T2_expected, force=True)) == 0
+    # exp(2 s T) = c (s - w0) / ((1 - c) w0) at L = 2; mutation (missing 1/(1-c)) rejected
+    assert sp.simplify(sp.exp(2 * s * T2) - c_frac / (1 - c_frac) * (s - w0) / w0) == 0
+    assert sp.simplify(sp.exp(2 * s * T2) - c_frac * (s - w0) / w0) != 0
 
 
 def test_gf_records():

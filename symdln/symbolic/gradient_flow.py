@@ -41,6 +41,9 @@ def gf_results() -> dict:
     out["logistic"] = sol
     out["ode_residual"] = sp.simplify(sp.diff(sol, t) - f2.subs(w, sol))
     out["ic_residual"] = sp.simplify(sol.subs(t, 0) - w0)
+    # cross-check target (the paper's Eq. 3): the derived solution must equal it
+    out["eq3_form"] = s / (1 + (s / w0 - 1) * sp.exp(-2 * s * t))
+    out["eq3_difference"] = sp.simplify(sol - out["eq3_form"])
     # time to learn: T = int_{w0}^{c s} dw / rhs; with w = s z: s^(-p)/L int z^(-p)/(1-z) dz
     integrand = 1 / rhs
     out["T_integral"] = sp.Integral(integrand, (w, w0, c_frac * s))
@@ -54,7 +57,14 @@ def gf_results() -> dict:
         G = sp.integrate(sp.apart(fz, z), z).replace(sp.log(z - 1), sp.log(1 - z))
         if sp.simplify(sp.diff(G, z) - fz) != 0:
             raise AssertionError("antiderivative check failed")
-        out[f"T_L{Lv}"] = sp.expand(pref.subs(L, Lv) * (G.subs(z, c_frac) - G.subs(z, w0 / s)))
+        T = sp.expand(pref.subs(L, Lv) * (G.subs(z, c_frac) - G.subs(z, w0 / s)))
+        k = 1 / pref.subs(L, Lv)                                     # T = log(exp(k T)) / k, one logarithm
+        T_one_log = sp.log(sp.factor(sp.simplify(sp.exp(sp.expand(k * T))))) / k
+        for sv, w0v, cv in ((1, sp.Rational(1, 20), sp.Rational(9, 10)), (3, sp.Rational(1, 2), sp.Rational(1, 3))):
+            diff = (T_one_log - T).subs({s: sv, w0: w0v, c_frac: cv}).evalf(30)
+            if abs(diff) > sp.Float("1e-25"):
+                raise AssertionError(f"single-logarithm form differs: {diff}")
+        out[f"T_L{Lv}"] = T_one_log
     # general p: termwise integration of z^(-p)/(1 - z) = sum_n z^(n - p) gives z^(1-p) sum_n z^n/(n + 1 - p)
     series = sp.Sum(z**_n / (_n + 1 - _p), (_n, 0, sp.oo)).doit()
     series = series.args[0][0] if isinstance(series, sp.Piecewise) else series      # 0 < z < 1 branch
@@ -123,19 +133,21 @@ def _gf_ode() -> Derivation:
 @register("gf_logistic")
 def _gf_logistic() -> Derivation:
     r = gf_results()
-    if r["ode_residual"] != 0 or r["ic_residual"] != 0:
+    if r["ode_residual"] != 0 or r["ic_residual"] != 0 or r["eq3_difference"] != 0:
         raise AssertionError("logistic solution failed its checks")
     steps = [Step("Separate variables: integral of dw / (2 w (s - w)) (partial fractions)", r["antiderivative_L2"]),
              Step("Set it equal to t + C, fix C by w(0) = w_0 and solve for w", r["logistic"]),
              Step("Substitution: dw/dt - 2 w (s - w) simplifies to", r["ode_residual"], "== 0"),
              Step("Initial condition: w(0) - w_0 simplifies to", r["ic_residual"], "== 0"),
+             Step("Rewritten: equal to s / (1 + (s/w_0 - 1) e^(-2st)) (the logistic of Eq. (3))", r["eq3_form"],
+                  f"simplify(difference) = {r['eq3_difference']}")
 ]
     return Derivation(
         quantity="gf_logistic", title="Logistic solution of the depth-2 mode ODE",
         statement="For L = 2, w(t) = s / (1 + (s/w_0 - 1) e^(-2 s t)) solves dw/dt = 2w(s-w), w(0) = w_0.",
         expr=r["logistic"], assumptions=("L = 2", "0 < w_0 < s"), source="Sec. 2.3, Eqs. (2)-(3)",
         steps=tuple(steps), variables=("s", "w_0", "t"),
-        notes=("Equivalent to Eq. (3) (checked by substitution in tests).",), extra={"ode": r["rhs_L2"]})
+        notes=("Equal to Eq. (3).",), extra={"ode": r["rhs_L2"], "eq3_form": r["eq3_form"]})
 
 
 @register("gf_time_to_learn")

@@ -46,8 +46,15 @@ def peak_results() -> dict:
     hprime_minus = sp.simplify(sp.diff(h_x, x_gap).subs(x_gap, x_minus))
     hprime_plus = sp.simplify(sp.diff(h_x, x_gap).subs(x_gap, x_plus))
     w_star = sp.simplify(s + x_minus)
-    w_star_a = sp.simplify(s + ((-a_coeffs[1] - sp.sqrt(a_coeffs[1]**2 - 4 * a_coeffs[0] * a_coeffs[2]))
-                                / (2 * a_coeffs[0])))
+    w_star_a_raw = s + ((-a_coeffs[1] - sp.sqrt(a_coeffs[1]**2 - 4 * a_coeffs[0] * a_coeffs[2]))
+                        / (2 * a_coeffs[0]))
+    # presentation ((a+1)s - sqrt(s^2 - a(a+2)sigma_q^2/2))/(a+2), accepted only if equal to the derived root
+    w_star_a = ((a_exp + 1) * s - sp.sqrt(s**2 - a_exp * (a_exp + 2) * sigma_q**2 / 2)) / (a_exp + 2)
+    pts = [{a_exp: sp.Rational(av), s: sp.Rational(sv), sigma_q: sp.Rational(gv)}
+           for av, sv, gv in (("1", "2", "1/3"), ("2", "1", "1/5"), ("8/3", "3/2", "1/7"), ("3", "5", "0"))]
+    if sp.simplify(w_star_a_raw - w_star_a) != 0 and any(sp.simplify((w_star_a_raw - w_star_a).subs(p)) != 0
+                                                         for p in pts):
+        raise AssertionError("presentation of w* in terms of a differs from the derived root")
     thr = sp.solve(sp.Eq(disc.subs(sigma_q**2, _S2), 0), _S2)
     if len(thr) != 1:
         raise AssertionError(f"threshold solve gave {thr}")
