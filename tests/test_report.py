@@ -255,3 +255,35 @@ def test_registry_figures_show_the_printed_vs_derived_gap(tmp_path):
     assert all(g > 1e-3 for g in gap_D["eq.7 [sigma_q read as a variance]"].values())
     gap_mu = figs["compare-ito-drift-aligned"].data["max_relative_gap_printed_vs_derived"]
     assert all(g > 1e-2 for g in gap_mu["eq.6"].values())
+
+
+def test_experiment_figures_are_collected_with_their_pdf(tmp_path):
+    from symdln.export.figures import experiment_figures
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    res = tmp_path / "results"
+    (res / "diffusion-peak").mkdir(parents=True)
+    (res / "other_exp").mkdir()
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot([0, 1], [1, 0])
+    fig.savefig(res / "diffusion-peak" / "diffusion-peak.png")
+    fig.savefig(res / "diffusion-peak" / "diffusion-peak.pdf")
+    fig.savefig(res / "other_exp" / "only_png.png")
+    plt.close(fig)
+    (res / "stray.png").write_bytes(b"not in an experiment folder")
+    out = tmp_path / "figs"
+    out.mkdir()
+    figs = experiment_figures(res, out)
+    assert [f.name for f in figs] == ["exp-diffusion-peak-diffusion-peak", "exp-other-exp-only-png"]
+    assert figs[0].pdf is not None and figs[0].pdf.is_file() and figs[0].png.parent == out
+    assert figs[1].pdf is None and figs[1].origin == "experiment:other_exp"
+    assert "symdln experiment diffusion-peak" in figs[0].caption
+    assert experiment_figures(tmp_path / "missing", out) == []
+    # a PNG-only figure is included as PNG and the report still compiles
+    if shutil.which("pdflatex"):
+        data = fixture_data(tmp_path)
+        data.figures.append(figs[1])
+        outcome = write_report(tmp_path / "rep", data=data)
+        assert outcome.exit_code == 0, outcome.latex.summary()
+        assert "figures/exp-other-exp-only-png.png" in (tmp_path / "rep" / "report.tex").read_text()

@@ -112,7 +112,8 @@ def collect(*, fast: bool, seed: int, command: str = "symdln report", quiet: boo
         figs = _stage(data, "figures", lambda: make_figures(data, Path(figures_dir)))
         data.figures = list(figs or [])
         if results_dir is not None:
-            data.figures += experiment_figures(Path(results_dir), Path(figures_dir))
+            data.figures += _stage(data, "experiment figures",
+                                   lambda: experiment_figures(Path(results_dir), Path(figures_dir))) or []
     return data
 
 
