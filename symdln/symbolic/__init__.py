@@ -19,6 +19,7 @@ _MODULES: list[str] = [
     "gradient_flow",
     "fokker_planck",
     "stationary",
+    "finite_population",
 ]
 
 for _m in _MODULES:
