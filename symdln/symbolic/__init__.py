@@ -20,6 +20,7 @@ _MODULES: list[str] = [
     "fokker_planck",
     "stationary",
     "finite_population",
+    "continuum",
 ]
 
 for _m in _MODULES:
