@@ -144,9 +144,9 @@ def display_symbols() -> dict:
     M = sp.MatrixSymbol
     return {
         **dim,
-        "W_gt_l": M("W_{>l}", dL, dl), "W_lt_l": M("W_{<l}", dl1, d0),
-        "W_gt_m": M("W_{>m}", dL, dm), "W_lt_m": M("W_{<m}", dm1, d0),
-        "W_btw": M("W_{l-1:m+1}", dl1, dm),
+        "W_gt_l": M("W_>l", dL, dl), "W_lt_l": M("W_<l", dl1, d0),
+        "W_gt_m": M("W_>m", dL, dm), "W_lt_m": M("W_<m", dm1, d0),
+        "W_btw": M("W_l-1:m+1", dl1, dm),
         "Delta": M("Delta", dL, d0), "Sigma_q": M("Sigma_q", dL, dL), "C": M("C", d0**2, d0**2),
         "u": M("u_alpha", dL, 1), "v": M("v_alpha", d0, 1),
         "K_a": M("K_alpha", dL, d0), "K_b": M("K_beta", dL, d0),
