@@ -159,6 +159,8 @@ def _gf_time() -> Derivation:
         closed = float(time_to_learn_closed(Lv, sv, w0v, cv))
         ode = time_to_learn_ode(Lv, sv, w0v, cv)
         rows.append({"L": Lv, "s": sv, "w0": w0v, "c": cv, "quad": quad, "closed": closed, "ode": ode})
+        # stored rounded (closed/quad to 12, ODE to 8 significant digits) so derivations/ is platform-stable
+        rows[-1].update(quad=float(f"{quad:.12g}"), closed=float(f"{closed:.12g}"), ode=float(f"{ode:.8g}"))
         # closed form vs quadrature: both 30-digit mpmath, agreement to 1e-20 expected; ODE rtol 1e-11
         if abs(closed - quad) > 1e-12 * abs(quad) or abs(ode - quad) > 1e-7 * abs(quad):
             raise AssertionError(f"time-to-learn mismatch: {rows[-1]}")
@@ -170,7 +172,7 @@ def _gf_time() -> Derivation:
                   "expand_func(dF/dz) - z^(-p)/(1-z) simplifies to 0"),
              Step("Hence T for L != 2", r["T_general"]),
              Step("Closed form vs mpmath quadrature (30 digits) vs SciPy DOP853 integration of the ODE to w = c s",
-                  None, "; ".join(f"L={x['L']}: closed {x['closed']:.10g}, quad {x['quad']:.10g}, ode {x['ode']:.10g}"
+                  None, "; ".join(f"L={x['L']}: closed {x['closed']:.10g}, quad {x['quad']:.10g}, ode {x['ode']:.8g}"
                                   for x in rows))]
     return Derivation(
         quantity="gf_time_to_learn", title="Gradient-flow time to learn a mode",

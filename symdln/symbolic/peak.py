@@ -83,7 +83,8 @@ def _numeric_peak_checks():
                 is_max = Dw > D(ws - eps, sv, sig, Lv, 1) and Dw > D(ws + eps, sv, sig, Lv, 1)
                 grid = [sv * k / 400 for k in range(1, 400)]
                 best = max(grid, key=lambda x: D(x, sv, sig, Lv, 1)) if frac == 0 else None
-                rows.append({"L": Lv, "s": float(sv), "sigma_q": float(sig), "w_star": float(ws),
+                rows.append({"L": Lv, "s": float(sv), "sigma_q": float(f"{float(sig):.12g}"),
+                             "w_star": float(f"{float(ws):.12g}"),
                              "local_max": bool(is_max), "below_s": bool(0 < ws < sv),
                              "grid_argmax_on_[0,s]": None if best is None else float(best)})
     return rows
