@@ -13,7 +13,7 @@ from ..network import Teacher, aligned_balanced
 from ..simulate import analysis as an
 from ..simulate import langevin, scalar_sde, sgd
 from . import register
-from .paper_experiments import S_DEFAULT, _claim, _nets, _plt, _save, _uniform_ck
+from .paper_experiments import S_DEFAULT, _claim, _nets, _phases, _plt, _save, _uniform_ck
 
 
 def _coefficients(teacher, L, sigma_q, eta, b, source):
@@ -89,15 +89,17 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
                        "isotropic_reading": "increment N(0, eta dt I) per step, i.e. d theta = -g dt + sqrt(eta) dW"}}
     nets = _nets(d, L, gamma, n, seed)
     finals, dens = {}, {}
+    ph = iter(_phases(progress, 7 + len(dts)))
     for lab, sq in (("no_label_noise", 0.0), ("label_noise", float(np.sqrt(0.1)))):
         teacher = Teacher.from_singular_values(s, d, d, sigma_q=sq, rng=[seed, 0])
         steps = int(round(t_end / eta))
         runs = {"sgd": sgd(nets, teacher, eta=eta, b=b, steps=steps, n_traj=n, seed=[seed, 1], checkpoints=[steps],
-                           progress=progress)}
+                           progress=next(ph))}
         ls = int(round(t_end / dt))
         for noise in ("anisotropic", "isotropic"):
             runs[noise] = langevin(nets, teacher, eta=eta, b=b, dt=dt, t_end=t_end, noise=noise, n_traj=n,
-                                   seed=[seed, 2 if noise == "anisotropic" else 3], checkpoints=[ls], progress=progress)
+                                   seed=[seed, 2 if noise == "anisotropic" else 3], checkpoints=[ls],
+                                   progress=next(ph))
         block = {}
         for name, tr in runs.items():
             x = tr.mode_amplitudes()[-1, :, 0]
@@ -128,12 +130,12 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
     # App. K: variance of the end-of-training top mode vs the Euler-Maruyama step dt (anisotropic, no label noise)
     teacher0 = Teacher.from_singular_values(s, d, d, rng=[seed, 0])
     start_tr = sgd(nets[:nk], teacher0, eta=eta, b=b, steps=int(round(t_end / eta)), n_traj=nk, seed=[seed, 4],
-                   checkpoints=[int(round(t_end / eta))])
+                   checkpoints=[int(round(t_end / eta))], progress=next(ph))
     start = [start_tr.net(0, i) for i in range(nk)]
     sweep = []
     for h in dts:
         tr = langevin(start, teacher0, eta=eta, b=b, dt=h, t_end=t_k, n_traj=nk, seed=[seed, 5],
-                      checkpoints=[int(round(t_k / h))], progress=progress)
+                      checkpoints=[int(round(t_k / h))], progress=next(ph))
         x = tr.mode_amplitudes()[-1, :, 0]
         sweep.append({"dt": h, **_stats(x, s[0])})
     res["appK_dt_sweep"] = {"start": "SGD end states (no label noise)", "t_extra": t_k, "rows": sweep}
@@ -185,10 +187,12 @@ def scaling(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> di
     teacher = Teacher.from_singular_values(s, d, d, rng=[seed, 0])
     nets = _nets(d, L, gamma, n, seed)
     rows = []
-    for eta, b in [(e, 1) for e in etas] + [(0.005, b_) for b_ in bs if b_ != 1]:
+    settings_ = [(e, 1) for e in etas] + [(0.005, b_) for b_ in bs if b_ != 1]
+    ph = _phases(progress, len(settings_))
+    for j, (eta, b) in enumerate(settings_):
         steps = int(round(t_end / eta))
         tr = sgd(nets, teacher, eta=eta, b=b, steps=steps, n_traj=n, seed=[seed, int(eta * 1e5), b],
-                 checkpoints=_uniform_ck(steps, 600), progress=progress)
+                 checkpoints=_uniform_ck(steps, 600), progress=ph[j])
         Dmax = an.diffusion_along(tr, eta=eta, b=b).max(axis=0)       # (S, r)
         rows.append({"eta": eta, "b": b, "Dmax": Dmax})
     res = {"setting": {"d": d, "L": L, "gamma": gamma, "n_seeds": n, "t_end": t_end, "etas": list(etas),

@@ -43,6 +43,21 @@ def _save(fig, out_dir: Path, name: str) -> list[str]:
     return files
 
 
+class _Phase:
+    """Maps one simulator's ``update(done, total)`` into phase ``i`` of ``n`` of the experiment's progress bar."""
+
+    def __init__(self, progress, i, n):
+        self.p, self.i, self.n = progress, i, n
+
+    def update(self, done, total, note=""):
+        if self.p is not None and total > 0:
+            self.p.update(self.i + min(done / total, 1.0), self.n, note)
+
+
+def _phases(progress, n):
+    return [_Phase(progress, i, n) for i in range(n)]
+
+
 def _claim(statement, paper, measured, agrees, note=""):
     return {"statement": statement, "paper": paper, "measured": measured,
             "verdict": {True: "agrees", False: "disagrees", None: "not comparable"}[agrees], "note": note}
@@ -104,17 +119,18 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
                        "learned_rule": "first checkpoint with w_a >= c s_a",
                        "prediction_source": source}}
     plot = {}
-    for Ld in depths:
+    ph = _phases(progress, len(depths) + 1)
+    for j, Ld in enumerate(depths):
         nets = _nets(d, Ld, gamma, n, seed)
         steps = int(round(t_sgd / eta))
         tr = sgd(nets, teacher, eta=eta, b=b, steps=steps, n_traj=n, seed=[seed, Ld, 1],
-                 checkpoints=_uniform_ck(steps), progress=progress)
+                 checkpoints=_uniform_ck(steps), progress=ph[j])
         res[f"sgd_L{Ld}"], plot[f"sgd_L{Ld}"] = _peak_block(tr, eta, b, Ld, s, source)
         res[f"sgd_L{Ld}"]["seconds"] = tr.meta["seconds"]
     nets = _nets(d, depths[0], gamma, n, seed)
     lsteps = int(round(t_lan / dt))
     tl = langevin(nets, teacher, eta=eta, b=b, dt=dt, t_end=t_lan, n_traj=n, seed=[seed, 2],
-                  checkpoints=_uniform_ck(lsteps), progress=progress)
+                  checkpoints=_uniform_ck(lsteps), progress=ph[-1])
     key = f"langevin_L{depths[0]}"
     res[key], plot[key] = _peak_block(tl, eta, b, depths[0], s, source)
     res[key]["seconds"] = tl.meta["seconds"]
@@ -186,13 +202,14 @@ def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> 
     nets = _nets(d, L, gamma, n, seed)
     steps = int(round(t_end / eta))
     ck = _uniform_ck(steps, 1500)
-    runs = {"gd": gd(nets, teacher, eta=eta, steps=steps, checkpoints=ck, progress=progress),
+    ph = _phases(progress, 3)
+    runs = {"gd": gd(nets, teacher, eta=eta, steps=steps, checkpoints=ck, progress=ph[0]),
             "gradient_flow": gradient_flow(nets[0], teacher, t_end=t_end, checkpoints_t=ck * eta),
             "sgd": sgd(nets, teacher, eta=eta, b=b, steps=steps, n_traj=n, seed=[seed, 1], checkpoints=ck,
-                       progress=progress)}
+                       progress=ph[1])}
     lsteps = int(round(t_end / dt))
     runs["langevin"] = langevin(nets, teacher, eta=eta, b=b, dt=dt, t_end=t_end, n_traj=n, seed=[seed, 2],
-                                checkpoints=_uniform_ck(lsteps, 1500), progress=progress)
+                                checkpoints=_uniform_ck(lsteps, 1500), progress=ph[2])
     res = {"setting": {"d": d, "L": L, "s": s.tolist(), "gamma": gamma, "eta": eta, "b": b, "n_seeds": n,
                        "t_end": t_end, "langevin_dt": dt, "learning_time": "first t with w_a >= 0.5 s_a",
                        "note": "gamma = 2 (not the App. H default 3) for depth 6: with gamma = 3 the escape time "
