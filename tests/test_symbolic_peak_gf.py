@@ -33,6 +33,12 @@ def test_condition_quadratic_matches_derivative_sign():
     h = r["h_x"].subs({L: 3, s: 1, sigma_q: sp.Rational(1, 5)})
     for wv in (sp.Rational(k, 10) for k in range(1, 20)):
         assert sp.sign(dD.subs(w, wv)) == sp.sign(h.subs(x_gap, wv - 1))
+    # mutations of the quadratic (leading coefficient 2a+4 -> 2a+2, dropped a sigma_q^2 term) change the sign
+    # of dD/dw somewhere on the grid
+    a3 = sp.Rational(8, 3)
+    for wrong in ((2 * a3 + 2) * x_gap**2 + 4 * x_gap + a3 / 25, (2 * a3 + 4) * x_gap**2 + 4 * x_gap):
+        assert any(sp.sign(dD.subs(w, wv)) != sp.sign(wrong.subs(x_gap, wv - 1))
+                   for wv in (sp.Rational(k, 100) for k in range(1, 200)))
 
 
 @given(Lv=st.integers(2, 8), sv=st.floats(0.1, 3.0), frac=st.floats(0.0, 0.95))
