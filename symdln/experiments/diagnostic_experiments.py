@@ -352,16 +352,17 @@ def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dic
     from ..simulate import log_checkpoints, sgd
     d, eta, b, learn_frac = 12, 0.005, 1, 0.9
     if fast:
-        depths, w0s, thetas, lams, mixes, n_init, S, n_ck = (2,), (2e-3,), (0.0, 0.8), (), (), 1, 2, 50
+        depths, w0s, thetas, lams, mixes, n_init, S, n_ck = (2,), (2e-3,), (0.0, 0.8), (), (), 1, 2, 60
     else:
         depths, w0s, thetas, lams, mixes, n_init, S, n_ck = ((2, 4) if full else (2,)), (2e-3, 0.1), \
-            (0.0, 0.1, 0.2, 0.4, 0.8, 1.2), (2.0, 4.0), (0.5, 1.0), 2, 4, 160
+            (0.0, 0.1, 0.2, 0.4, 0.8, 1.2), (2.0, 4.0), (0.5, 1.0), 2, 4, 400
     configs = [("rotation", w0, th, 1.0, 0.0) for w0 in w0s for th in thetas] + \
         [("unbalance", w0s[0], 0.0, lam, 0.0) for lam in lams] + [("mix", w0s[-1], 0.0, 1.0, mx) for mx in mixes]
     P = plt()
     fig, axes = P.subplots(len(depths), 3, figsize=(14, 3.6 * len(depths)), squeeze=False)
     out = {"setting": {"d": d, "eta": eta, "b": b, "w0": w0s, "learn_frac": learn_frac, "n_init": n_init, "n_sgd": S,
-                       "n_checkpoints": n_ck, "teacher": "low-rank", "where": ["input", "output", "hidden"],
+                       "n_checkpoints": f"{n_ck} linear + {n_ck // 4} log-spaced", "teacher": "low-rank",
+                       "where": ["input", "output", "hidden"],
                        "mix": "W_l -> (1 - mix) W_l + mix ||W_l||_F G/||G||_F (Gaussian G)",
                        "unbalance": "W_1 -> lam W_1, W_L -> W_L / lam",
                        "t_learn": f"first t with w_a >= {learn_frac} s_a",
@@ -375,23 +376,30 @@ def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dic
         wst, check = w_star_with_check(teacher, L, eta=eta, b=b, registry=not fast)
         out["runs"][f"depth{L}"] = {"w_star": wst.tolist(), "w_star_over_s": (wst / teacher.s).tolist(),
                                     "registry_check": check, "configs": []}
-        ck = {w0: log_checkpoints(choose_steps(misaligned_init(teacher, w0, widths, rng=0), teacher, eta=eta,
-                                               max_steps=(20000 if fast else 200000) * (L // 2) ** 2), n_ck)
-              for w0 in w0s}
+        base = {w0: choose_steps(misaligned_init(teacher, w0, widths, rng=0), teacher, eta=eta,
+                                 max_steps=(20000 if fast else 200000) * (L // 2) ** 2) for w0 in w0s}
         curves = {w0: ([], [], [], [], []) for w0 in w0s}
         for kind, w0, th, lam, mx in configs:
-            pts = []
+            pts, spacing = [], []
             for k in range(n_init):
                 net0 = misaligned_init(teacher, w0, widths, theta=th, unbalance=lam, mix=mx, rng=seed * 1000 + k)
-                tr = sgd(net0, teacher, eta=eta, b=b, steps=int(ck[w0][-1]), n_traj=S, seed=seed * 1000 + 17 + k,
-                         checkpoints=ck[w0])
+                # run length from GD on this initialisation (misalignment slows learning), at most 4x the aligned one;
+                # checkpoints dense and linear (peak and learning times are a few % apart at depth 4) + log-spaced
+                steps = choose_steps(net0, teacher, eta=eta, max_steps=4 * base[w0])
+                ck = np.unique(np.concatenate([log_checkpoints(steps, n_ck // 4),
+                                               np.linspace(0, steps, n_ck).round().astype(np.int64)]))
+                tr = sgd(net0, teacher, eta=eta, b=b, steps=steps, n_traj=S, seed=seed * 1000 + 17 + k, checkpoints=ck)
                 D = empirical_diffusion(tr, eta=eta, b=b)
                 pts.append(peak_timing(tr.times, D, tr.mode_amplitudes(), teacher.s, w_star=wst,
                                        learn_frac=learn_frac))
+                tl = pts[-1].t_learn[np.isfinite(pts[-1].t_learn)]
+                j = np.clip(np.searchsorted(tr.times, tl), 1, tr.times.size - 1)
+                spacing.extend((tr.times[j] - tr.times[j - 1]) / tl)
                 done += 1
                 progress.update(done, total, f"depth {L} {kind} w0={w0:g} {th:g} {lam:g} {mx:g}")
             rec, arr = pool_peak_timings(pts, wst)
-            rec = {"kind": kind, "w0": w0, "theta": th, "unbalance": lam, "mix": mx, **rec}
+            rec = {"kind": kind, "w0": w0, "theta": th, "unbalance": lam, "mix": mx, **rec,
+                   "median_rel_checkpoint_spacing_at_t_learn": float(np.median(spacing)) if spacing else None}
             out["runs"][f"depth{L}"]["configs"].append(rec)
             nb, nv, ci = rec["n_precede"], rec["n_valid"], rec["ci95"]
             f = nb / nv if nv else np.nan
