@@ -34,8 +34,8 @@ def run(args) -> int:
     outcome = write_report(Path(args.out), fast=args.fast, seed=args.seed, pdf=not args.no_pdf, quiet=args.quiet,
                            results_dir=Path(args.results), command=command)
     print(summary_table(outcome.data))
-    if outcome.latex is not None:
-        print(outcome.latex.summary())
+    if outcome.latex is not None:  # a failed build is loud: its errors go to stderr
+        print(outcome.latex.summary(), file=sys.stdout if outcome.latex.ok else sys.stderr)
     if outcome.message:
         print(outcome.message, file=sys.stderr if outcome.exit_code else sys.stdout)
     took = f"wall {time.perf_counter() - t0:.1f} s, cpu {cpu_seconds() - c0:.1f} s"
