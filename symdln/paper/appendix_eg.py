@@ -146,7 +146,7 @@ add("appF.linearize", "App. F (ii)",
 add("appF.wstar", "App. F (ii)",
     r"w_{\alpha}^{\star}-s_{\alpha}=\frac{\eta}{2B}\,(L-1)\,s_{\alpha}^{-2/L}\,\sigma_{q}+O(\eta^{2}).",
     quantity="drift_zero_expansion", expr=eta / (2 * b) * (L - 1) * s ** (-2 / L) * sigma_q, dimension="location",
-    readings=SIGMA_READINGS, restates=("eq.17",))
+    readings=SIGMA_READINGS, restates=("eq.17",), spec=Spec(select="shift"))
 add("appF.ou-var", "App. F (variance)",
     r"\operatorname{Var}(x_{t})=\frac{\sigma^{2}}{-2\mu_{\alpha}^{\prime}(w_{\alpha}^{\star})}=\frac{D_{\alpha}(w_{\alpha}^{\star})}"
     r"{-2\,\mu_{\alpha}^{\prime}(w_{\alpha}^{\star})}.",
@@ -156,7 +156,7 @@ add("appF.var", "App. F (variance)",
     r"O(\eta^{2})=\frac{\beta L^{2}\sigma_{q}^{2}s_{\alpha}^{2a}}{2Ls_{\alpha}^{a}}+O(\eta^{2})=\frac{\beta L}{2}\,"
     r"\sigma_{q}^{2}\,s_{\alpha}^{a}+O(\eta^{2}),",
     quantity="stationary_variance_expansion", expr=beta * L / 2 * sigma_q ** 2 * s ** aF, dimension="variance",
-    readings=SIGMA_READINGS, restates=("eq.18",), spec=Spec(mc="expansion_variance"))
+    readings=SIGMA_READINGS, restates=("eq.18",), spec=Spec(check="expansion"))
 
 # ---- Appendix G ---------------------------------------------------------------------------------
 add("eq.32", "App. G.1, Eq. (32)",

@@ -93,16 +93,16 @@ add("eq.17", "Sec. 5, Prop. 5.2 (ii), Eq. (17)",
     r"w_{\alpha}^{\star}-s_{\alpha}=\frac{\eta}{2B}\,\,(L-1)\,s_{\alpha}^{-2/L}\,\sigma_{q}\;+\;O(\eta^{2}),",
     quantity="drift_zero_expansion", expr=eta / (2 * b) * (L - 1) * s ** (-2 / L) * sigma_q, dimension="location",
     readings=SIGMA_READINGS, restates=("appF.wstar",), assumptions=("sigma_q > 0", "leading order in eta"),
-    spec=Spec(mc="expansion_mode"))
+    spec=Spec(select="shift", check="expansion"))
 add("eq.18", "Sec. 5, Prop. 5.2 (ii), Eq. (18)",
     r"\operatorname{Var}_{p_{\alpha}^{\star}}(w_{\alpha})=-\frac{D_{\alpha}(s_{\alpha})}{2\,\mu_{\alpha}^{\prime}(s_{\alpha})}\;+\;"
     r"O(\eta^{2})=\frac{\eta\,L}{2B}\,\sigma_{q}^{2}\,s_{\alpha}^{\frac{2(L-1)}{L}}\;+\;O(\eta^{2}),",
     quantity="stationary_variance_expansion", expr=eta * L / (2 * b) * sigma_q ** 2 * s ** (2 * (L - 1) / L),
-    dimension="variance", readings=SIGMA_READINGS, restates=("appF.var",), spec=Spec(mc="expansion_variance"))
+    dimension="variance", readings=SIGMA_READINGS, restates=("appF.var",), spec=Spec(check="expansion"))
 add("prop5.2.mean-above", "Sec. 5, Prop. 5.2 (ii)",
     r"p_{\alpha}^{\star}\text{ is approximately Gaussian with mean }s_{\alpha}+O(\eta)\text{ (slightly above }s_{\alpha}"
     r"\text{ due to the It\^o drift)}",
-    quantity="stationary_mean_expansion", kind="statement", spec=Spec(check="mean_above", mc="expansion_mean"))
+    quantity="stationary_mean_expansion", kind="statement", spec=Spec(check="mean_above"))
 add("notation.a", "Sec. 4 vs App. F",
     r"a=\frac{4(L-1)}{L}\ \text{(Sec. 4)}\qquad a=\tfrac{2(L-1)}{L}\ \text{(App. F)}",
     kind="statement", notes="The letter a denotes two different exponents.", spec=Spec(check="a_notation"))

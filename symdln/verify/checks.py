@@ -21,7 +21,7 @@ CHECKS: dict = {}
 #: relative tolerance for float64 comparisons of exact formulas: the inputs are O(1) and the formulas are
 #: a few dozen products, so round-off is ~1e-15; 1e-9 leaves six orders of headroom
 RTOL = 1e-9
-_MODULES = ("checks_net", "checks_net2", "checks_sym", "checks_data")
+_MODULES = ("checks_net", "checks_net2", "checks_sym", "checks_data", "checks_stationary")
 
 
 def check(name):

@@ -79,6 +79,9 @@ def _(claim, spec, *, seed, fast):
     from ..symbolic.symbols import t
     inter, final = sp.sqrt(eta) * t / eta, sp.sqrt(eta) * t
     correct = eta * (t / eta)                   # Cov of sqrt(eta) sum_{i < t/eta} xi_i = eta (t/eta) Sigma
+    from ..symbolic import quantity_ids
+    if "martingale_covariance" in quantity_ids():
+        correct = _derived("martingale_covariance")   # per unit Sigma
     pt = {eta: sp.Rational(1, 100), t: 1}
     rng = np.random.default_rng(seed)
     et, T, paths = 0.01, 1.0, 20_000
@@ -239,6 +242,14 @@ def _(claim, spec, *, seed, fast):
     for N, B in _CASES:
         _, _, Sb, SigmaN, _ = _enum(N, B, seed)
         evs.append(_exact_eq(f"N={N}, B={B}: (N-B)/(B(N-1)) Sigma_N vs all batches", Fraction(N - B, B * (N - 1)) * SigmaN, Sb))
+    from ..symbolic import quantity_ids
+    if "finite_population_factor" in quantity_ids():
+        e = _derived("finite_population_factor")
+        syms = {x.name: x for x in e.free_symbols}
+        for N, B in _CASES:
+            val = e.subs({syms["N"]: N, syms["b"]: B}) if {"N", "b"} <= set(syms) else None
+            evs.append(Evidence("symbolic", val == sp.Rational(N - B, B * (N - 1)), f"N={N}, B={B}: derivation "
+                                f"finite_population_factor = {val}", {"scope": "derived"}))
     return evs
 
 
@@ -272,6 +283,18 @@ def _(claim, spec, *, seed, fast):
     evs = [Evidence("symbolic", bool(sp.simplify(lead.subs(L, Lk)).is_positive), f"L={Lk}: E[w] - s = (eta/b) x "
                     f"{sp.sstr(sp.simplify(lead.subs(L, Lk)))} (from E[mu(w)] = 0)", {"coefficient": sp.sstr(lead.subs(L, Lk))})
            for Lk in (2, 3, 4)]
+    from ..symbolic import quantity_ids
+    if "stationary_mean_expansion" in quantity_ids():
+        d = normalize(_derived("stationary_mean_expansion")) - s
+        same = sp.simplify(d - lead * eta / b) == 0
+        evs.append(Evidence("symbolic", same, f"agrees with the derivation stationary_mean_expansion: E[w] - s = "
+                            f"{sp.sstr(sp.simplify(d))}", {"scope": "derived"}))
+    if not fast:
+        from ..stationary_numeric import expansion_check
+        r = expansion_check("mean_above_s", 3, 1.0, 0.3, [1e-3, 2e-3, 4e-3])
+        evs.append(Evidence("mpmath", bool(r["passed"]), "quadrature of the stationary density (L=3, s=1, sigma_q=0.3): "
+                            "E[w] - s = " + ", ".join(f"{row['value_minus_s']:.3g}" for row in r["rows"])
+                            + " at beta = 1e-3, 2e-3, 4e-3", {"rows": r["rows"]}))
     return evs, {"derived_latex": r"\mathbb{E}[w_{\alpha}]-s_{\alpha}=\frac{\eta}{b}\left(" + sp.latex(lead) + r"\right)+O(\eta^{2})",
                  "counterexample": {"point": {"L": 2, "s": 1, "sigma_q": "any > 0"},
                                     "coefficient": sp.sstr(sp.simplify(lead.subs(L, 2)))}}

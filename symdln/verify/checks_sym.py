@@ -198,8 +198,12 @@ def _(claim, spec, *, seed, fast):
                                 + ("diverges as eps -> 0" if grow else "converges"),
                                 {"values": vals, "L": Lk, "scope": "printed" if label.startswith("printed") else "info"}))
     # with a reference point w0 > 0 the zero-current ODE holds (derived form)
-    return evs, {"derived_latex": r"p_{\alpha}^{\star}(w)\propto\frac{1}{D_{\alpha}(w)}\exp\left(\int_{w_{0}}^{w}"
-                 r"\frac{2\mu_{\alpha}(z)}{D_{\alpha}(z)}dz\right),\ w_{0}>0",
+    from ..symbolic import quantity_ids
+    dl = (r"p_{\alpha}^{\star}(w)\propto\frac{1}{D_{\alpha}(w)}\exp\left(\int_{w_{0}}^{w}"
+          r"\frac{2\mu_{\alpha}(z)}{D_{\alpha}(z)}dz\right),\ w_{0}>0")
+    if "stationary_density" in quantity_ids():
+        dl = r"p_{\alpha}^{\star}(w)\propto " + _tex(_d("stationary_density"))
+    return evs, {"derived_latex": dl,
                  "counterexample": {"L": 2, "s": 1, "sigma_q": 0.3, "beta": 0.01, "integral_from": 0}}
 
 
@@ -216,6 +220,12 @@ def _(claim, spec, *, seed, fast):
         ok = bool(sp.simplify(Q).is_positive and sp.simplify(q).is_positive and gamma.is_positive)
         evs.append(Evidence("symbolic", ok, f"L={Lk}: D ~ Q (s-w)^2 with Q = {sp.sstr(Q)}, mu ~ q (s-w) with q = "
                             f"{sp.sstr(q)}; density ~ (s-w)^(-2-2q/Q), exponent < -1: not integrable", {}))
+        from ..symbolic import quantity_ids
+        if "stationary_no_label_noise" in quantity_ids():
+            expo = _d("stationary_no_label_noise").subs(L, Lk)
+            evs.append(Evidence("symbolic", _zero(expo - (-2 - gamma)), f"L={Lk}: agrees with the derivation "
+                                f"stationary_no_label_noise (density exponent {sp.sstr(sp.simplify(expo))})",
+                                {"scope": "derived"}))
     return evs
 
 

@@ -51,7 +51,7 @@ def decide(part) -> Verdict:
     if part.per_reading:
         status = {}
         for r, (st, _ce) in part.per_reading.items():
-            mc_fail = [e for e in ev if e.kind == "monte-carlo" and _scope(e) == "printed"
+            mc_fail = [e for e in ev if e.kind in ("monte-carlo", "mpmath") and _scope(e) == "printed"
                        and e.data.get("reading") == r and not e.passed]
             if mc_fail and st in ("confirmed", "undecided"):
                 st = "refuted"

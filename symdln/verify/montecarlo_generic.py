@@ -1,5 +1,5 @@
-"""Monte Carlo plans on generic (not aligned) networks, for the general claims of Props. 3.2-3.4, and the
-stationary-law expansions (Prop. 5.2), which use :func:`symdln.stationary_numeric.expansion_check`.
+"""Monte Carlo plans on generic (not aligned) networks, for the general claims of Props. 3.2-3.4 and the
+unbiasedness of the one-sample gradient (Sec. 2.1).
 
 The generic setting is depth 3 with square widths ``(3, 3, 3, 3)`` (so that the printed formulas that are
 ill-formed for rectangular widths still produce a number that can be compared), Gaussian layers of scale
@@ -142,38 +142,8 @@ def plan_unbiased(claim, spec, variants, derived_mc, n, seed):
                        seed, {"printed": ref}, None, {"widths": GENERIC["widths"]})]
 
 
-def _expansion_plan(which):
-    def plan(claim, spec, variants, derived_mc, n, seed):
-        """Stationary-law evidence from B2's mpmath quadrature (no sampling: ``se`` is the quadrature error)."""
-        from ..stationary_numeric import expansion_check
-        from ..symbolic.symbols import L, b, eta, s, sigma_q
-        Lk, s_, sig = 3, 1.0, 0.3
-        betas = [1e-3, 2e-3, 4e-3]
-        res = expansion_check(which, Lk, s_, sig, betas)
-        out = []
-        for i, bt in enumerate(betas):
-            num = res["numeric"][i] if "numeric" in res else res["values"][i]
-            pt = {L: Lk, s: s_, eta: bt, b: 1}
-            pr = {r: _num(claim.expr, {**pt, sigma_q: sig if r == "std" else sig ** 2}) for r, _, _ in variants} \
-                if claim.expr is not None else {}
-            der = _num(derived_mc, {**pt, sigma_q: sig}) if derived_mc is not None else None
-            se = abs(float(res.get("tolerance", 1e-12)))
-            out.append(Comparison(f"{claim.id}: {which} at beta={bt}", float(num), max(se, 1e-15), 0, seed, pr, der,
-                                  {"L": Lk, "s": s_, "sigma_q_std": sig, "beta": bt, "source": "expansion_check"}))
-        return out
-    return plan
-
-
-def _num(expr, pt):
-    try:
-        return float(sp.N(sp.sympify(expr).subs(pt)))
-    except (TypeError, ValueError):
-        return None
-
-
 GENERIC_PLANS = {
     "sigma_block": plan_sigma_block, "diffusion_generic": plan_diffusion_generic, "drift_generic": plan_drift_generic,
-    "expansion_mode": _expansion_plan("mode"), "expansion_variance": _expansion_plan("variance"),
-    "expansion_mean": _expansion_plan("mean"), "unbiased": plan_unbiased,
+    "unbiased": plan_unbiased,
 }
 _ = SETTING
