@@ -287,3 +287,17 @@ def test_experiment_figures_are_collected_with_their_pdf(tmp_path):
         outcome = write_report(tmp_path / "rep", data=data)
         assert outcome.exit_code == 0, outcome.latex.summary()
         assert "figures/exp-other-exp-only-png.png" in (tmp_path / "rep" / "report.tex").read_text()
+
+
+@needs_tex
+def test_real_latex_failure_is_loud_and_leaves_nothing(tmp_path, monkeypatch):
+    """Mutation: a report whose LaTeX has an undefined reference (or control sequence) must not be
+    written, and the exit code must be 1."""
+    from symdln.export.document import render_tex
+    for broken in (r"See Table~\ref{tab:nowhere}.", r"\undefinedcontrolsequence"):
+        monkeypatch.setattr(report_mod, "render_tex",
+                            lambda data, b=broken: render_tex(data).replace(r"\end{document}", b + "\n\\end{document}"))
+        outcome = write_report(tmp_path / "r", data=fixture_data(tmp_path))
+        assert outcome.exit_code == 1 and outcome.out_dir is None and not (tmp_path / "r").exists()
+        assert outcome.latex.errors or outcome.latex.undefined
+        assert not list(tmp_path.glob(".r.build-*"))
