@@ -32,6 +32,8 @@ from . import hessian as H
 
 _DENSE_FALLBACK_MAX = 400   # Lanczos failure fallback: dense eigh only up to this many parameters
 
+from ._threads import _single_threaded
+
 __all__ = ["refine", "extreme_eigenvalues", "descent_probe", "certify", "Certificate"]
 
 
@@ -39,6 +41,7 @@ def _shapes(layers):
     return [np.asarray(w).shape for w in layers]
 
 
+@_single_threaded
 def refine(layers, M, mask=None, *, gtol: float = 1e-12, maxiter: int = 500):
     """Minimise ``1/2 ||grad L||^2`` from ``layers``; returns ``(layers, grad_norm)``."""
     shapes = _shapes(layers)
@@ -69,6 +72,7 @@ def _operator(layers, M, mask):
     return LinearOperator((P, P), matvec=mv, dtype=float), P
 
 
+@_single_threaded
 def extreme_eigenvalues(layers, M, mask=None, *, tol: float = 1e-10, seed: int = 0):
     """``(lambda_min, lambda_max, v_min)`` of the exact Hessian by Lanczos on HVPs."""
     op, P = _operator(layers, M, mask)
@@ -90,6 +94,7 @@ def extreme_eigenvalues(layers, M, mask=None, *, tol: float = 1e-10, seed: int =
     return out["SA"][0], out["LA"][0], out["SA"][1]
 
 
+@_single_threaded
 def descent_probe(layers, M, mask=None, *, radii=(0.3, 0.1, 0.03, 0.01), n_starts: int = 3, seed: int = 0,
                   maxiter: int = 300):
     """Search for a descent direction of order ``>= 3``; returns a dict (see module docstring)."""
@@ -157,6 +162,7 @@ class Certificate:
         return asdict(self)
 
 
+@_single_threaded
 def certify(layers, M, mask=None, *, loss_offset: float = 0.0, global_min: float | None = None,
             probe: bool = True, seed: int = 0) -> Certificate:
     """Classify the critical point ``layers`` (see the decision rule in the module docstring).

@@ -23,6 +23,8 @@ from .energy import energy
 from .normal_form import NormalForm, global_min_loss
 from .sampler import Prior, cheap_residuals, quench, sgld
 
+from ._threads import _single_threaded
+
 __all__ = ["CHECK_TOL", "SampledPoint", "sample_stratum", "summarize"]
 
 CHECK_TOL = {"grad": 1e-9, "end_to_end_rel": 1e-7, "loss_rel": 1e-9}
@@ -54,6 +56,7 @@ class SampledPoint:
         return d
 
 
+@_single_threaded
 def sample_stratum(nf: NormalForm, n: int, *, method: str = "cheap", n_zero: int = 2, rng=None,
                    sgld_steps: int = 2000, beta: float = 1e3, prior: Prior | None = None,
                    timings: dict | None = None, probe: bool = True) -> list[SampledPoint]:

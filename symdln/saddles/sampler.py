@@ -20,6 +20,8 @@ from .._validation import SymdlnInputError, check_positive
 from .energy import energy, energy_and_grad
 from .normal_form import NormalForm
 
+from ._threads import _single_threaded
+
 __all__ = ["Prior", "cheap_residuals", "sgld", "SGLDResult", "quench"]
 
 
@@ -88,6 +90,7 @@ class SGLDResult:
     eps: np.ndarray     # step size at each record
 
 
+@_single_threaded
 def sgld(nf: NormalForm, n_chains: int, n_steps: int, *, beta: float = 1e4, prior: Prior | None = None,
          eps0: float = 1e-3, t0: float = 100.0, kappa: float = 0.55, rng=None, init=None,
          n_record: int = 50, scale: float = 1.0) -> SGLDResult:
@@ -117,6 +120,7 @@ def sgld(nf: NormalForm, n_chains: int, n_steps: int, *, beta: float = 1e4, prio
     return SGLDResult(Z, np.array(E_rec), np.array(s_rec), np.array(e_rec))
 
 
+@_single_threaded
 def quench(nf: NormalForm, Z, *, gtol: float = 1e-14, maxiter: int = 2000) -> tuple[list[np.ndarray], np.ndarray]:
     """Minimise ``E`` from each chain's configuration (L-BFGS, analytic gradient); returns ``(Z, E)``."""
     Z = nf.check_residuals(Z)

@@ -20,10 +20,12 @@ plateau is a maximal run of flat points lasting at least ``min_frac * T`` (``min
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
 
+from ._threads import single_thread_blas
 from .hessian import _partials, loss_and_grad, residual
 
 __all__ = ["GDResult", "gd", "curvature_bound", "count_plateaus", "numerical_rank"]
@@ -74,6 +76,16 @@ def curvature_bound(layers, M, mask=None) -> np.ndarray:
 
 def gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: float = 1e-10,
        record=None, t_max: float | None = None, rng=0) -> GDResult:
+    """GD on a batch of DLNs; see :func:`_gd`.  Widths <= 256 run with single-threaded BLAS
+    (``symdln.saddles._threads``: small products gain nothing from threads and suffer under load)."""
+    small = max(max(np.shape(w)[-2:]) for w in layers) <= 256
+    ctx = single_thread_blas() if small else nullcontext()
+    with ctx:
+        return _gd(layers, M, mask, c=c, max_steps=max_steps, floor=floor, record=record, t_max=t_max, rng=rng)
+
+
+def _gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: float = 1e-10,
+        record=None, t_max: float | None = None, rng=0) -> GDResult:
     """GD on a batch of DLNs (see the module docstring).  ``M`` and ``mask`` are shared ``(d_L, d_0)`` or
     per network ``(B, d_L, d_0)``.  A network stops once its loss is ``<= floor * L(0)`` (or its time reaches
     ``t_max``) and is dropped from the batch.  Time and loss are recorded at every step (a stopped network
