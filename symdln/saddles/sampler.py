@@ -5,7 +5,10 @@
   so ``E(Z) = 0`` *exactly* -- always, not "typically" as the plan says.
 * :func:`sgld`: Boltzmann sampling ``p(Z) ~ exp(-beta E(Z)) pi(Z)`` by stochastic gradient Langevin
   dynamics ``Z <- Z - (eps_t/2) grad(beta E - log pi) + N(0, eps_t)``, with the polynomial schedule
-  ``eps_t = eps0 (1 + t / t0)^(-kappa)`` (Welling & Teh 2011), vectorised over chains.
+  ``eps_t = eps0 (1 + t / t0)^(-kappa)`` (Welling & Teh 2011), vectorised over chains.  Guard: each
+  block's drift ``(eps_t/2) grad`` is clipped at Frobenius norm 1 (``E`` is a degree-``2L`` polynomial, so
+  far from the variety one unclipped step can overflow); with the default settings the clip is only active
+  in the first few steps, and the quench below removes any bias it leaves in the end points.
 * :func:`quench`: the ``beta -> infinity`` limit: minimise ``E`` from each SGLD end point (L-BFGS with the
   analytic gradient), projecting the low-energy samples onto the variety.
 """
