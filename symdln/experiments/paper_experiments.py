@@ -220,7 +220,8 @@ def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> 
     for name, tr in runs.items():
         w = tr.mode_amplitudes()
         tl = an.first_passage(tr.times, w, 0.5 * s)             # (S, r)
-        order_ok = np.all(np.diff(tl, axis=1) > 0, axis=1)
+        order_ok = np.all(np.diff(tl, axis=1) > 0, axis=1)          # this trajectory learned all in order
+        pairs_ok = np.diff(tl, axis=1) > 0                           # adjacent modes (a, a+1) in order
         loss = tr.population_loss()
         # plateau levels: loss midway between consecutive learning times vs 0.5 * sum of unlearned s^2
         med = np.nanmedian(tl, axis=0)
@@ -232,7 +233,9 @@ def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> 
                            "0.5*sum_unlearned_s2": float(0.5 * np.sum(s[a + 1:] ** 2))})
         plateau[name] = lv
         res[name] = {"learning_time_per_mode": [an.summarize(tl[:, a]) for a in range(len(s))],
-                     "fraction_descending_order": float(np.mean(order_ok)), "plateaus": lv,
+                     "fraction_descending_order": float(np.mean(order_ok)),
+                     "fraction_adjacent_pairs_in_order": float(np.mean(pairs_ok)),
+                     "median_times_descending": bool(np.all(np.diff(med) > 0)), "plateaus": lv,
                      "final_loss_median": float(np.median(loss[-1])), "seconds": tr.meta.get("seconds")}
     ref = np.array([x.get("median", np.nan) for x in res["gd"]["learning_time_per_mode"]], float)
     for name in ("sgd", "langevin", "gradient_flow"):
@@ -241,8 +244,12 @@ def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> 
     sg = np.array(res["sgd"]["learning_time_ratio_to_gd"])
     res["paper"] = [
         _claim("Fig. 2c/d: modes are learned in decreasing order of s_a (GD and SGD)", "descending order",
-               {k: res[k]["fraction_descending_order"] for k in runs}, bool(all(res[k]["fraction_descending_order"]
-                                                                             >= 0.9 for k in runs))),
+               {k: {"median learning times in order": res[k]["median_times_descending"],
+                    "fraction of trajectories fully in order": res[k]["fraction_descending_order"],
+                    "fraction of adjacent pairs in order": res[k]["fraction_adjacent_pairs_in_order"]} for k in runs},
+               bool(all(res[k]["median_times_descending"] for k in runs)),
+               "verdict on the median over inits; single small random inits can swap adjacent modes (a mode's "
+               "escape time scales like w_a(0)^(-(L-2)/L) / s_a, and w_a(0) is random)"),
         _claim("Fig. 2d / Sec. 3: SGD keeps the stagewise dynamics but modes take longer than with GD",
                "SGD learning times > GD", {"sgd/gd median learning-time ratio per mode": sg.tolist()},
                bool(np.all(sg > 1.0)), "ratio > 1 means SGD slower"),
