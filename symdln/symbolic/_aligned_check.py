@@ -13,6 +13,8 @@ from typing import Sequence
 
 import sympy as sp
 
+from .._validation import SymdlnInputError
+
 from ._linalg import end_to_end, rational_orthonormal
 from .matrix_identities import cov_vec_S, population_gradient_formula, sigma_block_formula
 from .mode_sde import (diffusion_dense, diffusion_k_form, ito_drift_dense, ito_drift_reduced,
@@ -24,10 +26,10 @@ __all__ = ["AlignedNet", "aligned_net", "explicit_values", "exact_rational"]
 def _exact(x) -> sp.Rational:
     """An exact rational from an int, a Rational or a string like "2/3" (never a float, never nsimplify)."""
     if isinstance(x, float):
-        raise TypeError(f"exact rational expected, got float {x!r}")
+        raise SymdlnInputError(f"expected an exact rational (int, Rational or a string like '2/3'), got float {x!r}")
     v = sp.Rational(x) if isinstance(x, (int, str)) else sp.sympify(x)
     if not v.is_Rational:
-        raise ValueError(f"expected an exact rational, got {v}")
+        raise SymdlnInputError(f"expected an exact rational (int, Rational or a string like '2/3'), got {v}")
     return v
 
 
@@ -47,7 +49,7 @@ def aligned_net(widths: Sequence[int], r: Sequence, s: Sequence, sigma_q=0, Sq: 
     """Aligned balanced network with per-layer mode scalars ``r`` (so ``w_b = r_b^L``), teacher values ``s``."""
     k = len(r)
     if k > min(widths):
-        raise ValueError(f"need every width >= number of modes {k}, got widths={tuple(widths)}")
+        raise SymdlnInputError(f"widths: every width must be >= the number of modes {k}, got widths={tuple(widths)}")
     r = tuple(_exact(x) for x in r)
     s = tuple(_exact(x) for x in s)
     frames = [rational_orthonormal(d, k, seed * 97 + i + 1) for i, d in enumerate(widths)]

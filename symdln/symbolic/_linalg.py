@@ -13,6 +13,8 @@ from typing import Sequence
 
 import sympy as sp
 
+from .._validation import SymdlnInputError
+
 __all__ = ["is_zero", "vec", "unvec", "kron", "commutation", "sym_matrix", "sym_symmetric", "symbolic_layers",
            "above", "below", "between", "end_to_end", "theta_symbols", "cayley", "rational_orthonormal"]
 
@@ -99,7 +101,7 @@ def below(layers: Sequence[sp.Matrix], l: int) -> sp.Matrix:
 def between(layers: Sequence[sp.Matrix], l: int, m: int) -> sp.Matrix:
     """``W_{l-1} ... W_{m+1}`` for ``l > m`` (shape ``(d_{l-1}, d_m)``)."""
     if not l > m:
-        raise ValueError(f"between(l, m) needs l > m, got l={l}, m={m}")
+        raise SymdlnInputError(f"between(l, m): need l > m (1-based layer indices), got l={l}, m={m}")
     return _prod(list(reversed(layers[m: l - 1])), layers[m - 1].rows)
 
 
@@ -116,7 +118,7 @@ def cayley(A: sp.Matrix) -> sp.Matrix:
     """Cayley transform ``Q = (I - A)(I + A)^{-1}`` of a skew-symmetric ``A``: exactly orthogonal,
     rational when ``A`` is rational."""
     if A != -A.T:
-        raise ValueError("cayley needs a skew-symmetric matrix")
+        raise SymdlnInputError("cayley: A must be a skew-symmetric matrix (A = -A^T)")
     n = A.rows
     return (sp.eye(n) - A) * (sp.eye(n) + A).inv()
 

@@ -14,6 +14,8 @@ from typing import Sequence
 
 import sympy as sp
 
+from .._validation import SymdlnInputError
+
 from ._linalg import commutation, is_zero, sym_matrix, sym_symmetric, vec
 from .result import Derivation, Step, register
 
@@ -57,7 +59,8 @@ def expect(expr: sp.Expr | sp.Poly, xs: Sequence[sp.Symbol], noise: Sequence[sp.
             idx = [i for i, k in enumerate(ndeg) for _ in range(k)]
             factor *= noise_cov[idx[0], idx[1]]
         elif deg > 2:
-            raise ValueError("expect: noise degree > 2 needs higher moments of the label noise")
+            raise SymdlnInputError("expect: expr must have degree <= 2 in the noise variables (only second moments "
+                                   "of the label noise are used)")
         total += coeff * factor
     return sp.expand(total)
 
