@@ -271,3 +271,14 @@ def test_sum_steps_match_brute_force_finite_sums():
         assert sp.simplify(beta * cross_brute - r["ito_cross"].subs(L, Lv)) == 0
         rho_brute = sum(_rho**(l - m - 1) for l, m in pairs)
         assert sp.simplify(r["ito_cross_rho_sum"].subs(L, Lv) - rho_brute) == 0
+
+
+def test_cross_term_piecewise_at_equal_amplitudes_matches_explicit():
+    """At w_beta = w the generic cross term is 0/0; the Piecewise form equals the explicit matrices there."""
+    e = derive("ito_drift_aligned")
+    net = aligned_net((3, 2, 4, 3), ["1/2", "1/2"], ["2", "1"], sigma_q=sp.Rational(1, 3), seed=9)
+    ex = explicit_values(net, sp.Rational(1, 10), dense=False)
+    sub = {L: 3, w: sp.Rational(1, 8), s: 2, sigma_q: sp.Rational(1, 3), beta: sp.Rational(1, 10)}
+    total = e.expr.subs(sub) + e.extra["cross_term_piecewise"].subs({**sub, w_beta: sp.Rational(1, 8), s_beta: 1})
+    assert ex["ito"] == total
+    assert e.expr.subs(sub) != total          # the cross term is not zero here (mutation: dropping it fails)

@@ -363,6 +363,9 @@ def _ito_aligned() -> Derivation:
                "2(s-w)^2 + sigma_q^2 instead of (s-w) + sigma_q; Eq. (6) is not homogeneous under the rescaling "
                "symmetry, the derived form is."),
         extra={"cross_term": res["ito_cross"], "cross_term_equal_amplitudes": res["ito_cross_equal"],
+               "cross_term_piecewise": sp.Piecewise((res["ito_cross_equal"], sp.Eq(w_beta, w)),
+                                                    (res["ito_cross"], True)),
+               "cross_term_note": "cross_term has a removable 0/0 at w_beta = w; use cross_term_piecewise there",
                "cross_term_sum": res["ito_cross_ksum"], "full_two_mode": res["ito_full_two_mode"],
                "general_sigma_q": res["ito_self_general"], "Gamma_aa": Gamma_aa,
                "general_sigma_q_note": "label term Gamma_aa = u_a^T Sigma_q u_a; the cross term has no label part",
