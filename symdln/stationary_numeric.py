@@ -29,7 +29,7 @@ from mpmath.calculus.quadrature import GaussLegendre
 
 from ._validation import SymdlnInputError
 
-__all__ = ["StationaryLaw", "coefficient_callables", "stationary_law", "expansion_check", "EXPANSIONS"]
+__all__ = ["StationaryLaw", "coefficient_callables", "stationary_law", "expansion_check", "fit_slope", "EXPANSIONS", "SLOPE_TOL"]
 
 mp = mpmath.mp
 
@@ -80,7 +80,7 @@ class StationaryLaw:
 
     def log_density(self, x):
         """log p*(x) (normalised), Phi by adaptive quadrature from the drift zero (for spot checks)."""
-        with mp.workdps(self.dps + 10):
+        with mp.workprec(max(mp.prec, mpmath.libmp.dps_to_prec(self.dps + 10))):
             phi = mp.quad(lambda u: 2 * self._mu(u) / self._D(u), [self.drift_zero, x])
             return phi - mp.log(self._D(x)) - self.log_norm
 
@@ -145,11 +145,11 @@ def stationary_law(mu, D, *, s, dps: int = 30, degree: int = 4, sub_degree: int 
         lmax = max(lp for _, _, lp in pts)
         e = [(x, wt * mp.exp(lp - lmax)) for x, wt, lp in pts]
         Z = mp.fsum(we for _, we in e)
-        mean = s_exact = mp.mpf(_exact(s).p) / _exact(s).q
+        s_exact = mp.mpf(_exact(s).p) / _exact(s).q
         mean = s_exact + mp.fsum(we * (x - s_exact) for x, we in e) / Z
         var = mp.fsum(we * (x - mean) ** 2 for x, we in e) / Z
         dD = lambda x: mp.diff(D, x)
-        x_start = max(e, key=lambda p: p[1] / 1)[0]
+        x_start = max(pts, key=lambda p: p[2])[0]          # node with the largest log density
         mode = mp.findroot(lambda x: 2 * mu(x) - dD(x), x_start)
         law = StationaryLaw(drift_zero=+w0, mean=+mean, variance=+var, mode=+mode, log_norm=lmax + mp.log(Z),
                             window=(lo, hi), n_panels=n_panels, dps=dps,
@@ -195,6 +195,18 @@ SLOPE_TOL = 0.1
 differs from 2 by ~|c3/c2| beta << 0.1, while a wrong O(beta) term gives slope ~1.  Pass iff slope >= 2 - 0.1."""
 
 
+def fit_slope(betas, residuals) -> float:
+    """Least-squares slope of log|residual| against log beta (inf if every residual is exactly 0)."""
+    pairs = [(math.log(float(b)), math.log(abs(float(r)))) for b, r in zip(betas, residuals) if r != 0]
+    if not pairs:
+        return math.inf
+    if len(pairs) < 2:
+        raise SymdlnInputError("need at least two nonzero residuals to fit a slope")
+    xm = sum(p[0] for p in pairs) / len(pairs)
+    ym = sum(p[1] for p in pairs) / len(pairs)
+    return sum((x - xm) * (y - ym) for x, y in pairs) / sum((x - xm) ** 2 for x, _ in pairs)
+
+
 def expansion_check(which: str, L, s, sigma_q, betas, *, coefficients="derived", dps: int = 30) -> dict:
     """Quadrature evidence for a small-beta expansion.  ``coefficients``: "derived", "printed" or ``(mu, D)``.
 
@@ -230,15 +242,8 @@ def expansion_check(which: str, L, s, sigma_q, betas, *, coefficients="derived",
     if which == "mean_above_s":
         out["passed"] = all(r["value_minus_s"] > 0 for r in rows)
     else:
-        res = [abs(r["residual"]) for r in rows]
-        if min(res) == 0:
-            out["slope"], out["passed"] = math.inf, True
-        else:
-            x = [math.log(b) for b in betas]
-            y = [math.log(r) for r in res]
-            xm, ym = sum(x) / len(x), sum(y) / len(y)
-            slope = sum((a - xm) * (c - ym) for a, c in zip(x, y)) / sum((a - xm) ** 2 for a in x)
-            out["slope"], out["passed"] = slope, slope >= 2 - SLOPE_TOL
+        out["slope"] = fit_slope(betas, [r["residual"] for r in rows])
+        out["passed"] = out["slope"] >= 2 - SLOPE_TOL
         out["residual_over_beta2"] = [r["residual"] / r["beta"] ** 2 for r in rows]
     out["seconds"] = time.perf_counter() - t0
     return out
