@@ -18,7 +18,7 @@ Depth ``L = 4``, hidden widths ``w`` (10, 100; 1000 with ``full``), every weight
   (Jacot et al., Fig. 3).
 
 A run stops when its loss is ``1e-4`` (population) / ``1e-5`` (completion) times its initial value, or at the
-step budget (default 60 000 population / 12 000 completion steps; fast 1 500); unconverged runs are reported
+step budget (default 90 000 population / 12 000 completion steps; fast 1 500); unconverged runs are reported
 as such.  The completion error is summarised by its median and interquartile range (a few narrow-width runs
 flow to large rank-1 or rank-2 interpolants and dominate the mean; mean and sd are in the JSON too).
 """
@@ -127,7 +127,7 @@ def regimes(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> di
         gammas = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
         pop_seeds = list(range(5 if full else 2))
         mc_seeds = list(range(7 if full else 3))
-        steps, mc_steps = (200000, 40000) if full else (60000, 12000)
+        steps, mc_steps = (300000, 40000) if full else (90000, 12000)
     n_tasks, done = 2 * len(ws), [0]
 
     def tick(note):
