@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from symdln import SymdlnInputError, Teacher
-from symdln.saddles import (NormalForm, Prior, certify, cheap_residuals, constraints, dense_hessian, energy,
+from symdln.saddles import (NormalForm, Prior, certify, cheap_residuals, constraints, dense_hessian,
+                            descent_probe, energy,
                             energy_and_grad, extreme_eigenvalues, global_min_loss, hvp, line_coefficients,
                             loss_and_grad, quench, sgld)
 from symdln.saddles.hessian import flatten, loss, unflatten
@@ -204,6 +205,9 @@ def test_depth2_rank_deficient_critical_point_has_negative_eigenvalue():
     Z, _ = cheap_residuals(full, 1, rng)
     cert = certify(list(full.assemble(Z).layers), T.M, global_min=global_min_loss(T, (4, 3, 4)))
     assert cert.kind == "local minimum" and cert.is_global_min and cert.lambda_min > -cert.tol
+    # the higher-order probe must not report descent at a global minimum (no false certificates)
+    pr = descent_probe(list(full.assemble(Z).layers), T.M, radii=(0.1, 0.01), n_starts=1)
+    assert not pr["found"] and not pr["certified"] and min(pr["drops"]) > -1e-12
 
 
 def test_saddles_command_smoke(tmp_path, capsys):

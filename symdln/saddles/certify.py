@@ -8,7 +8,8 @@
 * :func:`descent_probe`: the higher-order test.  Along a line ``theta + t v`` the loss is a polynomial of
   degree ``2L`` (``hessian.line_coefficients``).  We search the sphere ``|v| = 1`` for the direction that
   minimises ``L(theta + rho v)`` (L-BFGS on ``v = x/|x|``, radii ``rho`` decreasing, warm started) and read
-  the exact polynomial along the best ``v``.  If its lowest-order non-negligible coefficient ``c_k`` is
+  the exact polynomial along the best ``v``.  If its lowest-order non-negligible coefficient ``c_k``
+  (``k >= 2``; ``|c_k| > 1e-9 sum_j |c_j|``; ``c_1 = <grad L, v>`` is the refinement residual and is skipped) is
   negative or ``k`` is odd, ``L(theta + t v) < L(theta)`` for all small ``t`` of the right sign: a rigorous
   certificate that ``theta`` is *not* a local minimum, of order ``k``.
 * :func:`certify` -- the decision rule, with ``tol = 1e-6 max(1, lambda_max)`` (Lanczos is run to relative
@@ -133,7 +134,8 @@ def descent_probe(layers, M, mask=None, *, radii=(0.3, 0.1, 0.03, 0.01), n_start
     for u in candidates:
         c = H.line_coefficients(layers, H.unflatten(u, shapes), M, mask)
         thr = 1e-9 * max(1.0, float(np.sum(np.abs(c))))
-        nz = [k for k in range(len(c)) if abs(c[k]) > thr]
+        # c_1 = <grad L, u> is only the refinement residual at a critical point: the test starts at t^2
+        nz = [k for k in range(1, len(c)) if abs(c[k]) > thr]
         order = nz[0] + 1 if nz else None
         certified = order is not None and (c[order - 1] < 0 or order % 2 == 1)
         if certified:
