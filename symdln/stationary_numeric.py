@@ -185,6 +185,13 @@ def _cached_expansion(which, mu, D, st):
     raise SymdlnInputError(f"which must be one of {sorted(EXPANSIONS)}; got {which!r}")
 
 
+@functools.lru_cache(maxsize=256)
+def _cached_law(mu_e, D_e, L, s, sigma_q, beta, dps):
+    """Laws are reused across expansion checks of the same setting (several ``which`` per setting)."""
+    mu, D = coefficient_callables(mu_e, D_e, L=L, s=s, sigma_q=sigma_q, beta=beta)
+    return stationary_law(mu, D, s=s, dps=dps)
+
+
 #: expansion id -> the StationaryLaw field it predicts
 EXPANSIONS = {"drift_zero": "drift_zero", "mean": "mean", "variance": "variance", "mode": "mode",
               "eq17_mean": "mean", "eq17_drift_zero": "drift_zero", "eq18_variance": "variance",
@@ -226,8 +233,7 @@ def expansion_check(which: str, L, s, sigma_q, betas, *, coefficients="derived",
     rows = []
     with mp.workdps(dps):
         for b in betas:
-            mu, D = coefficient_callables(mu_e, D_e, L=L, s=s, sigma_q=sigma_q, beta=b)
-            law = stationary_law(mu, D, s=s, dps=dps)
+            law = _cached_law(mu_e, D_e, L, s, sigma_q, b, dps)
             val = getattr(law, EXPANSIONS[which])
             row = {"beta": b, "value": mp.nstr(val, dps)}
             if pred_expr is not None:
