@@ -145,6 +145,7 @@ def regimes(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> di
             table.append({
                 "w": w, "gamma": g,
                 "plateaus_mean": _agg(pop, "plateaus", w, g)[0],
+                "pop_gf_time_mean": _agg(pop, "gf_time", w, g)[0],
                 "pop_rank_mean": _agg(pop, "rank", w, g)[0],
                 "d_min_over_d_saddle": float(np.mean([r["d_min"] / r["d_saddle"] for r in P])),
                 "order_follows_s_frac": float(np.mean(fol)) if fol else None,
