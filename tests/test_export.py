@@ -98,7 +98,8 @@ def test_split_long_breaks_long_sums_only():
 
 
 def test_printed_math_sanitising():
-    ok, is_math = printed_math(r"D_{\alpha}(w_{\alpha})=\beta\,L^{2}\Big(2\,(s_{\alpha}-w_{\alpha})^{2}+\sigma_{q}^{2}\Big)")
+    ok, is_math = printed_math(r"D_{\alpha}(w_{\alpha})=\beta\,L^{2}"
+                               r"\Big(2\,(s_{\alpha}-w_{\alpha})^{2}+\sigma_{q}^{2}\Big)")
     assert is_math and ok.startswith("D_")
     tex, is_math = printed_math(r"\mycustommacro{x} + 1")
     assert not is_math and r"\texttt" in tex and r"\textbackslash{}mycustommacro" in tex

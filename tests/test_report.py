@@ -90,7 +90,8 @@ def fixture_data(tmp: Path) -> ReportData:
               r"D_{\alpha}(w_{\alpha})=\beta\,L^{2}\Big(2\,(s_{\alpha}-w_{\alpha})^{2}+\sigma_{q}^{2}\Big)\,"
               r"w_{\alpha}^{\frac{4(L-1)}{L}}", quantity="diffusion_aligned", expr=D, dimension="diffusion"),
         Claim("eq.6", "Sec. 3, Prop. 3.5, Eq. (6)",
-              r"\mu_{\alpha}^{\rm Ito}(w_{\alpha})=\beta\,(s_{\alpha}-w_{\alpha})\,L(L-1)\,w_{\alpha}^{\frac{2(L-2)}{L}}"
+              r"\mu_{\alpha}^{\rm Ito}(w_{\alpha})=\beta\,(s_{\alpha}-w_{\alpha})\,L(L-1)\,"
+              r"w_{\alpha}^{\frac{2(L-2)}{L}}"
               r"\;+\;\beta\,L(L-1)\,w_{\alpha}^{\frac{2(L-2)}{L}}\;\sigma_{q}",
               quantity="ito_drift_aligned", expr=beta * (s - w) * L * (L - 1) * w ** (2 * (L - 2) / L),
               dimension="drift"),

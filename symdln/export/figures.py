@@ -149,7 +149,8 @@ def comparison_figures(claims, out_dir: Path) -> list[FigureInfo]:
                     if yc is None:
                         continue
                     scale = float(np.nanmax(np.abs(y))) or 1.0
-                    gaps.setdefault(c.id + (" [sigma_q read as a variance]" if tag else ""), {})[f"L={depth}"] = float(np.nanmax(np.abs(yc - y))) / scale
+                    key = c.id + (" [sigma_q read as a variance]" if tag else "")
+                    gaps.setdefault(key, {})[f"L={depth}"] = float(np.nanmax(np.abs(yc - y))) / scale
                     match = next((lab for yy, lab in seen if np.allclose(yy, yc, rtol=1e-10, atol=1e-14,
                                                                          equal_nan=True)), None)
                     if match is not None:
@@ -222,7 +223,7 @@ def stationary_figure(claims, out_dir: Path) -> FigureInfo | None:
     params = {s: 1.0, sigma_q: 0.3, beta: 0.01, eta: 0.01, b: 1, w_beta: 0.0, s_beta: 0.5}
     plt = _plt()
     fig, axes = plt.subplots(1, len(DEPTHS), figsize=(4.6 * len(DEPTHS), 3.4))
-    drawn, kinds = False, []
+    drawn, kinds, numbers = False, [], {}
     loc_claims, var_claims = _expansion_claims(claims, "location"), _expansion_claims(claims, "variance")
     for ax, depth in zip(np.atleast_1d(axes), DEPTHS):
         dens = _density(mu, D, depth, params, 0.6, 1.4)
@@ -235,6 +236,11 @@ def stationary_figure(claims, out_dir: Path) -> FigureInfo | None:
         grid, p = _density(mu, D, depth, params, lo, hi)
         ax.plot(grid, p, "k-", lw=2.2, label="zero-flux density (derived mu, D)")
         pairs = _expansion_pairs(loc_claims, var_claims, depth, params)
+        mean = float(_trapz(grid * p, grid))
+        numbers[f"L={depth}"] = {"density_mean": mean, "density_mode": float(grid[np.argmax(p)]),
+                                 "density_var": float(_trapz((grid - mean) ** 2 * p, grid)),
+                                 **{f"{kind}_center": m_ for kind, _, m_, _ in pairs},
+                                 **{f"{kind}_var": v_ for kind, _, _, v_ in pairs}}
         for i, (kind, lab, m_, v_) in enumerate(pairs):
             if v_ is None or v_ <= 0 or m_ is None:
                 continue
@@ -252,11 +258,13 @@ def stationary_figure(claims, out_dir: Path) -> FigureInfo | None:
     _legend_below(fig, axes, "Stationary law of the aligned modewise SDE")
     png, pdf = _save(fig, out_dir, "stationary-density")
     caption = ("Stationary density of the aligned modewise SDE (zero probability current, reference point "
-               "s_alpha) from the derived drift and diffusion, with Gaussian approximations N(s_alpha + shift, var) "
-               "from the small-eta expansions (dashed): " + (" and ".join(kinds) or "none available")
+               "s_alpha) from the derived drift and diffusion, with Gaussian approximations N(w*, var) "
+               "from the small-eta expansions (dashed; w* is the zero of the drift, Eq. (17), which is not the mean "
+               "or the mode of the density at O(eta)): " + (" and ".join(kinds) or "none available")
                + " (claims " + (", ".join(c.id for c in loc_claims + var_claims) or "none") + "); "
                f"s_alpha = 1, sigma_q = 0.3 (a standard deviation), eta = beta = 0.01, b = 1.")
-    return FigureInfo("stationary-density", caption, png, pdf)
+    data = {"params": {str(k): v for k, v in params.items()}, "by_depth": numbers}
+    return FigureInfo("stationary-density", caption, png, pdf, data=data)
 
 
 def _expansion_pairs(loc_claims, var_claims, depth: int, params: dict):
