@@ -17,11 +17,11 @@ from symdln.verify.montecarlo_generic import GENERIC_PLANS
 DECLARED = {i.symbol for i in SYMBOLS.values()}
 KINDS = {"scalar", "matrix", "identity", "statement"}
 
-# every numbered equation that is a formula (Eqs. 19-22 and 26, 30 are definitions/restatements covered by
-# prop3.4.*/eq.27; Eq. 33 is App. I's balance measure)
+# every numbered equation that states a formula (Eqs. 19-22 are definitions of theta, Sigma and the SDE (22)
+# = Prop. 3.4's; Eq. 30 is checked as eq.30; Eq. 33 is App. I's balance measure)
 NUMBERED = ["eq.1", "eq.2", "eq.3", "eq.4", "eq.5", "eq.6", "eq.7", "eq.8", "eq.9", "eq.10", "eq.11", "eq.12",
-            "eq.13", "eq.14", "eq.15", "eq.16", "eq.17", "eq.18", "eq.23", "eq.24", "eq.25", "eq.27", "eq.28",
-            "eq.29", "eq.31", "eq.32", "eq.33"]
+            "eq.13", "eq.14", "eq.15", "eq.16", "eq.17", "eq.18", "eq.23", "eq.24", "eq.25", "eq.26", "eq.27", "eq.28",
+            "eq.29", "eq.30", "eq.31", "eq.32", "eq.33"]
 
 
 def _load_checks():

@@ -42,7 +42,7 @@ EXPECTED = {
     "appB.shapes": R, "appB.vec-grad": C, "appB.pop-grad": C, "appB.xi": C, "appB.S-split": C,
     "appB.isserlis": C, "appB.centered": C, "appB.label": C, "appB.sigma-lm": C,
     # App. C, D
-    "appC.delta-w": C, "appC.D": C, "eq.23": C, "eq.24": C, "eq.25": C, "appD.hessian-vec": C, "eq.27": C,
+    "appC.delta-w": C, "appC.D": C, "eq.23": C, "eq.24": C, "eq.25": C, "eq.26": C, "appD.hessian-vec": C, "eq.27": C,
     "eq.28": C, "eq.29": C,
     # App. E
     "eq.30": C, "appE.sigma-lm": C, "appE.a-vec": C, "appE.norm-A": C, "appE.grad-block": C, "appE.mu-grad": C,

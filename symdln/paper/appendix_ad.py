@@ -136,6 +136,10 @@ add("eq.25", "App. D, Eq. (25)",
 add("appD.hessian-vec", "App. D (after Eq. 25)",
     r"\nabla^{2}_{l,m}w_{\alpha}(\theta_{t})=(W_{l-1:m+1}\otimes W_{>l}^{\top}u_{\alpha})(v_{\alpha}^{\top}W_{<m}^{\top}\otimes I)",
     quantity="mode_hessian_block", kind="matrix", restates=("prop3.4.hessian",), spec=Spec(check="hessian"))
+add("eq.26", "App. D, Eq. (26)",
+    r"dw_{\alpha}(t)\,=\,\sum_{l=1}^{L}\big\langle A_{l,\alpha}(t),\,dW_{l,t}\big\rangle\;+\;\frac{1}{2}\,d[\theta]_{t}:"
+    r"\nabla^{2}w_{\alpha}(\theta_{t}),",
+    quantity="ito_drift_general", kind="identity", restates=("eq.27",), spec=Spec(check="ito_formula"))
 add("eq.27", "App. D, Eq. (27)",
     r"dw_{\alpha}(t)\,=\,-\sum_{l=1}^{L}\langle A_{l,\alpha}(t),\,g_{l}(\theta_{t})\rangle\,dt\;+\;\sqrt{\eta}\,a_{\alpha}(t)^{\top}"
     r"\sigma(\theta_{t})\,dB_{t}\;+\;\frac{\eta}{2}\,\mathrm{tr}\!\big(\Sigma(\theta_{t})\,\nabla^{2}w_{\alpha}(\theta_{t})\big)\,dt.",

@@ -323,3 +323,19 @@ def _(claim, spec, *, seed, fast):
                      "d[theta] of sqrt(eta) sigma dB is eta sigma sigma^T dt", {}),
             Evidence("monte-carlo", bool(ok), f"realised quadratic variation {qv:.5g} vs eta sigma^2 T = {want:.5g} "
                      f"(n = {n} increments, 6-sd band)", {"scope": "info"})]
+
+
+@check("ito_formula")
+def _(claim, spec, *, seed, fast):
+    """Depth 2, scalar layers: w = w2 w1 with d theta = f dt + G dB.  The product rule with the bracket,
+    w1 dw2 + w2 dw1 + d[w1, w2], must equal <grad w, d theta> + 1/2 d[theta] : Hess w."""
+    w1, w2, f1, f2 = (sp.Dummy(n) for n in ("w1", "w2", "f1", "f2"))
+    g = sp.Matrix(2, 2, list(sp.symbols("g0:4", cls=sp.Dummy)))
+    S = g * g.T                                   # d[theta] / dt
+    H = sp.Matrix([[0, 1], [1, 0]])               # Hessian of w2 w1
+    drift_ito = sp.Matrix([w2, w1]).dot(sp.Matrix([f1, f2])) + sum(S[i, j] * H[i, j] for i in range(2)
+                                                                   for j in range(2)) / 2
+    drift_product = w1 * f2 + w2 * f1 + S[0, 1]
+    return [Evidence("symbolic", sp.simplify(drift_ito - drift_product) == 0, "depth-2 check: the drift of Eq. (26) "
+                     "equals the product rule with the quadratic covariation", {}),
+            Evidence("symbolic", True, "the martingale parts agree: <grad w, G dB> on both sides", {"scope": "info"})]
