@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from .._io import atomic_write_bytes
 from ..network import Teacher, aligned_balanced
 from ..simulate import analysis as an
 from ..simulate import langevin, scalar_sde, sgd
@@ -162,17 +163,26 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
         _claim("App. K: the end-of-training variance decreases with finer dt", "decreasing in dt",
                {"dt": list(dts), "var": vs}, bool(np.all(np.diff(vs) <= 0)) if len(vs) > 1 else None),
     ]
+    import io
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **{f"{lab}__{name}": x for (lab, name), x in finals.items()})
+    atomic_write_bytes(Path(out_dir) / "stationary_samples.npz", buf.getvalue())
     plt = _plt()
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    fig, axes = plt.subplots(2, 3, figsize=(13, 6.5))
     for j, name in enumerate(("sgd", "anisotropic", "isotropic")):
-        for lab, c in (("no_label_noise", "C0"), ("label_noise", "C1")):
-            axes[j].hist(finals[(lab, name)], bins=40, density=True, alpha=0.5, color=c, label=lab)
-        if "label_noise" in dens and name != "isotropic":
+        x0 = finals[("no_label_noise", name)] - s[0]
+        axes[0, j].hist(x0, bins=40, color="C0")
+        axes[0, j].set_title(f"{name}, no label noise", fontsize=9); axes[0, j].set_xlabel("w_0 - s_0")
+        axes[1, j].hist(finals[("label_noise", name)], bins=30, density=True, color="C1", alpha=0.6)
+        axes[0, j].ticklabel_format(axis="x", style="sci", scilimits=(-2, 2))
+        if "label_noise" in dens and name != "isotropic":     # the derived law is for Eq. 1's noise, not isotropic
             g, p = dens["label_noise"]
-            axes[j].plot(g, p, "k-", lw=1, label="derived p* (label noise)")
-        axes[j].set_title(name); axes[j].set_xlabel("w_0 at end of training")
-    axes[0].legend(fontsize=6)
-    res["figures"] = _save(fig, out_dir, "stationary")
+            axes[1, j].plot(g, p, "k-", lw=1, label="derived p* (Eq. 16)")
+            axes[1, j].set_xlim(g[0] + 0.6 * (g.mean() - g[0]), g[-1] - 0.6 * (g[-1] - g.mean()))
+        axes[1, j].set_title(f"{name}, label noise Sigma_q = 0.1 I", fontsize=9); axes[1, j].set_xlabel("w_0")
+    axes[1, 0].legend(fontsize=7)
+    fig.tight_layout()
+    res["figures"] = _save(fig, out_dir, "stationary") + ["stationary_samples.npz"]
     return res
 
 
