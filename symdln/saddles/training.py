@@ -75,20 +75,22 @@ def curvature_bound(layers, M, mask=None) -> np.ndarray:
 
 
 def gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: float = 1e-10,
-       record=None, t_max: float | None = None, rng=0) -> GDResult:
+       floor_value=None, record=None, t_max: float | None = None, rng=0) -> GDResult:
     """GD on a batch of DLNs; see :func:`_gd`.  Widths <= 256 run with single-threaded BLAS
     (``symdln.saddles._threads``: small products gain nothing from threads and suffer under load)."""
     small = max(max(np.shape(w)[-2:]) for w in layers) <= 256
     ctx = single_thread_blas() if small else nullcontext()
     with ctx:
-        return _gd(layers, M, mask, c=c, max_steps=max_steps, floor=floor, record=record, t_max=t_max, rng=rng)
+        return _gd(layers, M, mask, c=c, max_steps=max_steps, floor=floor, floor_value=floor_value,
+                   record=record, t_max=t_max, rng=rng)
 
 
 def _gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: float = 1e-10,
-        record=None, t_max: float | None = None, rng=0) -> GDResult:
+        floor_value=None, record=None, t_max: float | None = None, rng=0) -> GDResult:
     """GD on a batch of DLNs (see the module docstring).  ``M`` and ``mask`` are shared ``(d_L, d_0)`` or
     per network ``(B, d_L, d_0)``.  A network stops once its loss is ``<= floor * L(0)`` (or its time reaches
-    ``t_max``) and is dropped from the batch.  Time and loss are recorded at every step (a stopped network
+    ``t_max``) and is dropped from the batch; ``floor_value`` (scalar or ``(B,)``), when given, is an absolute
+    stopping loss instead.  Time and loss are recorded at every step (a stopped network
     keeps its last values); ``record(W)`` (optional) maps end-to-end maps ``(b, d_L, d_0)`` to ``(b, k)``
     values recorded the same way."""
     full = [np.array(w, dtype=float) for w in layers]
@@ -121,6 +123,7 @@ def _gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: 
         val, grads = loss_and_grad(cur, Mi, mi)
         if loss0 is None:
             loss0 = val.copy()
+            stop = floor * loss0 if floor_value is None else np.broadcast_to(np.asarray(floor_value, float), (B,)).copy()
         W = cur[0]
         for w in cur[1:]:
             W = w @ W
@@ -131,7 +134,7 @@ def _gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: 
             if R_rec is None:
                 R_rec = np.full((max_steps + 1, B) + rv.shape[1:], np.nan)
             R_rec[k, ids] = rv
-        done = val <= floor * loss0[ids]
+        done = val <= stop[ids]
         if t_max is not None:
             done |= t[ids] >= t_max
         if k == max_steps:
@@ -178,7 +181,7 @@ def _gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: 
         return a
     T_rec, L_rec = ffill(T_rec), ffill(L_rec)
     R_rec = ffill(R_rec) if R_rec is not None else None
-    conv = L_rec[-1] <= floor * loss0
+    conv = L_rec[-1] <= stop
     return GDResult(full, W_fin, T_rec, L_rec, R_rec, steps, conv)
 
 
