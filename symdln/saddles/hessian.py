@@ -5,7 +5,8 @@ One function family covers every loss that is quadratic in the end-to-end map ``
     ``ell(W) = 1/2 || P_Omega (M - W) ||_F^2``
 
 with ``P_Omega`` the entrywise mask (``mask=None``: the population loss ``1/2 ||M - W||^2``, up to the
-constant ``1/2 tr Sigma_q``; a 0/1 mask: matrix completion).  With ``D = P_Omega(M - W)``:
+constant ``1/2 tr Sigma_q``; a 0/1 mask: matrix completion; the formulas use ``mask * mask = mask``, so
+entries must be 0 or 1).  With ``D = P_Omega(M - W)``:
 
 * gradient (Prop. 3.1, corrected Jacobian):  ``G_k = -W_{>k}^T D W_{<k}^T``;
 * HVP: differentiate ``G_k`` along ``V = (V_1..V_L)``.  With ``dW_{<k}``, ``dW_{>k}`` the directional
