@@ -80,19 +80,33 @@ class GdSgdRun:
 def run_gd_sgd(*, depth: int, d: int = 12, teacher: str = "low-rank", regime: str = "saddle",
                init: str = "standard", n_sgd: int = 8, eta: float = 0.005, b: int = 1, sigma_q: float = 0.0,
                max_steps: int = 60000, n_checkpoints: int = 150, seed: int = 0, net0=None,
-               teacher_obj=None) -> GdSgdRun:
-    """One GD and ``n_sgd`` SGD trajectories from one initialisation on shared checkpoints."""
+               teacher_obj=None, max_halvings: int = 4) -> GdSgdRun:
+    """One GD and ``n_sgd`` SGD trajectories from one initialisation on shared checkpoints.
+
+    If GD or SGD diverges, ``eta`` is halved (and ``max_steps`` doubled) up to ``max_halvings`` times; the
+    setting records the ``eta`` used and the one requested.
+    """
     from ..simulate import gd, log_checkpoints, sgd
     rng = np.random.default_rng(seed)
     T = teacher_obj if teacher_obj is not None else make_teacher(teacher, d, sigma_q=sigma_q, rng=rng)
     widths = [T.d_in] + [d] * (depth - 1) + [T.d_out]
     net0 = net0 if net0 is not None else make_init(widths, regime=regime, init=init, rng=rng)
-    steps = choose_steps(net0, T, eta=eta, max_steps=max_steps)
-    ck = log_checkpoints(steps, n_checkpoints)
-    g = gd(net0, T, eta=eta, steps=steps, checkpoints=ck)
-    s = sgd(net0, T, eta=eta, b=b, steps=steps, n_traj=n_sgd, seed=int(rng.integers(2 ** 31)), checkpoints=ck)
+    sgd_seed = int(rng.integers(2 ** 31))
+    eta0 = eta
+    for _ in range(max_halvings + 1):
+        try:   # large (NTK-scale) initialisations can make online SGD unstable at eta: halve it, same for GD
+            steps = choose_steps(net0, T, eta=eta, max_steps=max_steps)
+            ck = log_checkpoints(steps, n_checkpoints)
+            with np.errstate(over="ignore", invalid="ignore"):
+                g = gd(net0, T, eta=eta, steps=steps, checkpoints=ck)
+                s = sgd(net0, T, eta=eta, b=b, steps=steps, n_traj=n_sgd, seed=sgd_seed, checkpoints=ck)
+            break
+        except FloatingPointError:
+            eta, max_steps = eta / 2, 2 * max_steps
+    else:
+        raise FloatingPointError(f"SGD diverged even at eta={eta * 2:g} (started at {eta0:g})")
     setting = {"depth": depth, "d": d, "teacher": teacher, "s": T.s.tolist(), "regime": regime,
-               "gamma": REGIMES.get(regime), "init": init, "n_sgd": n_sgd, "eta": eta, "b": b,
+               "gamma": REGIMES.get(regime), "init": init, "n_sgd": n_sgd, "eta": eta, "eta_requested": eta0, "b": b,
                "sigma_q": sigma_q, "steps": steps, "t_end": float(eta * steps), "n_checkpoints": int(ck.size),
                "seed": seed}
     return GdSgdRun(g, s, net0, T, setting)
