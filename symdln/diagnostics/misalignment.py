@@ -235,4 +235,4 @@ def pool_peak_timings(pts, w_star) -> tuple[dict, dict]:
            "median_abs_log_t_peak_over_t_pred": med(np.abs(np.log(tp[ok] / tpred[ok]))),
            "median_abs_log_t_peak_own_over_t_pred": med(np.abs(np.log(town[ok_own] / tpred[ok_own]))),
            "median_w_at_peak_over_w_star": med((wpk / np.asarray(w_star, float)[None, :])[valid])}
-    return rec, {"ok_own": ok_own, "t_pred": tpred, "t_peak_own": town, "rel_shift": rel}
+    return rec, {"ok_own": ok_own, "t_pred": tpred, "t_peak_own": town, "rel_shift": rel, "rel_shift_own": rel_own}

@@ -415,7 +415,7 @@ def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dic
             else:
                 axes[i, 0].errorbar([1.3 + 0.2 * mx], [f], yerr=[[f - ci[0]], [ci[1] - f]] if nv else None, fmt="D",
                                     label=f"mix={mx:g}, w0={w0:g} (x = 1.3 + mix/5)")
-            rel = arr["rel_shift"]
+            rel = arr["rel_shift_own"]
             axes[i, 2].scatter(np.full(rel.size, th + 0.02 * np.log2(lam)), rel.ravel(), s=6, alpha=0.5,
                                color={"unbalance": "C3", "mix": "C1"}.get(kind, "C0" if w0 == w0s[0] else "C2"))
         for w0, (xs, fr, lo, hi, fo) in curves.items():
@@ -432,7 +432,7 @@ def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dic
         ax.set_xlabel("predicted peak time (w_a crosses w*)"); ax.set_ylabel("observed own peak time of D_a")
         ax.legend(fontsize=5, ncol=2)
         axes[i, 2].axhline(0, color="k", lw=0.6)
-        axes[i, 2].set_xlabel("theta (blue: small w0, green: larger w0); unbalance (red), mix (orange) at 0")
-        axes[i, 2].set_ylabel("(t_learn - t_peak) / t_learn")
+        axes[i, 2].set_xlabel("theta (blue/green: small/larger w0); unbalance (red), mix (orange)", fontsize=8)
+        axes[i, 2].set_ylabel("own peak: (t_learn - t_peak) / t_learn")
     out["figures"] = save_figure(fig, out_dir, "misalignment")
     return out
