@@ -15,7 +15,7 @@ import numpy as np
 from ..verdict import Evidence
 from .shape import shape_failure, try_build  # noqa: F401  (re-exported for the check modules)
 
-__all__ = ["CHECKS", "check", "run_check", "compare_arrays", "try_build", "RTOL"]
+__all__ = ["CHECKS", "check", "run_check", "load_checks", "compare_arrays", "try_build", "RTOL"]
 
 CHECKS: dict = {}
 #: relative tolerance for float64 comparisons of exact formulas: the inputs are O(1) and the formulas are
@@ -33,9 +33,15 @@ def check(name):
     return deco
 
 
-def run_check(name, claim, spec, *, seed=0, fast=False):
+def load_checks() -> dict:
+    """Import every check module (they register on import); returns :data:`CHECKS`."""
     for m in _MODULES:
         importlib.import_module(f"{__package__}.{m}")
+    return CHECKS
+
+
+def run_check(name, claim, spec, *, seed=0, fast=False):
+    load_checks()
     if name not in CHECKS:
         raise KeyError(f"unknown check {name!r}")
     out = CHECKS[name](claim, spec, seed=seed, fast=fast)
