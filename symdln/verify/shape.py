@@ -4,6 +4,8 @@ factor such as Prop. 3.1's ``W_{>l}^T`` cannot multiply; square widths would hid
 """
 from __future__ import annotations
 
+import re
+
 from ..verdict import Evidence
 
 __all__ = ["try_build", "shape_failure", "RECTANGULAR_WIDTHS"]
@@ -16,7 +18,15 @@ def try_build(fn, *args, **kw):
     try:
         return fn(*args, **kw), None
     except (ValueError, IndexError) as exc:
-        return None, str(exc).split("\n")[0]
+        return None, _clean(str(exc).split("\n")[0])
+
+
+def _clean(msg: str) -> str:
+    """NumPy's matmul message, shortened to the two sizes that do not conform."""
+    m = re.search(r"size (\d+) is different from (\d+)", msg)
+    if m:
+        return f"matrix product of non-conforming factors: inner sizes {m.group(2)} and {m.group(1)}"
+    return msg
 
 
 def shape_failure(label, msg, *, scope="printed", extra=None) -> Evidence:
