@@ -143,6 +143,9 @@ def drift_zero_derivation(mu, D, printed=None) -> Derivation:
         raise AssertionError("series solution and linearisation -mu(s)/mu'(s) disagree")
     notes = [f"Printed Eq. (17) gives the shift {_simp(printed_eq17() - s)}; derived shift {shift}: "
              f"{'equal' if _simp(printed_eq17() - s - shift) == 0 else 'different'}."]
+    coincide = sp.solve(_simp(printed_eq17() - s - shift), sigma_q)
+    notes.append(f"Eq. (17) and the derived drift zero coincide only where sigma_q = {coincide} (sigma_q s = 1 "
+                 "makes the dimensionally wrong s^(-2/L) sigma_q equal s^((L-2)/L) sigma_q^2).")
     if printed is not None:
         pz = drift_zero_shift(printed[0])
         notes.append(f"The printed drift (Eqs. 13-14) has its zero at s + {pz}: Eq. (17) is "
