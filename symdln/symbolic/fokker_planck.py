@@ -222,8 +222,17 @@ def stationary_density_derivation(mu, D, printed=None) -> Derivation:
         f"{inf.get('density_exponent', 'n/a')} (normalisable iff < -1; mean finite iff < -2; variance iff < -3).",
         f"Split 2mu/D = A(w)/beta + B(w) with B = {B}: p* = exp(-U/beta) h(w), U' = -A, h = exp(int B)/D1.",
     ]
+    if "density_exponent" in inf:
+        k = sp.Symbol("k", nonnegative=True)
+        e_inf = inf["density_exponent"].subs(L, 2 + k)
+        notes.append("For every L >= 2 the density at infinity is normalisable: "
+                     f"{bool((e_inf + 1).is_negative)}, finite mean: {bool((e_inf + 2).is_negative)}, "
+                     f"finite variance: {bool((e_inf + 3).is_negative)}.")
     if w_u is not None:
-        notes.append(f"mu > 0 at large w: second (unstable) zero of mu at w_u ~ {w_u} as beta -> 0.")
+        roots2 = sp.solve(sp.simplify(mu.subs(L, 2) / w), w)
+        notes.append(f"mu > 0 at large w: second (unstable) zero of mu at w_u ~ {w_u} as beta -> 0; for L = 2 the "
+                     f"zeros are exactly {roots2} (real only while the discriminant is >= 0). The tail beyond w_u is "
+                     "suppressed by exp(-(U(oo) - U(s))/beta) but is polynomial, not Gaussian.")
     else:
         notes.append("mu < 0 at large w: no second zero.")
     extra = {"beta_max_integrable_at_0_L2": beta_max_L2, "near0_L>=3": near0, "near0_L=2": near0_L2, "infinity": inf, "unstable_zero": w_u,
