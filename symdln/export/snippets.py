@@ -58,7 +58,7 @@ def claim_snippet(claim_id: str, *, display: bool = True, seed: int = 0, with_ve
     if v is None and with_verdict:
         head.append("verdict: not available (symdln.verify is not built)")
     elif v is not None:
-        head.append(f"verdict: {v.verdict} -- {' '.join(v.reason.split())}")
+        head.append(f"verdict (symdln verify, fast setting): {v.verdict} -- {' '.join(v.reason.split())}")
         if v.condition:
             head.append(f"holds if: {v.condition}")
     head.append("as printed: " + " ".join(c.printed.split()))
