@@ -47,6 +47,9 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-experiment", action="store_true")
+    ap.add_argument("--diffusion-peak-json", default=None,
+                    help="with --skip-experiment: take the wall time from a previous `symdln experiment "
+                         "diffusion-peak` JSON (its provenance.seconds)")
     ap.add_argument("--out", default=str(Path(__file__).with_name("simulate_results.json")))
     a = ap.parse_args(argv)
     T = Teacher.from_singular_values([1.0, 0.7, 0.4], D, D, rng=0)
@@ -83,6 +86,11 @@ def main(argv=None):
         "langevin_over_sgd_step_S256": best["lanS"] / best["ens"],
         "targets": {"sgd_ensemble_speedup_vs_sequential": ">= 20", "langevin_over_sgd_step": "<= 3"},
     }
+    if a.skip_experiment and a.diffusion_peak_json:
+        import json
+        prev = json.loads(Path(a.diffusion_peak_json).read_text())
+        res["diffusion_peak_seconds"] = prev["provenance"]["seconds"]
+        res["diffusion_peak_seconds_source"] = f"{a.diffusion_peak_json} (provenance.seconds; machine load at the time)"
     if not a.skip_experiment:
         from symdln.experiments import get
         import tempfile
