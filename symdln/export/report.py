@@ -24,7 +24,8 @@ from .markdown import render_markdown
 from .model import ReportData
 from .notation import to_latex
 
-__all__ = ["optional_module", "collect", "write_report", "results_json", "summary_table", "ReportOutcome", "git_commit"]
+__all__ = ["optional_module", "collect", "write_report", "results_json", "summary_table", "ReportOutcome",
+           "git_commit"]
 
 
 def optional_module(module: str, attr: str):
@@ -236,6 +237,9 @@ def summary_table(data: ReportData, width: int = 110) -> str:
     if rows:
         npass = sum(1 for r in rows if (r.get("passed") if isinstance(r, dict) else getattr(r, "passed", False)))
         lines.append(f"monte-carlo checks: {npass}/{len(rows)} passed")
+    engine = [v.claim_id for v in data.verdicts if v.reason.startswith("engine error")]
+    if engine:  # the verifier failed on these claims: left undecided, shown so they are not mistaken for evidence
+        lines.append(f"verifier errors (verdict undecided): {', '.join(engine)}")
     if data.missing:
         lines.append("not available: " + ", ".join(data.missing))
     for e in data.errors:
