@@ -18,7 +18,7 @@ HELP = "sample saddle points of deep linear networks (normal form + SGLD), certi
 def add_arguments(p):
     p.add_argument("--out", default="results", help="output folder (default: results/; files go to OUT/saddles/)")
     p.add_argument("--depths", default="2,3,4", help="comma-separated depths L >= 2 (default 2,3,4)")
-    p.add_argument("--n", type=int, default=None, help="points per (stratum, method) (default 4; 2 with --fast)")
+    p.add_argument("--n", type=int, default=None, help="points per (stratum, method) (default 8; 2 with --fast)")
     p.add_argument("--fast", action="store_true", help="small setting (CI smoke test)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
@@ -27,19 +27,20 @@ def add_arguments(p):
 def _plan(depths, fast):
     """(depth, S, method, n_zero) settings: strata of rank 0..2 plus the global-minimum stratum."""
     strata = [(), (0,), (1,), (0, 1)] if not fast else [(0,)]
+    priors = ("gaussian", "weight-decay", "norm-target")
     out = []
     for L in depths:
-        for S in strata:
-            out.append((L, S, "cheap", 2))
+        for i, S in enumerate(strata):
+            out.append((L, S, "cheap", 2, None))
             if L >= 3:
-                out.append((L, S, "cheap", 3))
-            out.append((L, S, "sgld", 0))
-        out.append((L, (0, 1, 2, 3), "cheap", 2))  # r = hidden width: the global minimum stratum
+                out.append((L, S, "cheap", 3, None))
+            out.append((L, S, "sgld", 0, priors[i % len(priors)]))
+        out.append((L, (0, 1, 2, 3), "cheap", 2, None))  # r = hidden width: the global minimum stratum
     return out
 
 
 def run(args) -> int:
-    from ..saddles import NormalForm
+    from ..saddles import NormalForm, Prior
     from ..saddles.pipeline import CHECK_TOL, sample_stratum, summarize
     try:
         depths = sorted({int(x) for x in str(args.depths).split(",") if x.strip()})
@@ -47,7 +48,7 @@ def run(args) -> int:
         raise SymdlnInputError(f"--depths must be comma-separated integers >= 2; got {args.depths!r}") from exc
     if not depths or min(depths) < 2:
         raise SymdlnInputError(f"--depths must be comma-separated integers >= 2; got {args.depths!r}")
-    n = args.n if args.n is not None else (2 if args.fast else 4)
+    n = args.n if args.n is not None else (2 if args.fast else 8)
     if n < 1:
         raise SymdlnInputError(f"--n must be >= 1; got {n}")
     out_dir = Path(args.out) / "saddles"
@@ -61,11 +62,12 @@ def run(args) -> int:
     stage_time = {"cheap": 0.0, "sgld": 0.0}
     points = []
     t0 = time.perf_counter()
-    for i, (L, S, method, nz) in enumerate(plan):
+    for i, (L, S, method, nz, prior) in enumerate(plan):
         nf = NormalForm(teacher, S, (5,) + (hidden,) * (L - 1) + (5,))
         before = timings.get("sample", 0.0)
         pts = sample_stratum(nf, n if len(S) < hidden else 1, method=method, n_zero=max(nz, 2), rng=rng,
-                             sgld_steps=300 if args.fast else 2000, timings=timings)
+                             sgld_steps=300 if args.fast else 2000, timings=timings,
+                             prior=Prior(prior) if prior else None)
         stage_time[method] += timings["sample"] - before
         counts[method] += len(pts)
         points += pts
