@@ -70,6 +70,17 @@ def test_stationary_density_zero_flux_symbolic_and_mutations():
     assert fpk.zero_flux_residual(MU_FIX, D_FIX, no_prefactor) != 0
 
 
+@settings(max_examples=5, deadline=None)
+@given(Lv=st.integers(1, 6), sn=st.integers(1, 20), qn=st.integers(1, 10), bn=st.integers(1, 100))
+def test_zero_flux_symbolic_hypothesis(Lv, sn, qn, bn):
+    """The symbolic p* has zero flux at rational (L, s, sigma_q, beta); a wrong exponent (mu/D) does not."""
+    vals = {L: Lv, s: sp.Rational(sn, 10), sigma_q: sp.Rational(qn, 20), beta: sp.Rational(bn, 1000)}
+    mu, D = MU_FIX.subs(vals), D_FIX.subs(vals)
+    w_ref = sp.Rational(sn, 10)
+    assert fpk.zero_flux_residual(mu, D, fpk.stationary_density_expr(mu, D, w_ref)) == 0
+    assert fpk.zero_flux_residual(mu, D, fpk.stationary_density_expr(mu / 2, D, w_ref)) != 0
+
+
 @functools.lru_cache(maxsize=None)
 def _callables(Lv, sv, qv, bv, which="fixture"):
     mu, D = (MU_FIX, D_FIX) if which == "fixture" else PRINTED
