@@ -29,3 +29,5 @@ from .simulate import Trajectory, gd, gradient_flow, langevin, scalar_sde, sgd  
 __all__ += ["Trajectory", "sgd", "gd", "gradient_flow", "langevin", "scalar_sde"]
 from .verify.engine import verify  # noqa: E402  (claims vs derivations; note: shadows the subpackage name)
 __all__ += ["verify"]
+from .saddles import NormalForm, certify  # noqa: E402  (saddle sampler: rank strata, Hessian certification)
+__all__ += ["NormalForm", "certify"]
