@@ -54,6 +54,12 @@ def compare_arrays(label, printed, reference, *, scope="printed", ref_name="nume
                    rtol=RTOL) -> Evidence:
     """Evidence that ``printed`` equals ``reference`` (shapes first, then values, relative to max |reference|)."""
     extra = dict(extra or {})
+    if isinstance(printed, list) and isinstance(reference, list) and len(printed) == len(reference):
+        for k, (a, c) in enumerate(zip(printed, reference)):
+            if np.shape(a) != np.shape(c):
+                return Evidence("shape", False, f"{label}: block {k + 1} has shape {np.shape(a)} but {ref_name} has "
+                                f"{np.shape(c)}", {"scope": scope, "printed_shape": list(np.shape(a)),
+                                                   "reference_shape": list(np.shape(c)), **extra})
     p, r = _flat(printed), _flat(reference)
     if p.shape != r.shape:
         return Evidence("shape", False, f"{label}: shape {p.shape} but {ref_name} has {r.shape}",
@@ -64,6 +70,9 @@ def compare_arrays(label, printed, reference, *, scope="printed", ref_name="nume
     scale = max(float(np.max(np.abs(r))) if r.size else 0.0, float(np.max(np.abs(p))) if p.size else 0.0, 1e-6)
     err = float(np.max(np.abs(p - r))) / scale if r.size else 0.0
     ok = err <= rtol
+    if r.size and not ok:
+        i = int(np.argmax(np.abs(p - r).ravel()))
+        extra.update(entry=i, printed_value=float(p.ravel()[i]), reference_value=float(r.ravel()[i]))
     return Evidence("consistency", ok, f"{label}: {'matches' if ok else 'differs from'} {ref_name} "
                     f"(max rel. diff {err:.2e}, tol {rtol:g})", {"scope": scope, "max_rel_diff": err, **extra})
 

@@ -67,15 +67,16 @@ def _matrix_claim(claim, spec, seed, build, reference, *, cond_build=None, ref_n
 
 
 def _all_layers(net, fn):
-    return np.concatenate([np.ravel(fn(net, l)) for l in range(1, net.depth + 1)])
+    """Per-layer blocks (a list, so that a block of the wrong shape is reported as a shape error)."""
+    return [np.asarray(fn(net, l)) for l in range(1, net.depth + 1)]
 
 
 @check("jacobian")
 def _(claim, spec, *, seed, fast):
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, claim.expr),
                         lambda n, t: _all_layers(n, _jacobian_ref), ref_name="exact Jacobian",
-                        derived_ref=lambda n, t: np.concatenate([np.ravel(symbolic_formula_value("jacobian_block", n, t, l))
-                                                                 for l in range(1, n.depth + 1)]))
+                        derived_ref=lambda n, t: [symbolic_formula_value("jacobian_block", n, t, l)
+                                                  for l in range(1, n.depth + 1)])
     return evs, {"derived_latex": r"J_{l}=W_{<l}^{\top}\otimes W_{>l}"}
 
 
@@ -101,9 +102,9 @@ def _(claim, spec, *, seed, fast):
 def _(claim, spec, *, seed, fast):
     from ..noise import population_gradient
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, lambda nn, l: claim.expr(nn, t, l)),
-                        lambda n, t: np.concatenate([np.ravel(G) for G in population_gradient(n, t)]),
-                        derived_ref=lambda n, t: np.concatenate([np.ravel(symbolic_formula_value(
-                            "population_gradient", n, t, l)) for l in range(1, n.depth + 1)]))
+                        lambda n, t: list(population_gradient(n, t)),
+                        derived_ref=lambda n, t: [symbolic_formula_value("population_gradient", n, t, l)
+                                                  for l in range(1, n.depth + 1)])
     return evs, {"derived_latex": r"G_{l}=-W_{>l}^{\top}\Delta W_{<l}^{\top}"}
 
 
@@ -111,7 +112,7 @@ def _(claim, spec, *, seed, fast):
 def _(claim, spec, *, seed, fast):
     from ..noise import population_gradient
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, lambda nn, l: claim.expr(nn, t, l)),
-                        lambda n, t: np.concatenate([vec(G) for G in population_gradient(n, t)]))
+                        lambda n, t: [vec(G) for G in population_gradient(n, t)])
     return evs, {"derived_latex": r"g_{l}=-(W_{<l}\otimes W_{>l}^{\top})\,\mathrm{vec}(\Delta)=-J_{l}^{\top}\delta"}
 
 

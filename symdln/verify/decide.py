@@ -85,7 +85,17 @@ def decide(part) -> Verdict:
                        **common)
     if fail is None:   # only condition-scope evidence
         return Verdict(verdict="conditional", condition=spec.condition, reason=cond[0].summary, **common)
+    if common["counterexample"] is None:
+        common["counterexample"] = _counterexample_from(fail)
     return Verdict(verdict="refuted", reason=fail.summary, **common)
+
+
+def _counterexample_from(e):
+    """A numeric counterexample from a failed check (setting, the printed and the reference numbers)."""
+    keep = ("widths", "entry", "printed_value", "reference_value", "printed_shape", "reference_shape", "max_rel_diff",
+            "counterexample", "values", "L", "z", "estimate", "reference", "printed", "enumerated")
+    ce = {k: e.data[k] for k in keep if k in e.data}
+    return {"check": e.summary, **ce}
 
 
 def _scalar_reason(v, ev, c):
