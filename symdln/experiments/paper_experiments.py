@@ -238,7 +238,8 @@ def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> 
                      "median_times_descending": bool(np.all(np.diff(med) > 0)), "plateaus": lv,
                      "final_loss_median": float(np.median(loss[-1])), "seconds": tr.meta.get("seconds")}
     for name in ("sgd", "langevin", "gradient_flow"):        # paired: same init, ratio per init, then median
-        ratio = tls[name] / tls["gd"][: tls[name].shape[0]]
+        with np.errstate(divide="ignore", invalid="ignore"):   # a mode already learned at t = 0 gives 0/0
+            ratio = tls[name] / tls["gd"][: tls[name].shape[0]]
         res[name]["learning_time_ratio_to_gd"] = [float(np.nanmedian(ratio[:, a])) if np.isfinite(ratio[:, a]).any()
                                                   else None for a in range(len(s))]
     sg = np.array([np.nan if x is None else x for x in res["sgd"]["learning_time_ratio_to_gd"]], float)
