@@ -333,3 +333,23 @@ def test_aligned_coefficients_match_numeric_core():
             np.testing.assert_allclose(D(w), modes.diffusion(net, T, 0, eta=0.01, b=2), rtol=1e-9)
             ref = modes.gradient_drift(net, T, 0) + modes.ito_drift(net, T, 0, eta=0.01, b=2)
             np.testing.assert_allclose(mu(w), ref, rtol=1e-9, atol=1e-12)
+
+
+def test_kernel_anisotropic_noise_covariance():
+    """kernels.anisotropic_noise (one draw per ensemble member) has covariance noise.sigma_dense (z-test)."""
+    noise = pytest.importorskip("symdln.noise")
+    T = _teacher(2, 3, 9, sigma_q=0.3)
+    net = small_gaussian_init((3, 2, 2), 0.0, rng=9)
+    n = 30000
+    Wst, w = K.stack_nets(net, n)
+    xi = K.unstack(K.anisotropic_noise(Wst, T.M, K.sqrt_psd(T.Sigma_q), w, np.random.default_rng(2)), w)
+    X = np.concatenate([np.stack([vec(x) for x in xl]) for xl in xi], axis=1)
+    Sig = noise.sigma_dense(net, T)
+    se = np.sqrt((np.outer(np.diag(Sig), np.diag(Sig)) + Sig ** 2) / n)
+    iu = np.triu_indices(Sig.shape[0])
+    z = ((X.T @ X / n - Sig) / se)[iu]
+    assert np.abs(z).max() < z_crit(z.size)
+    # mutation: half the label-noise variance is rejected
+    Sig_wrong = Sig - 0.5 * (noise.sigma_dense(net, T) - noise.sigma_dense(net, T.with_label_noise(0.0)))
+    zw = ((X.T @ X / n - Sig_wrong) / se)[iu]
+    assert np.abs(zw).max() > z_crit(zw.size)
