@@ -45,7 +45,7 @@ EXPECTED = {
     "appC.delta-w": C, "appC.D": C, "eq.23": C, "eq.24": C, "eq.25": C, "eq.26": C, "appD.hessian-vec": C, "eq.27": C,
     "eq.28": C, "eq.29": C,
     # App. E
-    "eq.30": C, "appE.sigma-lm": C, "appE.a-vec": C, "appE.norm-A": C, "appE.grad-block": C, "appE.mu-grad": C,
+    "eq.30": C, "appE.sigma-lm": C, "appE.balanced-layer": C, "appE.a-vec": C, "appE.norm-A": C, "appE.grad-block": C, "appE.mu-grad": C,
     "appE.ito-sum": C, "appE.ito-data": R, "appE.ito-label": R, "appE.pair-sum": C, "appE.ito-intermediate": R,
     "appE.ito": R, "appE.gamma": R, "appE.D-data-pair": C, "appE.D-data": C, "appE.D-label": C, "appE.D": C,
     # App. F

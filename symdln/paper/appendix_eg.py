@@ -36,6 +36,9 @@ add("appE.a-vec", "App. E (set-up)",
 add("appE.norm-A", "App. E (set-up)",
     r"\|A_{l,\alpha}\|_{F}^{2}=\|W_{<l}v_{\alpha}\|^{2}\,\|W_{>l}^{\!\top}u_{\alpha}\|^{2}=\prod_{j\neq l}w_{j,\alpha}^{2}.",
     quantity="mode_gradient", kind="matrix", assumptions=("A2 aligned",), spec=Spec(check="norm_A"))
+add("appE.balanced-layer", "App. E (set-up)",
+    r"w_{\alpha}\;=\;u_{\alpha}^{\top}W_{L}\cdots W_{1}v_{\alpha},\qquad w_{l,\alpha}:=w_{\alpha}^{\frac{1}{L}}",
+    kind="statement", assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="balanced_layer"))
 add("eq.30", "App. E, Eq. (30)",
     r"dw_{\alpha}=\underbrace{\Big(-\sum_{l=1}^{L}\langle A_{l,\alpha},\,g_{l}\rangle\Big)}_{\mu_{\alpha}^{\rm grad}}\,dt"
     r"\;+\;\underbrace{\frac{\eta}{2}\,\mathrm{tr}\!\big(\Sigma\,\nabla^{2}w_{\alpha}\big)}_{\mu_{\alpha}^{\rm Ito}}\,dt"
@@ -150,7 +153,8 @@ add("appF.wstar", "App. F (ii)",
 add("appF.ou-var", "App. F (variance)",
     r"\operatorname{Var}(x_{t})=\frac{\sigma^{2}}{-2\mu_{\alpha}^{\prime}(w_{\alpha}^{\star})}=\frac{D_{\alpha}(w_{\alpha}^{\star})}"
     r"{-2\,\mu_{\alpha}^{\prime}(w_{\alpha}^{\star})}.",
-    kind="identity", spec=Spec(check="ou_variance"))
+    kind="identity", notes="The preceding line is printed '0=2mu'(w*),Var(x_t)+sigma^2' (a comma for a product).",
+    spec=Spec(check="ou_variance"))
 add("appF.var", "App. F (variance)",
     r"\operatorname{Var}_{p_{\alpha}^{\star}}(w_{\alpha})=\frac{D_{\alpha}(s_{\alpha})}{-2\,\mu_{\alpha}^{\prime}(s_{\alpha})}+"
     r"O(\eta^{2})=\frac{\beta L^{2}\sigma_{q}^{2}s_{\alpha}^{2a}}{2Ls_{\alpha}^{a}}+O(\eta^{2})=\frac{\beta L}{2}\,"

@@ -50,7 +50,7 @@ def run_check(name, claim, spec, *, seed=0, fast=False):
     return list(out), {}
 
 
-def compare_arrays(label, printed, reference, *, scope="printed", ref_name="numeric core", extra=None,
+def compare_arrays(label, printed, reference, *, scope="printed", ref_name="reference", extra=None,
                    rtol=RTOL) -> Evidence:
     """Evidence that ``printed`` equals ``reference`` (shapes first, then values, relative to max |reference|)."""
     extra = dict(extra or {})

@@ -54,7 +54,7 @@ def _matrix_claim(claim, spec, seed, build, reference, *, cond_build=None, ref_n
         if err is not None:
             evs.append(shape_failure(f"{label}", err, extra={"widths": list(net.widths)}))
         else:
-            evs.append(compare_arrays(label, val, ref, ref_name=ref_name, extra={"widths": list(net.widths)}))
+            evs.append(compare_arrays(label, val, ref, ref_name=ref_name, extra={"widths": list(net.widths)}))  # noqa
         if derived_ref is not None:
             evs.append(compare_arrays(f"{label}: numeric core vs derivation", ref, derived_ref(net, t),
                                       scope="info", ref_name="derivation closed form"))

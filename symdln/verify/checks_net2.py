@@ -25,7 +25,8 @@ def _(claim, spec, *, seed, fast):
         for l in range(1, net.depth + 1):
             val, err = try_build(lambda: np.array([claim.expr(net, t, l, x, y) for x, y in zip(X, Y)]))
             ref = np.array([vec(G) for G in g[l - 1]])
-            evs.append(shape_failure(label, err) if err else compare_arrays(f"{label}, l={l}", val, ref))
+            evs.append(shape_failure(label, err) if err else compare_arrays(f"{label}, l={l}", val, ref,
+                                                                                      ref_name="per_sample_gradients"))
     return evs
 
 
@@ -37,7 +38,8 @@ def _(claim, spec, *, seed, fast):
         G = population_gradient(net, t)
         for l in range(1, net.depth + 1):
             val, err = try_build(claim.expr, net, t, l)
-            evs.append(shape_failure(label, err) if err else compare_arrays(f"{label}, l={l}", val, vec(G[l - 1])))
+            evs.append(shape_failure(label, err) if err else compare_arrays(f"{label}, l={l}", val, vec(G[l - 1]),
+                                                                                      ref_name="population_gradient"))
     return evs
 
 
@@ -51,7 +53,7 @@ def _(claim, spec, *, seed, fast):
         for l in range(1, net.depth + 1):
             val = np.array([claim.expr(net, t, l, x, y) for x, y in zip(X, Y)])
             ref = np.array([vec(G[l - 1]) - vec(gi) for gi in g[l - 1]])      # E[vec g_l] - vec g_l(x, y)
-            evs.append(compare_arrays(f"{label}, l={l}", val, ref))
+            evs.append(compare_arrays(f"{label}, l={l}", val, ref, ref_name="E[vec g_l] - vec g_l(x, y) (numeric core)"))
     return evs
 
 
@@ -170,7 +172,8 @@ def _(claim, spec, *, seed, fast):
         L, w, s = net.depth, 0.5, 1.0
         vals = [float(a[l] @ sigma_block(net, t, l + 1, m + 1) @ a[m]) for l in range(L) for m in range(L)]
         ref = [2 * (s - w) ** 2 * w ** (4 * (L - 1) / L)] * (L * L)
-        evs.append(compare_arrays(f"aligned {widths}, sigma_q=0: a_l^T Sigma_lm a_m", vals, ref))
+        evs.append(compare_arrays(f"aligned {widths}, sigma_q=0: a_l^T Sigma_lm a_m (sigma_block)", vals, ref,
+                                  ref_name="2(s-w)^2 w^(4(L-1)/L)"))
     return evs
 
 
@@ -188,4 +191,23 @@ def _(claim, spec, *, seed, fast):
             err = float(np.max(np.abs(rate))) / scale
             evs.append(Evidence("consistency", err < 1e-12, f"{label}, l={l}: d/dt(W_(l+1)^T W_(l+1) - W_l W_l^T) = 0 "
                                 f"under gradient flow (rel. {err:.1e})", {"rel": err}))
+    return evs
+
+
+@check("balanced_layer")
+def _(claim, spec, *, seed, fast):
+    """On an aligned + balanced network each layer acts on mode alpha as w_alpha^(1/L): the singular values of
+    every layer restricted to the mode directions are w^(1/L), and the product of the layer gains is w."""
+    evs = []
+    for widths, wv in ((ALIGNED, (0.5, 0.3)), ((2, 4, 3, 5, 2), (0.8, 0.1))):
+        net, t = _aligned(seed, widths, w=wv)
+        x = t.V[:, 0]
+        gains = []
+        for W in net.layers:
+            y = W @ x
+            gains.append(float(np.linalg.norm(y)))
+            x = y / np.linalg.norm(y)
+        evs.append(compare_arrays(f"aligned {widths}: layer gains on mode 0 = w^(1/L)", gains,
+                                  [wv[0] ** (1 / net.depth)] * net.depth))
+        evs.append(compare_arrays(f"aligned {widths}: u^T W v = w", float(t.U[:, 0] @ net.end_to_end() @ t.V[:, 0]), wv[0]))
     return evs
