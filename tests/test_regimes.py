@@ -76,3 +76,20 @@ def test_regimes_fast_reproduces_the_two_regimes(tmp_path):
     assert tab[2.5]["mc_rank_mean"] == 1 and tab[2.5]["mc_test_error_mean"] < 0.05
     assert tab[0.5]["mc_rank_mean"] > 3 and tab[0.5]["mc_test_error_mean"] > 0.5
     assert (tmp_path / "regimes.png").exists() and (tmp_path / "regimes.pdf").exists()
+
+
+@pytest.mark.slow
+def test_regimes_default_phase_picture(tmp_path):
+    """Default setting (a few minutes): Jacot et al.'s two regimes at w = 100."""
+    from symdln.experiments import get
+    from symdln.progress import Progress
+    res = get("regimes").fn(tmp_path, fast=False, full=False, seed=0, progress=Progress("t", quiet=True))
+    tab = {(r["w"], r["gamma"]): r for r in res["table"]}
+    for g in (0.5, 1.0):          # NTK side: no plateau, next to a minimum, high-rank completion, error >= 1
+        r = tab[(100, g)]
+        assert r["plateaus_mean"] == 0 and r["d_min_over_d_saddle"] < 0.1
+        assert r["mc_rank_mean"] > 10 and r["mc_test_error_median"] > 1
+    for g in (2.0, 2.5, 3.0):     # saddle-to-saddle side: one plateau per saddle (origin, rank 1, rank 2)
+        r = tab[(100, g)]
+        assert r["plateaus_mean"] == 3 and r["d_min_over_d_saddle"] > 1 and r["order_follows_s_frac"] == 1
+        assert r["pop_converged"] == r["pop_runs"] and r["mc_test_error_median"] < 1e-2

@@ -223,3 +223,18 @@ def test_saddles_command_smoke(tmp_path, capsys):
     assert (tmp_path / "saddles" / "saddles.png").stat().st_size > 0
     with pytest.raises(SymdlnInputError, match="--depths"):
         cmd.run(Namespace(fast=True, depths="1", n=1, out=str(tmp_path), quiet=True, seed=0))
+
+
+@pytest.mark.slow
+def test_saddles_command_default(tmp_path):
+    from argparse import Namespace
+
+    from symdln.commands import saddles as cmd
+    assert cmd.run(Namespace(fast=False, depths="2,3,4", n=None, out=str(tmp_path), quiet=True, seed=0)) == 0
+    data = json.loads((tmp_path / "saddles" / "saddles.json").read_text())
+    th = data["summary"]["theory"]
+    assert th["all_points_pass_checks"] and th["depth2_no_nonstrict_saddle"]
+    assert th["deep_nonstrict_found"] and th["no_spurious_local_min"]
+    for L in ("3", "4"):
+        d = data["summary"]["by_depth"][L]
+        assert d["non-strict certified"] == d["non-strict saddle"] > 0
