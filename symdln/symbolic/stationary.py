@@ -168,7 +168,15 @@ def variance_derivation(mu, D, printed=None) -> Derivation:
     if _simp(ou - hier) != 0:
         raise AssertionError(f"OU variance {ou} and moment hierarchy {hier} disagree")
     same = _simp(ou - printed_eq18()) == 0
-    steps = (Step("Leading order of -D(s)/(2 mu'(s)) (OU linearisation, App. F).", ou),
+    from .continuum import ou_moments
+    ou_sol = ou_moments()
+    via_ode = _simp(ou_sol["stationary_variance"].subs({ou_sol["sigma"]: sp.sqrt(beta * td["d0"]),
+                                                        ou_sol["theta"]: -td["mu1_0"]}))
+    if _simp(via_ode - ou) != 0:
+        raise AssertionError("OU moment ODE and -D/(2mu') disagree")
+    steps = (Step("OU linearisation dx = mu'(s) x dt + sqrt(D(s)) dB (App. F); its second-moment ODE "
+                  "v' = 2 mu'(s) v + D(s), solved by dsolve, tends to -D(s)/(2 mu'(s)).", ou_sol["second_moment"]),
+             Step("Leading order of -D(s)/(2 mu'(s)).", ou),
              Step("Independently: E[2 x mu + D] = 0 (generator on x^2) at O(beta).", hier,
                   check="simplify(OU - hierarchy) == 0"))
     return Derivation(
