@@ -238,3 +238,25 @@ def test_saddles_command_default(tmp_path):
     for L in ("3", "4"):
         d = data["summary"]["by_depth"][L]
         assert d["non-strict certified"] == d["non-strict saddle"] > 0
+
+
+def test_learning_out_of_order_makes_a_strict_saddle():
+    """L = 3, all residual blocks zero.  On the stratum S = {i}, perturbing W_3's signal column by a u_b c^T and
+    W_1's signal row by b c v_b^T (|c| = 1) gives the Hessian form a^2 s_i^2 + b^2 - 2 a b s_b, i.e. the 2 x 2
+    block [[s_i^2, -s_b], [-s_b, 1]]: negative curvature iff an unlearned s_b exceeds the learned s_i.
+    So S = {1} (s = 2 learned before s = 3) is strict; S = {0} is a non-strict saddle (descent of order 3)."""
+    s = np.array([3.0, 2.0, 1.0])
+    T = Teacher.from_singular_values(s, 4, 4, rng=5)
+    widths = (4, 3, 3, 4)
+    for S, strict in (((1,), True), ((0,), False)):
+        nf = NormalForm(T, S, widths)
+        Z, _ = cheap_residuals(nf, 1, 0, zero_blocks=[1, 2, 3])
+        cert = certify(list(nf.assemble(Z).layers), T.M, global_min=global_min_loss(T, widths))
+        si = s[S[0]]
+        block_min = min(np.linalg.eigvalsh(np.array([[si ** 2, -sb], [-sb, 1.0]]))[0] for sb in np.delete(s, S[0]))
+        if strict:
+            assert cert.kind == "strict saddle" and block_min < 0
+            assert cert.lambda_min <= block_min + 1e-9          # Rayleigh quotient bound from the 2 x 2 block
+        else:
+            assert block_min > 0 and cert.kind == "non-strict saddle"
+            assert cert.probe["certified"] and cert.probe["order"] == 3
