@@ -162,13 +162,10 @@ def stationary_law(mu, D, *, s, dps: int = 30, degree: int = 4, sub_degree: int 
 
 
 # ------------------------------------------------------------------------------------------------ expansions
-def _symbolic_expansion(which: str, mu, D):
-    from .symbolic import stationary as st
-    return _cached_expansion(which, mu, D, st)
-
-
 @functools.lru_cache(maxsize=64)
-def _cached_expansion(which, mu, D, st):
+def _symbolic_expansion(which: str, mu, D):
+    """The first-order expansion for ``which``, derived from (mu, D) by :mod:`symdln.symbolic.stationary`."""
+    from .symbolic import stationary as st
     from .symbolic.symbols import s
     if which == "drift_zero":
         return s + st.drift_zero_shift(mu)
