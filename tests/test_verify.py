@@ -229,3 +229,30 @@ def test_monte_carlo_decides_the_sgd_claims():
     ito = [e for e in vs["eq.6"].evidence if e.kind == "monte-carlo"]
     assert any(e.data["form"] == "derived" and e.passed for e in ito)
     assert all(not e.passed for e in ito if e.data["form"].startswith("printed"))
+
+
+# ---- the command -----------------------------------------------------------------------------------
+def test_cli_one_claim_json_and_full(capsys):
+    import json
+    from symdln.cli import main
+    assert main(["verify", "prop3.1.vec-gradient", "--no-mc", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out[0]["id"] == "prop3.1.vec-gradient" and out[0]["verdict"] == "refuted" and out[0]["derived_latex"]
+    assert main(["verify", "eq.5", "--no-mc"]) == 0
+    text = capsys.readouterr().out
+    assert "verdict:  confirmed" in text and "printed:" in text and "derived:" in text and "evidence:" in text
+
+
+def test_cli_unknown_id_is_one_line_exit_2(capsys):
+    from symdln.cli import main
+    assert main(["verify", "eq.77"]) == 2
+    err = capsys.readouterr().err
+    assert "eq.77" in err and len(err.strip().splitlines()) == 1
+
+
+@settings(max_examples=3, deadline=None)
+@given(seed=st.integers(0, 2 ** 32 - 1))
+def test_verify_derived_form_confirmed_for_any_seed(seed):
+    d = beta * L ** 2 * (2 * (s - w) ** 2 + sigma_q ** 2) * w ** (4 * (L - 1) / L)
+    assert symdln.verify(d, quantity="diffusion_aligned", seed=seed % 10_000).verdict == "confirmed"
+    assert symdln.verify(d * (1 + w / 1000), quantity="diffusion_aligned", seed=seed % 10_000).verdict == "refuted"

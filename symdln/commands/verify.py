@@ -6,6 +6,7 @@ engine itself failed on a claim, 2 on bad input (an unknown id: one line on stde
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections import Counter
 
@@ -19,6 +20,17 @@ def add_arguments(p):
     p.add_argument("--fast", action="store_true", help="quick run: no Monte Carlo")
     p.add_argument("--seed", type=int, default=0, help="seed for sampled points and networks (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def _finite(x):
+    """Strict JSON: non-finite floats (an infinite z when a standard error is 0) become strings."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_finite(v) for v in x]
+    return x
 
 
 def _evidence_line(v) -> str:
@@ -65,7 +77,7 @@ def run(args) -> int:
         prog.close()
     failed = [v for v in verdicts if v.reason.startswith("engine error")]
     if args.json:
-        json.dump([v.to_json() for v in verdicts], sys.stdout, indent=2, sort_keys=True)
+        json.dump(_finite([v.to_json() for v in verdicts]), sys.stdout, indent=2, sort_keys=True, allow_nan=False)
         sys.stdout.write("\n")
     elif args.id:
         print(_full(verdicts[0]))
