@@ -280,9 +280,12 @@ def _(claim, spec, *, seed, fast):
     var = D.subs(w, s) / (-2 * m1)
     shift = -(m0 + m2 / 2 * var) / m1
     lead = sp.simplify(sp.series(shift.subs(eta, eps * b), eps, 0, 2).removeO().coeff(eps, 1))
-    evs = [Evidence("symbolic", bool(sp.simplify(lead.subs(L, Lk)).is_positive), f"L={Lk}: E[w] - s = (eta/b) x "
-                    f"{sp.sstr(sp.simplify(lead.subs(L, Lk)))} (from E[mu(w)] = 0)", {"coefficient": sp.sstr(lead.subs(L, Lk))})
-           for Lk in (2, 3, 4)]
+    evs = []
+    for Lk in (2, 3, 4):
+        co = sp.simplify(lead.subs(L, Lk))
+        above = bool(co.is_positive)
+        evs.append(Evidence("symbolic", above, f"L={Lk}: E[w] - s = (eta/b) x {sp.sstr(co)} (from E[mu(w)] = 0 at "
+                            f"stationarity): the mean is {'above' if above else 'BELOW'} s", {"coefficient": sp.sstr(co)}))
     from ..symbolic import quantity_ids
     if "stationary_mean_expansion" in quantity_ids():
         d = normalize(_derived("stationary_mean_expansion")) - s
