@@ -85,11 +85,6 @@ def _(claim, spec, *, seed, fast):
     return [Evidence("symbolic", _zero(tot - g - i), "derived drift_aligned = grad_drift_aligned + ito_drift_aligned", {})]
 
 
-def _a_and_D():
-    D = _d("diffusion_aligned")
-    return D
-
-
 @check("peak_existence")
 def _(claim, spec, *, seed, fast):
     """Eq. (10): the equality of its two printed forms; 'maximum exists iff <=' at the boundary, L = 1, globally."""
@@ -178,7 +173,6 @@ def _(claim, spec, *, seed, fast):
 @check("density_reference")
 def _(claim, spec, *, seed, fast):
     """Eq. (16) integrates 2 mu/D from 0: near 0 the integrand behaves like z^(-2(L-1)/L) and z^(-1)."""
-    integrand = claim.expr.args[0].args[0].function if False else None  # noqa: F841  (kept simple below)
     from ..paper import get
     mu = get("eq.13").expr + get("eq.14").expr
     D = get("eq.15").expr
@@ -286,7 +280,6 @@ def _(claim, spec, *, seed, fast):
 @check("newton")
 def _(claim, spec, *, seed, fast):
     mu = _d("drift_aligned")
-    x = sp.Dummy("x")
     eps = sp.Dummy("epsilon", positive=True)
     m_eps = mu.subs(eta, eps * b)               # eta/b = eps
     c1 = sp.Dummy("c1")
@@ -295,7 +288,6 @@ def _(claim, spec, *, seed, fast):
     newton = sp.simplify((-mu.subs(w, s) / sp.diff(mu, w).subs(w, s)).subs(eta, eps * b))
     lead = sp.simplify(sp.series(newton, eps, 0, 2).removeO().coeff(eps, 1))
     ok = sp.simplify(sol - lead) == 0
-    _ = x
     return [Evidence("symbolic", ok, f"zero of mu to first order in eta/b: w* - s = eta/b x {sp.sstr(sp.simplify(sol))}, "
                      "equal to -mu(s)/mu'(s) at that order", {})]
 
