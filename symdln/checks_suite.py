@@ -228,7 +228,7 @@ def _estimate(quantity, net, t, kw, n, rng):
 
 
 def sample_sizes(fast: bool) -> dict[str, int]:
-    base = 200_000 if fast else 2_000_000
+    base = 200_000 if fast else 1_500_000
     return {"gradient": base, "sigma_block": base // 2, "D_alpha": base, "D_alpha_beta": base, "ito_drift": base}
 
 
