@@ -247,14 +247,40 @@ def sample_S(Delta, Sigma_q, rng=None, size=None) -> np.ndarray:
     Sq = check_psd("Sigma_q", Sigma_q)
     if Sq.shape != (D.shape[0], D.shape[0]):
         raise SymdlnInputError(f"Sigma_q must have shape {(D.shape[0],) * 2} (d_L x d_L); got {Sq.shape}")
-    return _sample_S(D, psd_factor(Sq), np.random.default_rng(rng), _size_tuple(size))
+    return _sample_S(D, _label_factor(Sq), np.random.default_rng(rng), _size_tuple(size))
 
 
 def _sample_S(D, R, rng, shape) -> np.ndarray:
+    """``R is None`` means ``Sigma_q = 0``.  One generator call: rows ``:d0`` are ``Z_1``, the rest ``Z_2``."""
     dL, d0 = D.shape
-    Z1 = rng.standard_normal(shape + (d0, d0))
-    G = (Z1 + np.swapaxes(Z1, -1, -2)) * (1.0 / np.sqrt(2.0))
-    return D @ G + R @ rng.standard_normal(shape + (dL, d0))
+    Z = rng.standard_normal(shape + (d0 + (0 if R is None else dL), d0))
+    Z1 = Z[..., :d0, :]
+    S = D @ ((Z1 + np.swapaxes(Z1, -1, -2)) * _RSQRT2)
+    if R is not None:
+        S += R @ Z[..., d0:, :]
+    return S
+
+
+_RSQRT2 = 1.0 / np.sqrt(2.0)
+
+
+def _label_factor(Sq: np.ndarray):
+    return psd_factor(Sq) if Sq.any() else None
+
+
+def _partials_sparse(net: DLN) -> tuple[list, list]:
+    """Like ``net.partials()`` but with ``None`` for identity factors (skipped products on the hot path)."""
+    layers = net.layers
+    belows, cur = [None], None
+    for W in layers[:-1]:
+        cur = W if cur is None else W @ cur
+        belows.append(cur)
+    aboves, cur = [None], None
+    for W in layers[:0:-1]:
+        cur = W if cur is None else cur @ W
+        aboves.append(cur)
+    aboves.reverse()
+    return aboves, belows
 
 
 def sample_noise(net: DLN, teacher: Teacher, rng=None, size=None) -> list[np.ndarray]:
@@ -265,7 +291,12 @@ def sample_noise(net: DLN, teacher: Teacher, rng=None, size=None) -> list[np.nda
     """
     _check_pair(net, teacher)
     shape = _size_tuple(size)
-    aboves, belows = net.partials()
-    D = teacher.M - aboves[0] @ net.layers[0]
-    S = _sample_S(D, psd_factor(teacher.Sigma_q), np.random.default_rng(rng), shape)
-    return [A.T @ S @ B.T for A, B in zip(aboves, belows)]
+    aboves, belows = _partials_sparse(net)
+    W1 = net.layers[0]
+    D = teacher.M - (W1 if aboves[0] is None else aboves[0] @ W1)
+    S = _sample_S(D, _label_factor(teacher.Sigma_q), np.random.default_rng(rng), shape)
+    out = []
+    for A, B in zip(aboves, belows):
+        x = S if A is None else A.T @ S
+        out.append(x if B is None else x @ B.T)
+    return out

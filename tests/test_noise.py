@@ -120,12 +120,24 @@ class _BasisRng:
 def test_sampler_has_exactly_the_covariance(seed):
     net, t = random_setting(seed)
     D = t.M - net.end_to_end()
-    R = psd_factor(t.Sigma_q)
+    R = psd_factor(t.Sigma_q) if t.Sigma_q.any() else None
     dL, d0 = D.shape
-    cols = [vec(_sample_S(D, R, _BasisRng(k), ())) for k in range(d0 * d0 + dL * d0)]
+    cols = [vec(_sample_S(D, R, _BasisRng(k), ())) for k in range(d0 * d0 + (0 if R is None else dL * d0))]
     Mlin = np.array(cols).T
     CovS = noise_matrix_covariance(D, t.Sigma_q)
     assert np.allclose(Mlin @ Mlin.T, CovS, rtol=0, atol=1e-12 * max(1.0, np.abs(CovS).max()))
+
+
+@given(seed=seeds)
+@settings(max_examples=20, deadline=None)
+def test_sample_noise_is_the_layer_image_of_sample_S(seed):
+    """xi_l = W_{>l}^T S W_{<l}^T with the same draw of S (so its covariance is exactly Sigma, given the above)."""
+    net, t = random_setting(seed)
+    D = t.M - net.end_to_end()
+    S = sample_S(D, t.Sigma_q, seed, size=3)
+    xi = sample_noise(net, t, seed, size=3)
+    for l, x in enumerate(xi, start=1):
+        assert np.allclose(x, net.above(l).T @ S @ net.below(l).T, rtol=1e-12, atol=1e-12)
 
 
 def test_sample_noise_covariance_is_sigma_statistically():
