@@ -143,8 +143,9 @@ def _loop_slast(Wst, stream, rec, steps, lr, progress):
         g[L - 1] *= lr
         for l in range(L - 2, -1, -1):
             np.einsum("jis,jbs->ibs", Wl[l + 1], g[l + 1], out=g[l])
-        if b == 1:
-            np.multiply(g[:, :, None, 0], H[:, None, :, 0], out=upd)
+        if b == 1:       # outer products g_l h_{l-1}^T: materialise h along i, then scale rows by g
+            np.copyto(upd, H[:, None, :, 0])        # (two single-broadcast passes beat one double-broadcast pass)
+            np.multiply(upd, g[:, :, None, 0], out=upd)
         else:
             np.einsum("libs,ljbs->lijs", g, H, out=upd)
         Wl += upd
