@@ -14,18 +14,27 @@ absolute numbers.
 """
 from __future__ import annotations
 
-import argparse
 import os
+
+# Small GEMMs (4096 x 12 @ 12 x 12) gain nothing from BLAS threads, and on a loaded machine OpenBLAS's
+# thread hand-off made the streamed per-sample gradients ~18x slower (measured); pin to one thread unless
+# the caller chose otherwise.  Must happen before NumPy is imported.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
+import numpy as np  # noqa: E402
 
 from symdln import DLN, Teacher
 from symdln._io import atomic_write_json, provenance
-from symdln.modes import diffusion, diffusion_dense, ito_drift, ito_drift_dense, mode_vector
+from symdln.modes import (  # noqa: E402
+    diffusion, diffusion_dense, ito_drift, ito_drift_dense, mode_hessian_dense, mode_vector,
+)
 from symdln.noise import iter_per_sample_gradients, noise_matrix_covariance, per_sample_gradients, sample_data, sample_noise, sigma_dense
 
 
@@ -68,7 +77,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(Path(__file__).with_name("results.json")))
     args = ap.parse_args(argv)
     rep = 2 if args.quick else 5
-    res = {"load_average_before": list(os.getloadavg()), "cpu_count": os.cpu_count()}
+    res = {"load_average_before": list(os.getloadavg()), "cpu_count": os.cpu_count(),
+           "blas_threads_env": {v: os.environ.get(v) for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}}
 
     # 1. per-sample gradients
     net, t = setting(12, 4)
@@ -105,10 +115,20 @@ def main(argv=None) -> int:
         rng = np.random.default_rng(0)
         s_struct = best_time(lambda: sample_noise(net, t, rng), repeat=rep * 4, number=20)
         s_dense = best_time(lambda: dense_draw(net, t, rng), repeat=max(1, rep // (2 if d == 32 else 1)))
+        s_batch = best_time(lambda: sample_noise(net, t, rng, size=1000), repeat=rep) / 1000
         res["noise_draw"][f"d={d}"] = {"P": net.n_params, "structured_s": s_struct, "dense_s": s_dense,
-                                      "ratio": s_dense / s_struct, "target_ratio": 1000 if d == 12 else 10000}
+                                      "ratio": s_dense / s_struct, "target_ratio": 1000 if d == 12 else 10000,
+                                      "structured_per_draw_in_batch_of_1000_s": s_batch,
+                                      "ratio_batched": s_dense / s_batch}
 
-    # 3. D_alpha and Ito drift, structured vs dense
+    # 3. D_alpha and Ito drift, structured vs dense (d = 32 as well, to show the scaling)
+    res["modewise_d32"] = {}
+    net, t = setting(32, 4)
+    for name, fs, fd in [("D_alpha", diffusion, diffusion_dense), ("ito_drift", ito_drift, ito_drift_dense)]:
+        s_struct = best_time(lambda: fs(net, t, 0, eta=0.1, b=4), repeat=rep * 4, number=10)
+        s_dense = best_time(lambda: fd(net, t, 0, eta=0.1, b=4), repeat=1)
+        res["modewise_d32"][name] = {"P": net.n_params, "structured_s": s_struct, "dense_s": s_dense,
+                                     "ratio": s_dense / s_struct}
     net, t = setting(12, 4)
     res["modewise"] = {}
     for name, fs, fd in [("D_alpha", diffusion, diffusion_dense), ("ito_drift", ito_drift, ito_drift_dense)]:
@@ -122,6 +142,12 @@ def main(argv=None) -> int:
     s_kron = best_time(lambda: float(a @ kron_sigma(net, t) @ a), repeat=rep)
     res["modewise"]["D_alpha"]["dense_kron_s"] = s_kron
     res["modewise"]["D_alpha"]["ratio_vs_kron"] = s_kron / res["modewise"]["D_alpha"]["structured_s"]
+    H = mode_hessian_dense(net, t.U[:, 0], t.V[:, 0])
+    s_kron = best_time(lambda: 0.5 * float(np.sum(kron_sigma(net, t) * mode_hessian_dense(net, t.U[:, 0], t.V[:, 0]))),
+                       repeat=rep)
+    assert H.shape == (net.n_params,) * 2
+    res["modewise"]["ito_drift"]["dense_kron_s"] = s_kron
+    res["modewise"]["ito_drift"]["ratio_vs_kron"] = s_kron / res["modewise"]["ito_drift"]["structured_s"]
     res["load_average_after"] = list(os.getloadavg())
     res["provenance"] = provenance(seed=0, command="benchmarks/bench_core.py", quick=args.quick)
     atomic_write_json(args.out, res)
@@ -136,7 +162,11 @@ def main(argv=None) -> int:
           f"{p['peak_bytes_16_chunks'] / 1e6:.1f} MB (16 chunks), one chunk = {p['one_chunk_of_gradients_bytes'] / 1e6:.1f} MB")
     for k, v in res["noise_draw"].items():
         print(f"noise draw {k} P={v['P']}: structured {v['structured_s'] * 1e6:.0f} us, dense {v['dense_s'] * 1e3:.1f} ms, "
-              f"ratio {v['ratio']:.3g} (target >= {v['target_ratio']})")
+              f"ratio {v['ratio']:.3g} (target >= {v['target_ratio']}); per draw in a batch of 1000 at one state "
+              f"{v['structured_per_draw_in_batch_of_1000_s'] * 1e6:.2f} us, ratio {v['ratio_batched']:.3g}")
+    for k, v in res["modewise_d32"].items():
+        print(f"{k} d=32 L=4 P={v['P']}: structured {v['structured_s'] * 1e6:.0f} us, dense {v['dense_s'] * 1e3:.0f} ms, "
+              f"ratio {v['ratio']:.3g}")
     for k, v in res["modewise"].items():
         print(f"{k} d=12 L=4: structured {v['structured_s'] * 1e6:.0f} us, dense {v['dense_s'] * 1e3:.1f} ms, "
               f"ratio {v['ratio']:.3g} (target >= 100)"
