@@ -27,7 +27,7 @@ __all__ += ["population_gradient", "per_sample_gradients", "sample_data", "sampl
             "mc_diffusion", "mc_ito_drift"]
 from .simulate import Trajectory, gd, gradient_flow, langevin, scalar_sde, sgd  # noqa: E402
 __all__ += ["Trajectory", "sgd", "gd", "gradient_flow", "langevin", "scalar_sde"]
-from .verify.engine import verify  # noqa: E402  (claims vs derivations; note: shadows the subpackage name)
+from . import verify  # noqa: E402  (the subpackage is callable: symdln.verify(expr, quantity=...))
 __all__ += ["verify"]
 from .saddles import NormalForm, certify  # noqa: E402  (saddle sampler: rank strata, Hessian certification)
 __all__ += ["NormalForm", "certify"]

@@ -24,7 +24,8 @@ def run(args) -> int:
     prog.close()
     if args.check:
         existing = {p.name for p in out.glob("*") if p.is_file()} if out.is_dir() else set()
-        stale = sorted(n for n, text in files.items() if n in existing and (out / n).read_text(encoding="utf-8") != text)
+        stale = sorted(n for n, text in files.items()
+                       if n in existing and (out / n).read_text(encoding="utf-8") != text)
         missing = sorted(n for n in files if n not in existing)
         extra = sorted(existing - set(files))
         for label, names in (("stale", stale), ("missing", missing), ("extra", extra)):

@@ -15,7 +15,8 @@ HELP = "check the paper's claims: verdict + evidence per claim (or one claim in 
 
 def add_arguments(p):
     p.add_argument("id", nargs="?", help="a claim id (e.g. eq.7); omit for every claim")
-    p.add_argument("--json", action="store_true", help="a JSON list of verdicts (id, verdict, evidence, derived_latex, ...)")
+    p.add_argument("--json", action="store_true",
+                   help="a JSON list of verdicts (id, verdict, evidence, derived_latex, ...)")
     p.add_argument("--no-mc", action="store_true", help="skip the Monte Carlo evidence")
     p.add_argument("--fast", action="store_true", help="quick run: no Monte Carlo")
     p.add_argument("--seed", type=int, default=0, help="seed for sampled points and networks (default 0)")

@@ -87,13 +87,15 @@ def _(claim, spec, *, seed, fast):
     et, T, paths = 0.01, 1.0, 20_000
     M = np.sqrt(et) * rng.standard_normal((paths, int(T / et))).sum(1)
     v, se = float(M.var(ddof=1)), float(M.var(ddof=1) * np.sqrt(2 / (paths - 1)))
-    evs = [Evidence("symbolic", sp.simplify(inter - correct) == 0, f"sqrt(eta) t/eta vs eta (t/eta) = t: at eta=1/100, t=1: "
-                    f"{inter.subs(pt)} vs {correct.subs(pt)}", {"counterexample": {"eta": "1/100", "t": 1}}),
+    evs = [Evidence("symbolic", sp.simplify(inter - correct) == 0,
+                    f"sqrt(eta) t/eta vs eta (t/eta) = t: at eta=1/100, t=1: {inter.subs(pt)} vs {correct.subs(pt)}",
+                    {"counterexample": {"eta": "1/100", "t": 1}}),
            Evidence("symbolic", sp.simplify(final - correct) == 0, f"sqrt(eta) t vs t: {final.subs(pt)} vs 1", {}),
            Evidence("symbolic", sp.simplify(inter - final) == 0, "the two printed equalities disagree with each other "
                     "(t/sqrt(eta) vs sqrt(eta) t)", {}),
            Evidence("monte-carlo", abs(v - 1.0) < 5 * se, f"simulated Var M(1) = {v:.4f} +- {se:.4f} (eta=0.01, "
-                    f"{paths} paths): t Sigma = 1, printed {float(final.subs(pt)):.3g}", {"scope": "info", "z": (v - 1) / se})]
+                    f"{paths} paths): t Sigma = 1, printed {float(final.subs(pt)):.3g}",
+                    {"scope": "info", "z": (v - 1) / se})]
     return evs, {"derived_latex": r"\mathrm{Cov}(M(t))=\eta\frac{t}{\eta}\Sigma=t\,\Sigma",
                  "counterexample": {"point": {"eta": "1/100", "t": "1", "Sigma": "1"}, "printed_value": 0.1,
                                     "derived_value": 1.0}}
@@ -191,7 +193,8 @@ def _(claim, spec, *, seed, fast):
     for N, B in _CASES:
         g, gbar, Sb, _, _ = _enum(N, B, seed)
         P = lambda i, j: Fraction(B, N) if i == j else Fraction(B * (B - 1), N * (N - 1))  # noqa: E731
-        printed = sum(np.outer(g[i], g[j]) * P(i, j) for i in range(N) for j in range(N)) / B ** 2 - np.outer(gbar, gbar)
+        printed = (sum(np.outer(g[i], g[j]) * P(i, j) for i in range(N) for j in range(N)) / B ** 2
+                   - np.outer(gbar, gbar))
         evs.append(_exact_eq(f"N={N}, B={B}: Eq. (32) vs all batches", printed, Sb))
     return evs
 
@@ -222,7 +225,8 @@ def _(claim, spec, *, seed, fast):
         diag = sum(np.outer(gi, gi) for gi in g)
         printed = Fraction(N - B, B * (N - 1)) * off + diag / B ** 2 - np.outer(gbar, gbar)
         evs.append(_exact_eq(f"N={N}, B={B}: printed intermediate vs all batches", printed, Sb,
-                             {"printed": [[str(x) for x in r] for r in printed], "enumerated": [[str(x) for x in r] for r in Sb]}))
+                             {"printed": [[str(x) for x in r] for r in printed],
+                              "enumerated": [[str(x) for x in r] for r in Sb]}))
     return evs, {"derived_latex": r"\Sigma_{b}=\frac{B-1}{BN(N-1)}\sum_{i\neq j}g_{i}g_{j}^{\top}+\frac{1}{BN}\sum_{i}"
                  r"g_{i}g_{i}^{\top}-g_{N}g_{N}^{\top}"}
 
@@ -241,7 +245,8 @@ def _(claim, spec, *, seed, fast):
     evs = []
     for N, B in _CASES:
         _, _, Sb, SigmaN, _ = _enum(N, B, seed)
-        evs.append(_exact_eq(f"N={N}, B={B}: (N-B)/(B(N-1)) Sigma_N vs all batches", Fraction(N - B, B * (N - 1)) * SigmaN, Sb))
+        evs.append(_exact_eq(f"N={N}, B={B}: (N-B)/(B(N-1)) Sigma_N vs all batches",
+                             Fraction(N - B, B * (N - 1)) * SigmaN, Sb))
     from ..symbolic import quantity_ids
     if "finite_population_factor" in quantity_ids():
         e = _derived("finite_population_factor")
@@ -267,7 +272,8 @@ def _(claim, spec, *, seed, fast):
     rs = [r([3.7 * W for W in gen.layers], l) for l in (1, 2)]
     return [Evidence("consistency", max(rb) < 1e-12, f"balanced init: r_l = {max(rb):.1e}", {}),
             compare_arrays("r_l invariant under W -> 3.7 W", rs, rg),
-            Evidence("consistency", all(0 <= x <= 1 for x in rg), f"0 <= r_l <= 1 (generic: {rg[0]:.3f}, {rg[1]:.3f})", {})]
+            Evidence("consistency", all(0 <= x <= 1 for x in rg),
+                     f"0 <= r_l <= 1 (generic: {rg[0]:.3f}, {rg[1]:.3f})", {})]
 
 
 @check("mean_above")
@@ -285,7 +291,8 @@ def _(claim, spec, *, seed, fast):
         co = sp.simplify(lead.subs(L, Lk))
         above = bool(co.is_positive)
         evs.append(Evidence("symbolic", above, f"L={Lk}: E[w] - s = (eta/b) x {sp.sstr(co)} (from E[mu(w)] = 0 at "
-                            f"stationarity): the mean is {'above' if above else 'BELOW'} s", {"coefficient": sp.sstr(co)}))
+                            f"stationarity): the mean is {'above' if above else 'BELOW'} s",
+                            {"coefficient": sp.sstr(co)}))
     from ..symbolic import quantity_ids
     if "stationary_mean_expansion" in quantity_ids():
         d = normalize(_derived("stationary_mean_expansion")) - s
@@ -295,10 +302,12 @@ def _(claim, spec, *, seed, fast):
     if not fast:
         from ..stationary_numeric import expansion_check
         r = expansion_check("mean_above_s", 3, 1.0, 0.3, [1e-3, 2e-3, 4e-3])
-        evs.append(Evidence("mpmath", bool(r["passed"]), "quadrature of the stationary density (L=3, s=1, sigma_q=0.3): "
+        evs.append(Evidence("mpmath", bool(r["passed"]), "quadrature of the stationary density "
+                            "(L=3, s=1, sigma_q=0.3): "
                             "E[w] - s = " + ", ".join(f"{row['value_minus_s']:.3g}" for row in r["rows"])
                             + " at beta = 1e-3, 2e-3, 4e-3", {"rows": r["rows"]}))
-    return evs, {"derived_latex": r"\mathbb{E}[w_{\alpha}]-s_{\alpha}=\frac{\eta}{b}\left(" + sp.latex(lead) + r"\right)+O(\eta^{2})",
+    return evs, {"derived_latex": r"\mathbb{E}[w_{\alpha}]-s_{\alpha}=\frac{\eta}{b}\left(" + sp.latex(lead)
+                 + r"\right)+O(\eta^{2})",
                  "counterexample": {"point": {"L": 2, "s": 1, "sigma_q": "any > 0"},
                                     "coefficient": sp.sstr(sp.simplify(lead.subs(L, 2)))}}
 

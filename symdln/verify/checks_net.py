@@ -143,7 +143,8 @@ def _sigma_ref(net, t, l, m):
 
 
 def _sigma_all(net, t, fn):
-    return np.concatenate([np.ravel(fn(net, t, l, m)) for l in range(1, net.depth + 1) for m in range(1, net.depth + 1)])
+    Ls = range(1, net.depth + 1)
+    return np.concatenate([np.ravel(fn(net, t, l, m)) for l in Ls for m in Ls])
 
 
 @check("sigma_lm_prop32")
@@ -200,7 +201,8 @@ def _(claim, spec, *, seed, fast):
     from ..modes import mode_vector
     from ..paper.sec2_3 import J_correct, a_vec_with
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _A_all(n, t, claim.expr),
-                        lambda n, t: mode_vector(n, *_uv(t)), cond_build=lambda n, t: _A_all(n, t, a_vec_with(J_correct)))
+                        lambda n, t: mode_vector(n, *_uv(t)),
+                        cond_build=lambda n, t: _A_all(n, t, a_vec_with(J_correct)))
     return evs, {"derived_latex": r"a_{l,\alpha}=(W_{<l}\otimes W_{>l}^{\top})(v_{\alpha}\otimes u_{\alpha}),\ "
                  r"a_{\alpha}=(a_{1,\alpha};\dots;a_{L,\alpha})"}
 
@@ -223,8 +225,9 @@ def _(claim, spec, *, seed, fast):
         S = sigma_dense(net, t)
         return np.array([eta_ * a[i] @ S @ a[j] for i in (0, 1) for j in (0, 1)])
     ref = lambda n, t: np.array([diffusion(n, t, i, j, eta=eta_) for i in (0, 1) for j in (0, 1)])  # noqa: E731
-    der = lambda n, t: np.array([symbolic_formula_value("diffusion_general", n, t, t.U[:, i], t.V[:, i], t.U[:, j],  # noqa
-                                                        t.V[:, j], scale=eta_) for i in (0, 1) for j in (0, 1)])
+    der = lambda n, t: np.array([symbolic_formula_value(  # noqa: E731
+        "diffusion_general", n, t, t.U[:, i], t.V[:, i], t.U[:, j], t.V[:, j], scale=eta_)
+        for i in (0, 1) for j in (0, 1)])
     evs = _matrix_claim(claim, spec, seed, literal, ref, ref_name="structured D (numeric core)", derived_ref=der)
     return evs, {"derived_latex": r"D_{\alpha\beta}=\eta\,a_{\alpha}^{\top}\Sigma\,a_{\beta}\quad(b=1)"}
 
@@ -259,7 +262,8 @@ def _drift_check(claim, spec, seed):
                         + symbolic_formula_value("ito_drift_general", n, t, *_uv(t), scale=eta_))
     evs = _matrix_claim(claim, spec, seed, lambda n, t: claim.expr(n, t, 0, eta_=eta_), ref,
                         ref_name="gradient_drift + ito_drift (numeric core)", derived_ref=der)
-    return evs, {"derived_latex": r"\mu_{\alpha}=+(v_{\alpha}^{\top}\otimes u_{\alpha}^{\top})\sum_{l=1}^{L}K_{l}\delta+"
+    return evs, {"derived_latex": r"\mu_{\alpha}=+(v_{\alpha}^{\top}\otimes u_{\alpha}^{\top})"
+                 r"\sum_{l=1}^{L}K_{l}\delta+"
                  r"\frac{\eta}{2}\mathrm{tr}\left(\Sigma\nabla^{2}w_{\alpha}\right)"}
 
 

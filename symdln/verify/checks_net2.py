@@ -53,7 +53,8 @@ def _(claim, spec, *, seed, fast):
         for l in range(1, net.depth + 1):
             val = np.array([claim.expr(net, t, l, x, y) for x, y in zip(X, Y)])
             ref = np.array([vec(G[l - 1]) - vec(gi) for gi in g[l - 1]])      # E[vec g_l] - vec g_l(x, y)
-            evs.append(compare_arrays(f"{label}, l={l}", val, ref, ref_name="E[vec g_l] - vec g_l(x, y) (numeric core)"))
+            evs.append(compare_arrays(f"{label}, l={l}", val, ref,
+                                      ref_name="E[vec g_l] - vec g_l(x, y) (numeric core)"))
     return evs
 
 
@@ -116,7 +117,8 @@ def _(claim, spec, *, seed, fast):
         eta_ = 0.1
         H, S = mode_hessian_dense(net, *_uv(t)), sigma_dense(net, t)
         offs = np.cumsum((0,) + tuple(net.widths[i] * net.widths[i + 1] for i in range(net.depth)))
-        tot = sum(float(np.sum(S[offs[l]:offs[l + 1], offs[m]:offs[m + 1]] * H[offs[l]:offs[l + 1], offs[m]:offs[m + 1]]))
+        blk = lambda A, l, m: A[offs[l]:offs[l + 1], offs[m]:offs[m + 1]]  # noqa: E731
+        tot = sum(float(np.sum(blk(S, l, m) * blk(H, l, m)))
                   for l in range(net.depth) for m in range(net.depth) if l != m)
         evs.append(compare_arrays(f"{label}: (eta/2) sum_(l!=m) <Sigma_lm, H_lm>", eta_ / 2 * tot,
                                   ito_drift(net, t, 0, eta=eta_), ref_name="ito_drift (numeric core)"))
@@ -157,7 +159,8 @@ def _(claim, spec, *, seed, fast):
             refs.append(float(t.Sigma_q[0, 0]))
     evs.append(compare_arrays("label factor p_l^T Sigma_q p_m / (|p_l||p_m|) (derived form)", vals, refs, scope="info"))
     return evs, {"derived_latex": r"\Gamma_{lm,\alpha}=\frac{u_{\alpha}^{\top}W_{>l}W_{>l}^{\top}\Sigma_{q}W_{>m}"
-                 r"W_{>m}^{\top}u_{\alpha}}{\|W_{>l}^{\top}u_{\alpha}\|^{2}\|W_{>m}^{\top}u_{\alpha}\|^{2}}=\sigma_{q}^{2}"}
+                 r"W_{>m}^{\top}u_{\alpha}}{\|W_{>l}^{\top}u_{\alpha}\|^{2}\|W_{>m}^{\top}u_{\alpha}\|^{2}}"
+                 r"=\sigma_{q}^{2}"}
 
 
 @check("D_data_pair")
@@ -209,5 +212,6 @@ def _(claim, spec, *, seed, fast):
             x = y / np.linalg.norm(y)
         evs.append(compare_arrays(f"aligned {widths}: layer gains on mode 0 = w^(1/L)", gains,
                                   [wv[0] ** (1 / net.depth)] * net.depth))
-        evs.append(compare_arrays(f"aligned {widths}: u^T W v = w", float(t.U[:, 0] @ net.end_to_end() @ t.V[:, 0]), wv[0]))
+        wa = float(t.U[:, 0] @ net.end_to_end() @ t.V[:, 0])
+        evs.append(compare_arrays(f"aligned {widths}: u^T W v = w", wa, wv[0]))
     return evs

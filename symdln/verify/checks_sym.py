@@ -60,8 +60,8 @@ def _(claim, spec, *, seed, fast):
 @check("decoupling")
 def _(claim, spec, *, seed, fast):
     cross = _d("ito_drift_aligned", "cross_term")
-    pt = {L: 3, w: sp.Rational(1, 2), s: 1, w_beta: sp.Rational(3, 10), s_beta: sp.Rational(3, 5), eta: sp.Rational(1, 50),
-          b: 2}
+    R = sp.Rational
+    pt = {L: 3, w: R(1, 2), s: 1, w_beta: R(3, 10), s_beta: R(3, 5), eta: R(1, 50), b: 2}
     val = sp.N(cross.subs(pt), 20)
     zero_cases = [sp.simplify(cross.subs(w_beta, 0)), sp.simplify(cross.subs(w_beta, s_beta))]
     evs = [Evidence("symbolic", bool(val == 0), f"derived Ito drift of mode alpha depends on mode beta: cross term = "
@@ -74,7 +74,8 @@ def _(claim, spec, *, seed, fast):
         evs.append(Evidence("symbolic", Dab == 0, "D_alpha,beta = 0 (diffusion is mode-diagonal)", {"scope": "info"}))
     except Exception:  # pragma: no cover
         pass
-    return evs, {"derived_latex": r"\mu^{\rm Ito}_{\alpha}=" + _tex(_d("ito_drift_aligned")) + r"+\sum_{\beta\neq\alpha}"
+    return evs, {"derived_latex": r"\mu^{\rm Ito}_{\alpha}=" + _tex(_d("ito_drift_aligned"))
+                 + r"+\sum_{\beta\neq\alpha}"
                  + _tex(cross), "counterexample": {"point": {k.name: str(v) for k, v in pt.items()},
                                                    "cross_term": float(val)}}
 
@@ -82,7 +83,8 @@ def _(claim, spec, *, seed, fast):
 @check("drift_sum")
 def _(claim, spec, *, seed, fast):
     tot, g, i = _d("drift_aligned"), _d("grad_drift_aligned"), _d("ito_drift_aligned")
-    return [Evidence("symbolic", _zero(tot - g - i), "derived drift_aligned = grad_drift_aligned + ito_drift_aligned", {})]
+    return [Evidence("symbolic", _zero(tot - g - i),
+                     "derived drift_aligned = grad_drift_aligned + ito_drift_aligned", {})]
 
 
 @check("peak_existence")
@@ -110,8 +112,8 @@ def _(claim, spec, *, seed, fast):
                         {"boundary": [{"L": c[0], "local_max": c[1], "critical": c[2]} for c in fails],
                          "counterexample": {"L": 2, "s": 1, "sigma_q^2": "1/4 (= bound)"}}))
     evs.append(Evidence("symbolic", all(c[1] for c in conds), "strictly inside the bound (sigma_q^2 = 0.9 x bound) "
-                        "a local maximum exists for L = 2..5", {"scope": "condition",
-                                                                 "cases": [{"L": c[0], "local_max": c[1]} for c in conds]}))
+                        "a local maximum exists for L = 2..5",
+                        {"scope": "condition", "cases": [{"L": c[0], "local_max": c[1]} for c in conds]}))
     at1 = sp.limit(s ** 2 * L ** 2 / (4 * (L - 1) * (3 * L - 2)), L, 1, "+")
     D1 = sp.simplify(D.subs(L, 1))
     evs.append(Evidence("symbolic", False, f"L = 1: the bound is {sp.sstr(at1)} but D = {sp.sstr(D1)} has no interior "
@@ -130,13 +132,15 @@ def _(claim, spec, *, seed, fast):
     a = 4 * (L - 1) / L
     gap = sp.simplify((s - ws) * (a + 2))
     ok = sp.simplify(gap - (s + sp.sqrt(s ** 2 - a * (a + 2) * sigma_q ** 2 / 2))) == 0
-    return [Evidence("symbolic", ok, "(a+2)(s - w*) = s + sqrt(s^2 - a(a+2)sigma_q^2/2) > 0 whenever the root is real", {})]
+    return [Evidence("symbolic", ok,
+                     "(a+2)(s - w*) = s + sqrt(s^2 - a(a+2)sigma_q^2/2) > 0 whenever the root is real", {})]
 
 
 @check("fp_coefficient")
 def _(claim, spec, *, seed, fast):
     correct, printed = eta / (2 * b), eta / 2
-    return [Evidence("symbolic", _zero(correct - printed), f"second-order coefficient: Eq. (1) has diffusion eta Sigma_b = "
+    return [Evidence("symbolic", _zero(correct - printed),
+                     "second-order coefficient: Eq. (1) has diffusion eta Sigma_b = "
                      f"eta Sigma/b, so the Fokker-Planck term is eta/(2b) sum d_i d_j (Sigma_ij p); printed eta/2",
                      {"counterexample": {"b": 2}}),
             Evidence("symbolic", _zero((correct - printed).subs(b, 1)), "equal at b = 1", {"scope": "condition"})], \
@@ -190,7 +194,8 @@ def _(claim, spec, *, seed, fast):
             evs.append(Evidence("mpmath", not grow, f"{label}, L={Lk}: int_eps^0.5 2mu/D dz = " +
                                 ", ".join(f"{v:.4g}" for v in vals) + " for eps = 1e-3, 1e-6, 1e-9: "
                                 + ("diverges as eps -> 0" if grow else "converges"),
-                                {"values": vals, "L": Lk, "scope": "printed" if label.startswith("printed") else "info"}))
+                                {"values": vals, "L": Lk,
+                                 "scope": "printed" if label.startswith("printed") else "info"}))
     # with a reference point w0 > 0 the zero-current ODE holds (derived form)
     from ..symbolic import quantity_ids
     dl = (r"p_{\alpha}^{\star}(w)\propto\frac{1}{D_{\alpha}(w)}\exp\left(\int_{w_{0}}^{w}"
@@ -232,7 +237,8 @@ def _(claim, spec, *, seed, fast):
     appF = sp.simplify(sp.powsimp(mug / (w ** a2 * (s - w)), force=True))
     return [Evidence("consistency", sp.simplify(a4 - a2) == 0, "a = 4(L-1)/L (Sec. 4) and a = 2(L-1)/L (App. F) differ "
                      "for L >= 2: one letter, two exponents", {"counterexample": {"L": 2, "a_sec4": 2, "a_appF": 1}}),
-            Evidence("consistency", not sec4.has(w), "Sec. 4 internally consistent: D proportional to w^a", {"scope": "info"}),
+            Evidence("consistency", not sec4.has(w), "Sec. 4 internally consistent: D proportional to w^a",
+                     {"scope": "info"}),
             Evidence("consistency", not appF.has(w), "App. F internally consistent: mu_grad proportional to w^a",
                      {"scope": "info"})]
 
@@ -247,7 +253,8 @@ def _(claim, spec, *, seed, fast):
                   for l, m in itertools.permutations(range(Lk), 2))
         bal = sp.simplify(tot.subs({x: w ** (sp.Integer(1) / Lk) for x in ws}))
         ok = sp.simplify(bal - claim.expr.subs(L, Lk)) == 0
-        evs.append(Evidence("enumeration", ok, f"L={Lk}: {Lk * (Lk - 1)} ordered pairs, balanced sum = {sp.sstr(bal)}", {}))
+        evs.append(Evidence("enumeration", ok,
+                            f"L={Lk}: {Lk * (Lk - 1)} ordered pairs, balanced sum = {sp.sstr(bal)}", {}))
     return evs
 
 
@@ -258,7 +265,8 @@ def _(claim, spec, *, seed, fast):
     F = sp.Function("F_")(x)     # F' = 2 mu / D
     p = sp.exp(F) / D
     res = sp.simplify((sp.diff(D * p, x) / 2 - mu * p).subs(sp.Derivative(F, x), 2 * mu / D))
-    logform = sp.simplify((sp.diff(sp.log(p), x) + sp.diff(sp.log(D), x)).subs(sp.Derivative(F, x), 2 * mu / D) - 2 * mu / D)
+    dlog = (sp.diff(sp.log(p), x) + sp.diff(sp.log(D), x)).subs(sp.Derivative(F, x), 2 * mu / D)
+    logform = sp.simplify(dlog - 2 * mu / D)
     return [Evidence("symbolic", res == 0, "p = D^-1 exp(int 2mu/D) solves (1/2)(D p)' - mu p = 0", {}),
             Evidence("symbolic", logform == 0, "(log p)' + (log D)' = 2 mu / D", {})]
 
@@ -272,7 +280,8 @@ def _(claim, spec, *, seed, fast):
     # the derivation: mu(s) = mu_Ito(s)
     mus = sp.simplify(_d("drift_aligned").subs(w, s))
     return [Evidence("consistency", False, f"the exponent b in s^b is never defined; App. F's next step needs "
-                     f"b = {sp.sstr(sp.simplify(own))} (Eq. 6's exponent), the derivation gives mu(s) = {sp.sstr(mus)}, "
+                     f"b = {sp.sstr(sp.simplify(own))} (Eq. 6's exponent), the derivation gives "
+                     f"mu(s) = {sp.sstr(mus)}, "
                      f"i.e. b = (3L-4)/L with sigma_q^2", {"b_from_appF": sp.sstr(own), "mu_at_s": sp.sstr(mus)})], \
         {"derived_latex": r"\mu_{\alpha}(s_{\alpha})=" + _tex(mus)}
 
@@ -288,7 +297,8 @@ def _(claim, spec, *, seed, fast):
     newton = sp.simplify((-mu.subs(w, s) / sp.diff(mu, w).subs(w, s)).subs(eta, eps * b))
     lead = sp.simplify(sp.series(newton, eps, 0, 2).removeO().coeff(eps, 1))
     ok = sp.simplify(sol - lead) == 0
-    return [Evidence("symbolic", ok, f"zero of mu to first order in eta/b: w* - s = eta/b x {sp.sstr(sp.simplify(sol))}, "
+    return [Evidence("symbolic", ok, "zero of mu to first order in eta/b: w* - s = eta/b x "
+                     f"{sp.sstr(sp.simplify(sol))}, "
                      "equal to -mu(s)/mu'(s) at that order", {})]
 
 

@@ -40,7 +40,8 @@ def check_dimension(expr, dimension: str, *, sigma_weight: int = 1, Ls=(1, 2, 3,
     weights[sigma_q] = sp.Integer(sigma_weight)
     expr = sp.sympify(expr)
     if expr == 0:
-        return Evidence("dimension", True, f"{label}: identically 0 (homogeneous of any weight)", {"dimension": dimension})
+        return Evidence("dimension", True, f"{label}: identically 0 (homogeneous of any weight)",
+                        {"dimension": dimension})
     syms = sorted(expr.free_symbols | {L}, key=lambda x: x.name)
     fails = []
     Lvals = Ls if L in expr.free_symbols or any(L in sp.sympify(wt).free_symbols for wt in weights.values()) else Ls

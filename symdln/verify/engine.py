@@ -140,7 +140,8 @@ def _restatements(claim, spec, printed, part):
         if st != "equal":
             st, _, ce = compare_points(p, o, p.free_symbols | o.free_symbols | {L}, _Ls(p - o, spec), seed=1)
         ok = st == "equal"
-        part.evidence.append(Evidence("consistency", ok, f"{'agrees' if ok else 'DISAGREES'} with its restatement {rid}",
+        part.evidence.append(Evidence("consistency", ok,
+                                      f"{'agrees' if ok else 'DISAGREES'} with its restatement {rid}",
                                       {"scope": "info", "other": rid}))
 
 

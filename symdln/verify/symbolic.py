@@ -137,7 +137,8 @@ def compare(printed, derived, *, equation: bool = False, fixed=None) -> tuple[st
             if not per_L[k]:
                 break
         if len(per_L) == len(L_VALUES) and all(per_L.values()):
-            return "equal", Evidence("symbolic", True, "simplify(printed - derived) == 0 for L = 1..6", {"per_L": per_L})
+            return "equal", Evidence("symbolic", True, "simplify(printed - derived) == 0 for L = 1..6",
+                                     {"per_L": per_L})
         return "unknown", Evidence("symbolic", False,
                                    f"difference not simplified to 0 (first depth not shown zero: L = "
                                    f"{next(k for k, v in per_L.items() if not v)})",
