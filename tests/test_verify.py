@@ -256,3 +256,10 @@ def test_verify_derived_form_confirmed_for_any_seed(seed):
     d = beta * L ** 2 * (2 * (s - w) ** 2 + sigma_q ** 2) * w ** (4 * (L - 1) / L)
     assert symdln.verify(d, quantity="diffusion_aligned", seed=seed % 10_000).verdict == "confirmed"
     assert symdln.verify(d * (1 + w / 1000), quantity="diffusion_aligned", seed=seed % 10_000).verdict == "refuted"
+
+
+def test_package_is_callable_and_not_shadowed():
+    import importlib
+    engine = importlib.import_module("symdln.verify.engine")
+    assert callable(symdln.verify) and symdln.verify.verify_all is verify_all
+    assert engine.verify is symdln.verify.verify

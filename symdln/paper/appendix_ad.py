@@ -70,11 +70,13 @@ add("appA.batch-cov", "App. A.1",
     spec=Spec(check="batch_cov_identity"))
 add("appA.sgd-update", "App. A.1-A.2",
     r"\Delta\theta_{k+1}:=\theta_{k+1}-\theta_{k}=-\eta_{k}g_{N}(\theta_{k})+\eta_{k}\xi_{k},\quad "
-    r"\xi_{k}:=g_{N}(\theta_{k})-g(\theta_{k};Y_{k},X_{k});\quad \theta_{\frac{t}{\eta}}=\theta_{0}-\sum_{i=0}^{\frac{t}{\eta}-1}"
+    r"\xi_{k}:=g_{N}(\theta_{k})-g(\theta_{k};Y_{k},X_{k});\quad \theta_{\frac{t}{\eta}}=\theta_{0}-\sum_{i=0}"
+    r"^{\frac{t}{\eta}-1}"
     r"\Delta tg_{N}(\theta_{i})+\sqrt{\eta}\sum_{i=0}^{\frac{t}{\eta}-1}\sqrt{\Delta t}\xi(\theta_{i})",
     kind="identity", spec=Spec(check="sgd_update"))
 add("appA.martingale-cov", "App. A.2",
-    r"M(t):=\sqrt{\eta}\sum_{i=0}^{\frac{t}{\eta}-1}\xi(\theta,t_{i})\ \implies\ \text{Cov}(M(t_{i}))=\sqrt{\eta}\frac{t}{\eta}"
+    r"M(t):=\sqrt{\eta}\sum_{i=0}^{\frac{t}{\eta}-1}\xi(\theta,t_{i})\ \implies\ \text{Cov}(M(t_{i}))=\sqrt{\eta}"
+    r"\frac{t}{\eta}"
     r"\Sigma=\sqrt{\eta}t\Sigma",
     quantity="martingale_covariance", expr=sp.sqrt(eta) * t, kind="statement",
     notes="Both equalities are checked: sqrt(eta) t/eta and sqrt(eta) t (they also differ from each other).",
@@ -85,14 +87,17 @@ add("appB.shapes", "App. B (Assumptions and Setup)",
     r"W_{i}\in\mathbb{R}^{d_{i}},\ i\in\{1,...L\}\quad W:=W_{L}W_{L-1}\cdots W_{1}\in\mathbb{R}^{d_{L}\times d_{0}}",
     kind="statement", notes="W_i must be d_i x d_{i-1} for the product to be d_L x d_0.", spec=Spec(check="appB_shapes"))
 add("appB.vec-grad", "App. B",
-    r"\mathrm{vec}(g_{l})=-\mathrm{vec}\!\left((B_{l}\varepsilon)(A_{l}X)^{\top}\right)=-(A_{l}X)\otimes(B_{l}\varepsilon)"
+    r"\mathrm{vec}(g_{l})=-\mathrm{vec}\!\left((B_{l}\varepsilon)(A_{l}X)^{\top}\right)=-(A_{l}X)\otimes(B_{l}"
+    r"\varepsilon)"
     r"=-\big((A_{l}X)\otimes B_{l}\big)\varepsilon.",
     quantity="population_gradient", expr=vec_grad_appB, kind="matrix", spec=Spec(check="per_sample_grad"))
 add("appB.pop-grad", "App. B",
-    r"\mathbb{E}[\mathrm{vec}(g_{l})]=-\mathrm{vec}(B_{l}\Delta A_{l}^{\top})=-(A_{l}\otimes B_{l})\,\mathrm{vec}(\Delta),",
+    r"\mathbb{E}[\mathrm{vec}(g_{l})]=-\mathrm{vec}(B_{l}\Delta A_{l}^{\top})=-(A_{l}\otimes B_{l})\,\mathrm{vec}"
+    r"(\Delta),",
     quantity="population_gradient", expr=pop_grad_appB, kind="matrix", spec=Spec(check="appB_pop_grad"))
 add("appB.xi", "App. B (boxed)",
-    r"\xi_{l}=(A_{l}\otimes B_{l})\Big(\mathrm{vec}(\varepsilon X^{\top})-\mathrm{vec}(\Delta)\Big)=(A_{l}\otimes B_{l})"
+    r"\xi_{l}=(A_{l}\otimes B_{l})\Big(\mathrm{vec}(\varepsilon X^{\top})-\mathrm{vec}(\Delta)\Big)=(A_{l}\otimes "
+    r"B_{l})"
     r"\,\mathrm{vec}\!\left(\varepsilon X^{\top}-\Delta\right).",
     quantity="noise_covariance_block", expr=xi_appB, kind="matrix", spec=Spec(check="appB_xi"))
 add("appB.S-split", "App. B",
@@ -105,10 +110,12 @@ add("appB.centered", "App. B",
     r"\mathbb{E}[\mathrm{vec}(XX^{\top}-I_{d_{0}})\mathrm{vec}(XX^{\top}-I_{d_{0}})^{\top}]=I_{d_{0}^{2}}+C",
     quantity="gaussian_fourth_moment", kind="identity", spec=Spec(check="centered"))
 add("appB.label", "App. B",
-    r"C_{\mathrm{label}}=\mathbb{E}_{X}\!\big[(X\otimes I_{d_{L}})\Sigma_{q}(X\otimes I_{d_{L}})^{\top}\big]=I_{d_{0}}\otimes\Sigma_{q}.",
+    r"C_{\mathrm{label}}=\mathbb{E}_{X}\!\big[(X\otimes I_{d_{L}})\Sigma_{q}(X\otimes I_{d_{L}})^{\top}\big]=I_{d_{0}"
+    r"}\otimes\Sigma_{q}.",
     quantity="label_noise_moment", kind="identity", spec=Spec(check="label_moment"))
 add("appB.sigma-lm", "App. B (boxed)",
-    r"\Sigma_{lm}=(A_{l}\otimes B_{l}\Delta)\,(I_{d_{0}^{2}}+C)\,(A_{m}\otimes B_{m}\Delta)^{\top}\;+\;(A_{l}A_{m}^{\top})"
+    r"\Sigma_{lm}=(A_{l}\otimes B_{l}\Delta)\,(I_{d_{0}^{2}}+C)\,(A_{m}\otimes B_{m}\Delta)^{\top}\;+\;(A_{l}A_{m}"
+    r"^{\top})"
     r"\otimes(B_{l}\Sigma_{q}B_{m}^{\top}).",
     quantity="noise_covariance_block", expr=sigma_lm_appB, kind="matrix", restates=("prop3.2", "appE.sigma-lm"),
     assumptions=("X ~ N(0, I)", "label noise independent of X", "batch size 1"),
@@ -116,7 +123,8 @@ add("appB.sigma-lm", "App. B (boxed)",
 
 # ---- Appendix C ---------------------------------------------------------------------------------
 add("appC.delta-w", "App. C",
-    r"\delta w_{\alpha}=\sum_{l}U^{\intercal\alpha}W_{>l}dW_{l}W_{<l}V^{\alpha}=\sum_{l}\langle A_{l,\alpha},dW_{l}\rangle_{F}",
+    r"\delta w_{\alpha}=\sum_{l}U^{\intercal\alpha}W_{>l}dW_{l}W_{<l}V^{\alpha}=\sum_{l}\langle A_{l,\alpha},dW_{l}"
+    r"\rangle_{F}",
     quantity="mode_gradient", kind="identity", spec=Spec(check="first_order"))
 add("appC.D", "App. C",
     r"D_{\alpha}=\eta\sum_{lm}a_{l,\alpha}^{\intercal}\Sigma_{lm}a_{m,\alpha};\quad D_{\alpha\beta}=\eta\sum_{lm}"
@@ -127,22 +135,28 @@ add("appC.D", "App. C",
 add("eq.23", "App. D, Eq. (23)",
     r"d[\theta]_{t}\;=\;\eta\,\Sigma(\theta_{t})\,dt", kind="identity", spec=Spec(check="qv"))
 add("eq.24", "App. D, Eq. (24)",
-    r"A_{l,\alpha}(t)\;:=\;\partial_{W^{l}}f(W_{1,t},\dots,W_{L,t})\;=\;(W_{>l,t}^{\top}u_{\alpha})\,(W_{<l,t}v_{\alpha})^{\top},",
+    r"A_{l,\alpha}(t)\;:=\;\partial_{W^{l}}f(W_{1,t},\dots,W_{L,t})\;=\;(W_{>l,t}^{\top}u_{\alpha})\,(W_{<l,t}"
+    r"v_{\alpha})^{\top},",
     quantity="mode_gradient", kind="matrix", restates=("prop3.3.a",), spec=Spec(check="mode_gradient"))
 add("eq.25", "App. D, Eq. (25)",
-    r"\mathrm{D}^{2}_{W_{l},W_{m}}f[H_{l},H_{m}]\;=\;u_{\alpha}^{\top}\,W_{>l,t}\,H_{l}\,\big(W_{l-1,t}\cdots W_{m+1,t}\big)"
+    r"\mathrm{D}^{2}_{W_{l},W_{m}}f[H_{l},H_{m}]\;=\;u_{\alpha}^{\top}\,W_{>l,t}\,H_{l}\,\big(W_{l-1,t}\cdots W_{m+1,"
+    r"t}\big)"
     r"\,H_{m}\,W_{<m,t}\,v_{\alpha},\quad l>m",
     quantity="mode_hessian_block", expr=hessian_bilinear_eq25, kind="matrix", spec=Spec(check="bilinear_hessian"))
 add("appD.hessian-vec", "App. D (after Eq. 25)",
-    r"\nabla^{2}_{l,m}w_{\alpha}(\theta_{t})=(W_{l-1:m+1}\otimes W_{>l}^{\top}u_{\alpha})(v_{\alpha}^{\top}W_{<m}^{\top}\otimes I)",
+    r"\nabla^{2}_{l,m}w_{\alpha}(\theta_{t})=(W_{l-1:m+1}\otimes W_{>l}^{\top}u_{\alpha})(v_{\alpha}^{\top}W_{<m}"
+    r"^{\top}\otimes I)",
     quantity="mode_hessian_block", kind="matrix", restates=("prop3.4.hessian",), spec=Spec(check="hessian"))
 add("eq.26", "App. D, Eq. (26)",
-    r"dw_{\alpha}(t)\,=\,\sum_{l=1}^{L}\big\langle A_{l,\alpha}(t),\,dW_{l,t}\big\rangle\;+\;\frac{1}{2}\,d[\theta]_{t}:"
+    r"dw_{\alpha}(t)\,=\,\sum_{l=1}^{L}\big\langle A_{l,\alpha}(t),\,dW_{l,t}\big\rangle\;+\;\frac{1}{2}\,"
+    r"d[\theta]_{t}:"
     r"\nabla^{2}w_{\alpha}(\theta_{t}),",
     quantity="ito_drift_general", kind="identity", restates=("eq.27",), spec=Spec(check="ito_formula"))
 add("eq.27", "App. D, Eq. (27)",
-    r"dw_{\alpha}(t)\,=\,-\sum_{l=1}^{L}\langle A_{l,\alpha}(t),\,g_{l}(\theta_{t})\rangle\,dt\;+\;\sqrt{\eta}\,a_{\alpha}(t)^{\top}"
-    r"\sigma(\theta_{t})\,dB_{t}\;+\;\frac{\eta}{2}\,\mathrm{tr}\!\big(\Sigma(\theta_{t})\,\nabla^{2}w_{\alpha}(\theta_{t})\big)\,dt.",
+    r"dw_{\alpha}(t)\,=\,-\sum_{l=1}^{L}\langle A_{l,\alpha}(t),\,g_{l}(\theta_{t})\rangle\,dt\;+\;\sqrt{\eta}\,"
+    r"a_{\alpha}(t)^{\top}"
+    r"\sigma(\theta_{t})\,dB_{t}\;+\;\frac{\eta}{2}\,\mathrm{tr}\!\big(\Sigma(\theta_{t})\,\nabla^{2}w_{\alpha}"
+    r"(\theta_{t})\big)\,dt.",
     quantity="gradient_drift_general", expr=drift_appD, kind="matrix", restates=("prop3.4.drift", "eq.30"),
     spec=Spec(check="drift_appD", mc="drift_generic"))
 add("eq.28", "App. D, Eq. (28) (boxed)",
@@ -150,6 +164,7 @@ add("eq.28", "App. D, Eq. (28) (boxed)",
     r"a_{l,\alpha}(t)^{\top}\Sigma_{lm}(\theta_{t})\,a_{m,\alpha}(t).",
     quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="diffusion_general"))
 add("eq.29", "App. D, Eq. (29) (boxed)",
-    r"D_{\alpha,\beta}\;=\;\eta\,a_{\alpha}(t)^{\top}\Sigma(\theta_{t})\,a_{\beta}(t)\;=\;\eta\sum_{l,m=1}^{L}a_{l,\alpha}(t)^{\top}"
+    r"D_{\alpha,\beta}\;=\;\eta\,a_{\alpha}(t)^{\top}\Sigma(\theta_{t})\,a_{\beta}(t)\;=\;\eta\sum_{l,m=1}^{L}a_{l,"
+    r"\alpha}(t)^{\top}"
     r"\Sigma_{lm}(\theta_{t})\,a_{m,\beta}(t)",
     quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="diffusion_general"))

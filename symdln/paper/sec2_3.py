@@ -132,7 +132,8 @@ add("sec2.batch-cov", "Sec. 2.2", r"\Sigma_{b}(\theta)=\frac{1}{b}\Sigma(\theta)
 add("sec2.unbiased", "Sec. 2.1", r"\mathbb{E}_{B}[g_{B}(\theta)]=\nabla L(\theta)",
     quantity="population_gradient", kind="identity", spec=Spec(mc="unbiased", check="unbiased_exact"))
 add("sec2.A1-preserved", "Sec. 2.4, (A1)",
-    r"W_{\ell+1}(t)^{\top}W_{\ell+1}(t)=W_{\ell}(t)W_{\ell}(t)^{\top} \text{ ... This condition is preserved under gradient flow.}",
+    r"W_{\ell+1}(t)^{\top}W_{\ell+1}(t)=W_{\ell}(t)W_{\ell}(t)^{\top} \text{ ... This condition is preserved under "
+    r"gradient flow.}",
     kind="statement", assumptions=("gradient flow",), spec=Spec(check="balance_preserved"))
 add("eq.2", "Sec. 2.3, Eq. (2)", r"\dot{w}_{\alpha}\;=\;2\,(s_{\alpha}-w_{\alpha})\,w_{\alpha}",
     quantity="gf_mode_ode", expr=2 * (s - w) * w, dimension="drift",
@@ -168,7 +169,8 @@ add("prop3.1.gl-invariance", "Sec. 3 (after Prop. 3.1)",
     expr=gl_invariance_printed, kind="matrix",
     spec=Spec(check="gl_invariance", condition="if P is taken in GL_{d_{l-1}} (the width between W_{l-1} and W_l)"))
 add("prop3.2", "Sec. 3, Prop. 3.2 (boxed)",
-    r"\Sigma_{lm}(\theta)\;=\;\underbrace{J_{l}^{\top}(I\otimes\Delta)\,(I_{d_{0}^{2}}+C)\,(I\otimes\Delta)^{\top}J_{m}}"
+    r"\Sigma_{lm}(\theta)\;=\;\underbrace{J_{l}^{\top}(I\otimes\Delta)\,(I_{d_{0}^{2}}+C)\,(I\otimes\Delta)^{\top}"
+    r"J_{m}}"
     r"_{\text{data-mismatch term}}\;+\;\underbrace{(W_{<l}W_{<m}^{\top})\;\otimes\;(W_{>l}^{\top}\Sigma_{q}W_{>m})}"
     r"_{\text{label-noise term}}",
     quantity="noise_covariance_block", expr=sigma_lm_printed, kind="matrix", restates=("appB.sigma-lm",),
@@ -189,13 +191,16 @@ add("prop3.3.D", "Sec. 3, Prop. 3.3 (boxed)",
     quantity="diffusion_general", kind="matrix", restates=("eq.28", "eq.29", "appC.D"),
     assumptions=("batch size 1",), spec=Spec(check="diffusion_general", mc="diffusion_generic"))
 add("prop3.3.ntk", "Sec. 3, Prop. 3.3",
-    r"D_{\alpha\beta}=\eta(v_{\alpha}^{\top}\otimes u_{\alpha}^{\top})\sum_{l,m}K_{l}(I\otimes\Delta)\,(I_{d_{0}^{2}}+C)"
+    r"D_{\alpha\beta}=\eta(v_{\alpha}^{\top}\otimes u_{\alpha}^{\top})\sum_{l,m}K_{l}(I\otimes\Delta)\,(I_{d_{0}^{2}}"
+    r"+C)"
     r"\,(I\otimes\Delta)^{\top}K_{m}(v_{\beta}\otimes u_{\beta}).",
     quantity="diffusion_general", expr=ntk_diffusion_with(J_printed), kind="matrix",
     assumptions=("no label noise", "K_l := J_l J_l^T"), spec=Spec(check="ntk_diffusion", condition=_JL))
 add("remark3.langevin", "Sec. 3, Remark after Prop. 3.4",
-    r"D_{\alpha}(\theta)=\eta\,\sigma^{2}\,\|a_{\alpha}(\theta)\|^{2}=\eta\sigma^{2}(v_{\alpha}^{\top}\otimes u_{\alpha}^{\top})"
-    r"\sum_{l}K_{l}(v_{\alpha}\otimes u_{\alpha}),\ D_{\alpha\beta}(\theta)=\eta\,\sigma^{2}\,\langle a_{\alpha},a_{\beta}\rangle"
+    r"D_{\alpha}(\theta)=\eta\,\sigma^{2}\,\|a_{\alpha}(\theta)\|^{2}=\eta\sigma^{2}(v_{\alpha}^{\top}\otimes "
+    r"u_{\alpha}^{\top})"
+    r"\sum_{l}K_{l}(v_{\alpha}\otimes u_{\alpha}),\ D_{\alpha\beta}(\theta)=\eta\,\sigma^{2}\,\langle a_{\alpha},"
+    r"a_{\beta}\rangle"
     r"=\eta\sigma^{2}(v_{\alpha}^{\top}\otimes u_{\alpha}^{\top})\sum_{l}K_{l}(v_{\beta}\otimes u_{\beta})",
     quantity="diffusion_general", expr=langevin_diffusion_with(J_printed), kind="matrix",
     assumptions=("isotropic homogeneous noise Sigma = sigma^2 I",), spec=Spec(check="langevin_diffusion", condition=_JL))
@@ -205,12 +210,14 @@ add("prop3.4.drift", "Sec. 3, Prop. 3.4 (boxed)",
     quantity="gradient_drift_general", expr=drift_printed, kind="matrix", restates=("eq.27",),
     assumptions=("batch size 1",), spec=Spec(check="drift_general", mc="drift_generic"))
 add("prop3.4.noise", "Sec. 3, Prop. 3.4 (boxed)",
-    r"dw_{\alpha}(t)=\mu_{\alpha}(\theta_{t})\,dt+\sqrt{\eta}\,(v_{\alpha}^{\top}\otimes u_{\alpha}^{{\top}})J\sigma(\theta_{t})\,dB_{t}",
+    r"dw_{\alpha}(t)=\mu_{\alpha}(\theta_{t})\,dt+\sqrt{\eta}\,(v_{\alpha}^{\top}\otimes u_{\alpha}^{{\top}}"
+    r")J\sigma(\theta_{t})\,dB_{t}",
     quantity="diffusion_general", expr=lambda net, u, v: np.kron(v, u) @ np.hstack(
         [J_printed(net, l) for l in range(1, net.depth + 1)]), kind="matrix",
     spec=Spec(check="noise_row", condition=_JL))
 add("prop3.4.hessian", "Sec. 3, Prop. 3.4",
-    r"\nabla^{2}_{l,m}w_{\alpha}(\theta_{t})=(W_{l-1:m+1}\otimes W_{>l}^{\top}u_{\alpha})(v_{\alpha}^{\top}W_{<m}^{\top}\otimes I)",
+    r"\nabla^{2}_{l,m}w_{\alpha}(\theta_{t})=(W_{l-1:m+1}\otimes W_{>l}^{\top}u_{\alpha})(v_{\alpha}^{\top}W_{<m}"
+    r"^{\top}\otimes I)",
     quantity="mode_hessian_block", expr=hessian_block_printed, kind="matrix", restates=("appD.hessian-vec",),
     notes="with diagonal blocks (l = m) zero", spec=Spec(check="hessian"))
 add("prop3.5.decoupling", "Sec. 3, Prop. 3.5 / Eq. (4)",
@@ -240,7 +247,8 @@ add("eq.6", "Sec. 3, Prop. 3.5, Eq. (6)",
     spec=Spec(mc="ito_aligned"))
 _D = beta * L ** 2 * (2 * (s - w) ** 2 + sigma_q ** 2) * w ** (4 * (L - 1) / L)
 add("eq.7", "Sec. 3, Prop. 3.5, Eq. (7)",
-    r"D_{\alpha}(w_{\alpha})=\beta\,L^{2}\Big(2\,(s_{\alpha}-w_{\alpha})^{2}+\sigma_{q}^{2}\Big)\,w_{\alpha}^{\frac{4(L-1)}{L}}.",
+    r"D_{\alpha}(w_{\alpha})=\beta\,L^{2}\Big(2\,(s_{\alpha}-w_{\alpha})^{2}+\sigma_{q}^{2}\Big)\,w_{\alpha}"
+    r"^{\frac{4(L-1)}{L}}.",
     quantity="diffusion_aligned", expr=_D, dimension="diffusion", readings=SIGMA_READINGS + BETA_READING,
     restates=("eq.8", "eq.15", "appE.D"), assumptions=("A1", "A2"), spec=Spec(mc="diffusion_aligned"))
 add("prop3.5.D-cross", "Sec. 3, Prop. 3.5 ('mode-diagonal'); App. E",
@@ -248,6 +256,7 @@ add("prop3.5.D-cross", "Sec. 3, Prop. 3.5 ('mode-diagonal'); App. E",
     quantity="cross_diffusion_aligned", expr=sp.Integer(0), dimension="diffusion",
     assumptions=("A1", "A2"), spec=Spec(mc="cross_diffusion_aligned"))
 add("sec3.D-vanishes", "Sec. 3 (after Prop. 3.5)",
-    r"\text{In the absence of label noise ... the diffusion along a particular mode vanishes once } w_{\alpha}=s_{\alpha}",
+    r"\text{In the absence of label noise ... the diffusion along a particular mode vanishes once } w_{\alpha}"
+    r"=s_{\alpha}",
     quantity="diffusion_aligned", expr=sp.Integer(0), dimension="diffusion",
     spec=Spec(transform=lambda e: e.subs({sigma_q: 0, w: s}), fixed={sigma_q: 0, w: s}))

@@ -17,7 +17,8 @@ def _x_to_w(e):
 
 
 add("eq.8", "Sec. 4, Eq. (8)",
-    r"D_{\alpha}(w_{\alpha})=\beta\,L^{2}\Big(2\,(s_{\alpha}-w_{\alpha})^{2}+\sigma_{q}^{2}\Big)\,w_{\alpha}^{\frac{4(L-1)}{L}}.",
+    r"D_{\alpha}(w_{\alpha})=\beta\,L^{2}\Big(2\,(s_{\alpha}-w_{\alpha})^{2}+\sigma_{q}^{2}\Big)\,w_{\alpha}"
+    r"^{\frac{4(L-1)}{L}}.",
     quantity="diffusion_aligned", expr=_D, dimension="diffusion", readings=SIGMA_READINGS + BETA_READING,
     restates=("eq.7",), assumptions=("A1", "A2"))
 add("sec4.stationary-condition", "Sec. 4 (between Eqs. 8 and 9)",
@@ -64,7 +65,8 @@ add("eq.13", "Sec. 5, Prop. 5.2, Eq. (13)",
     quantity="grad_drift_aligned", expr=L * w ** (2 * (L - 1) / L) * (s - w), dimension="drift",
     restates=("eq.5",))
 add("eq.14", "Sec. 5, Prop. 5.2, Eq. (14)",
-    r"\mu_{\alpha}^{\rm Ito}(w)=\beta\,L(L-1)\,w^{\frac{2(L-2)}{L}}\!\left[(s_{\alpha}-w)+\tfrac{1}{2}\,\sigma_{q}\right],",
+    r"\mu_{\alpha}^{\rm Ito}(w)=\beta\,L(L-1)\,w^{\frac{2(L-2)}{L}}\!\left[(s_{\alpha}-w)+\tfrac{1}{2}\,\sigma_{q}"
+    r"\right],",
     quantity="ito_drift_aligned",
     expr=beta * L * (L - 1) * w ** (2 * (L - 2) / L) * ((s - w) + sigma_q / 2), dimension="drift",
     readings=SIGMA_READINGS + BETA_READING, restates=("eq.6",),
@@ -80,12 +82,14 @@ add("prop5.2.cites", "Sec. 5, Prop. 5.2",
 _mu_printed = L * z ** (2 * (L - 1) / L) * (s - z) + beta * L * (L - 1) * z ** (2 * (L - 2) / L) * ((s - z) + sigma_q / 2)
 _D_z = _D.subs(w, z)
 add("eq.16", "Sec. 5, Prop. 5.2, Eq. (16)",
-    r"p_{\alpha}^{\star}(w)\;\propto\;\frac{1}{D_{\alpha}(w)}\,\exp\!\left(\int_{0}^{w}\frac{2\,\mu_{\alpha}(z)}{D_{\alpha}(z)}\,dz\right).",
+    r"p_{\alpha}^{\star}(w)\;\propto\;\frac{1}{D_{\alpha}(w)}\,\exp\!\left(\int_{0}^{w}\frac{2\,\mu_{\alpha}(z)}"
+    r"{D_{\alpha}(z)}\,dz\right).",
     quantity="stationary_density",
     expr=1 / _D * sp.exp(sp.Integral(2 * _mu_printed / _D_z, (z, 0, w))), kind="statement",
     assumptions=("detailed balance", "D > 0"), spec=Spec(check="density_reference"))
 add("prop5.2.i", "Sec. 5, Prop. 5.2 (i)",
-    r"D_{\alpha}(w)\sim Q\,(s_{\alpha}-w)^{2}\ \text{and}\ \mu_{\alpha}(w)\sim q\,(s_{\alpha}-w)\ \text{as}\ w\uparrow s_{\alpha}"
+    r"D_{\alpha}(w)\sim Q\,(s_{\alpha}-w)^{2}\ \text{and}\ \mu_{\alpha}(w)\sim q\,(s_{\alpha}-w)\ \text{as}\ "
+    r"w\uparrow s_{\alpha}"
     r"\ \dots\ p_{\alpha}^{\star}=\delta(w-s_{\alpha}).",
     quantity="stationary_no_label_noise", kind="statement", assumptions=("sigma_q = 0",),
     restates=("appF.sigma0",), spec=Spec(check="no_label_noise"))
@@ -95,12 +99,14 @@ add("eq.17", "Sec. 5, Prop. 5.2 (ii), Eq. (17)",
     readings=SIGMA_READINGS, restates=("appF.wstar",), assumptions=("sigma_q > 0", "leading order in eta"),
     spec=Spec(select="shift", check="expansion"))
 add("eq.18", "Sec. 5, Prop. 5.2 (ii), Eq. (18)",
-    r"\operatorname{Var}_{p_{\alpha}^{\star}}(w_{\alpha})=-\frac{D_{\alpha}(s_{\alpha})}{2\,\mu_{\alpha}^{\prime}(s_{\alpha})}\;+\;"
+    r"\operatorname{Var}_{p_{\alpha}^{\star}}(w_{\alpha})=-\frac{D_{\alpha}(s_{\alpha})}{2\,\mu_{\alpha}^{\prime}"
+    r"(s_{\alpha})}\;+\;"
     r"O(\eta^{2})=\frac{\eta\,L}{2B}\,\sigma_{q}^{2}\,s_{\alpha}^{\frac{2(L-1)}{L}}\;+\;O(\eta^{2}),",
     quantity="stationary_variance_expansion", expr=eta * L / (2 * b) * sigma_q ** 2 * s ** (2 * (L - 1) / L),
     dimension="variance", readings=SIGMA_READINGS, restates=("appF.var",), spec=Spec(check="expansion"))
 add("prop5.2.mean-above", "Sec. 5, Prop. 5.2 (ii)",
-    r"p_{\alpha}^{\star}\text{ is approximately Gaussian with mean }s_{\alpha}+O(\eta)\text{ (slightly above }s_{\alpha}"
+    r"p_{\alpha}^{\star}\text{ is approximately Gaussian with mean }s_{\alpha}+O(\eta)\text{ (slightly above }"
+    r"s_{\alpha}"
     r"\text{ due to the It\^o drift)}",
     quantity="stationary_mean_expansion", kind="statement", spec=Spec(check="mean_above"))
 add("notation.a", "Sec. 4 vs App. F",
