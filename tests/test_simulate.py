@@ -195,9 +195,14 @@ def test_same_seed_same_numbers(monkeypatch):
     assert all(np.array_equal(x, y) for x, y in zip(a.layers, b_.layers))
     assert not np.array_equal(a.layers[0][-1], c.layers[0][-1])
     # the trajectory-last loop (large ensembles) and the batched-matmul loop give the same numbers
+    X, Y = np.random.default_rng(0).standard_normal((2, 7, 3))
+    e = sgd(net, T, eta=0.05, b=2, steps=30, n_traj=20, seed=4, dataset=(X, Y))
     monkeypatch.setattr(sgd_module, "_SLAST_MIN", 10 ** 9)
     d = sgd(net, T, eta=0.05, b=2, steps=300, n_traj=20, seed=4)
     for x, y in zip(a.layers, d.layers):
+        np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-14)
+    f = sgd(net, T, eta=0.05, b=2, steps=30, n_traj=20, seed=4, dataset=(X, Y))     # finite data, both layouts
+    for x, y in zip(e.layers, f.layers):
         np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-14)
     l1 = langevin(net, T, eta=0.05, dt=0.01, t_end=1.0, n_traj=3, seed=9)
     l2 = langevin(net, T, eta=0.05, dt=0.01, t_end=1.0, n_traj=3, seed=9)
