@@ -172,6 +172,8 @@ def test_verify_rejects_bad_input():
         symdln.verify("L*w", quantity="diffusion_aligned")
     with pytest.raises(SymdlnInputError, match="quantity"):
         symdln.verify(w, quantity="no_such_quantity")
+    with pytest.raises(SymdlnInputError, match="matrix"):
+        symdln.verify(w, quantity="jacobian_block")
     with pytest.raises(SymdlnInputError, match="reading"):
         symdln.verify(w, quantity="diffusion_aligned", reading="sd")
 

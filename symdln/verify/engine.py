@@ -269,6 +269,12 @@ def verify(candidate, quantity: str = "diffusion_aligned", assumptions=(), *, re
     if quantity not in quantity_ids():
         raise SymdlnInputError(f"quantity must be a derived quantity id; got {quantity!r}; known: "
                                f"{', '.join(quantity_ids())}")
+    from ..symbolic import derive
+    from ..symbolic.symbols import SYMBOLS
+    dexpr = derive(quantity).expr
+    if isinstance(dexpr, (sp.MatrixBase, dict)) or (isinstance(dexpr, sp.Symbol) and dexpr.name not in SYMBOLS):
+        raise SymdlnInputError(f"quantity {quantity!r} is a matrix-valued (or placeholder) result; verify() compares "
+                               "scalar SymPy expressions -- use symdln.verify.verify_claim for the paper's matrix claims")
     if reading not in READING_TEXT:
         raise SymdlnInputError(f"reading must be 'std' or 'variance'; got {reading!r}")
     fixed = dict(assumptions) if isinstance(assumptions, dict) else {}
