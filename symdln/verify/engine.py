@@ -272,7 +272,8 @@ def verify(candidate, quantity: str = "diffusion_aligned", assumptions=(), *, re
     from ..symbolic import derive
     from ..symbolic.symbols import SYMBOLS
     dexpr = derive(quantity).expr
-    if isinstance(dexpr, (sp.MatrixBase, dict)) or (isinstance(dexpr, sp.Symbol) and dexpr.name not in SYMBOLS):
+    if isinstance(dexpr, dict) or getattr(dexpr, "is_Matrix", False) or isinstance(dexpr, sp.MatrixExpr) or \
+            (isinstance(dexpr, sp.Symbol) and dexpr.name not in SYMBOLS):
         raise SymdlnInputError(f"quantity {quantity!r} is a matrix-valued (or placeholder) result; verify() compares "
                                "scalar SymPy expressions -- use symdln.verify.verify_claim for the paper's matrix claims")
     if reading not in READING_TEXT:
