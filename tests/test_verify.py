@@ -265,3 +265,18 @@ def test_package_is_callable_and_not_shadowed():
     engine = importlib.import_module("symdln.verify.engine")
     assert callable(symdln.verify) and symdln.verify.verify_all is verify_all
     assert engine.verify is symdln.verify.verify
+
+
+def test_engine_failure_is_undecided_and_exit_1(monkeypatch, capsys):
+    from symdln.cli import main
+    from symdln.verify import checks
+
+    def boom(claim, spec, *, seed, fast):
+        raise RuntimeError("simulated failure")
+    checks.load_checks()
+    monkeypatch.setitem(checks.CHECKS, "mode_gradient", boom)
+    from symdln.verify import verify_claim
+    v = verify_claim("prop3.3.a", mc=False)
+    assert v.verdict == "undecided" and v.reason.startswith("engine error")
+    assert main(["verify", "prop3.3.a", "--no-mc"]) == 1
+    capsys.readouterr()
