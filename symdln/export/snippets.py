@@ -97,5 +97,8 @@ def snippet(ident: str, *, display: bool = True, seed: int = 0, with_verdict: bo
         return quantity_snippet(ident, display=display)
     if ident in claims:
         return claim_snippet(ident, display=display, seed=seed, with_verdict=with_verdict)
-    raise SymdlnInputError(f"unknown quantity or claim {ident!r}; "
-                           f"quantities: {', '.join(quantities) or '(none)'}; claims: {', '.join(claims) or '(none)'}")
+    import difflib
+    close = difflib.get_close_matches(str(ident), list(quantities) + list(claims), n=5, cutoff=0.5)
+    hint = f"close: {', '.join(close)}" if close else "none close"
+    raise SymdlnInputError(f"unknown quantity or claim {ident!r} ({hint}); `symdln derive` lists quantities "
+                           f"in derivations/INDEX.md and `symdln verify` lists claims")
