@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["SymdlnInputError", "as_matrix", "as_vector", "check_psd", "check_finite", "check_positive"]
+__all__ = ["SymdlnInputError", "as_matrix", "as_vector", "check_psd", "check_finite", "check_positive",
+           "rational_from_string", "reject_string"]
 
 
 class SymdlnInputError(ValueError):
@@ -73,3 +74,24 @@ def check_psd(name: str, a: np.ndarray, *, rtol: float = 1e-10) -> np.ndarray:
     if a.size and np.linalg.eigvalsh(a).min() < -rtol * scale * a.shape[0]:
         raise SymdlnInputError(f"{name} must be positive semi-definite; it has a negative eigenvalue")
     return 0.5 * (a + a.T)
+
+
+def rational_from_string(name: str, text: str):
+    """An exact SymPy Rational from a string like ``"2/3"`` or ``"0.25"`` via :class:`fractions.Fraction`.
+
+    Never goes through SymPy's parser, so no string can run code or build an arbitrary expression."""
+    import fractions
+
+    import sympy as sp
+    try:
+        f = fractions.Fraction(text.strip())
+    except (ValueError, ZeroDivisionError) as exc:
+        raise SymdlnInputError(f"{name} must be a rational number like '2/3' or '0.25'; got {text!r}") from exc
+    return sp.Rational(f.numerator, f.denominator)
+
+
+def reject_string(name: str, x) -> None:
+    """Refuse strings where a SymPy object is expected (symdln never parses strings into expressions)."""
+    if isinstance(x, (str, bytes)):
+        raise SymdlnInputError(f"{name} must be a SymPy expression built from symdln.symbolic.symbols, "
+                               f"not a string (symdln never parses strings); got {x!r:.60}")

@@ -27,7 +27,7 @@ import mpmath
 import sympy as sp
 from mpmath.calculus.quadrature import GaussLegendre
 
-from ._validation import SymdlnInputError
+from ._validation import SymdlnInputError, rational_from_string, reject_string
 
 __all__ = ["StationaryLaw", "coefficient_callables", "stationary_law", "expansion_check", "fit_slope", "EXPANSIONS", "SLOPE_TOL"]
 
@@ -46,7 +46,9 @@ def _exact(x):
         return x
     if isinstance(x, int):
         return sp.Integer(x)
-    return sp.Rational(repr(float(x)) if not isinstance(x, str) else x)
+    if isinstance(x, str):
+        return rational_from_string("parameter", x)
+    return sp.Rational(repr(float(x)))
 
 
 def coefficient_callables(mu_expr, D_expr, *, L, s, sigma_q, beta):
@@ -55,6 +57,7 @@ def coefficient_callables(mu_expr, D_expr, *, L, s, sigma_q, beta):
     sub = {Ls: _exact(L), ss: _exact(s), qs: _exact(sigma_q), bs: _exact(beta)}
     out = []
     for name, e in (("mu", mu_expr), ("D", D_expr)):
+        reject_string(name, e)
         e = sp.sympify(e).subs(sub)
         if e.free_symbols - {ws}:
             raise SymdlnInputError(f"{name} must depend only on w, s, sigma_q, L, beta; extra {e.free_symbols - {ws}}")

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from .._validation import SymdlnInputError
+from .._validation import SymdlnInputError, rational_from_string
 
 from ._linalg import end_to_end, rational_orthonormal
 from .matrix_identities import cov_vec_S, population_gradient_formula, sigma_block_formula
@@ -27,7 +27,9 @@ def _exact(x) -> sp.Rational:
     """An exact rational from an int, a Rational or a string like "2/3" (never a float, never nsimplify)."""
     if isinstance(x, float):
         raise SymdlnInputError(f"expected an exact rational (int, Rational or a string like '2/3'), got float {x!r}")
-    v = sp.Rational(x) if isinstance(x, (int, str)) else sp.sympify(x)
+    if isinstance(x, str):
+        return rational_from_string("value", x)
+    v = sp.Integer(x) if isinstance(x, int) else sp.sympify(x)
     if not v.is_Rational:
         raise SymdlnInputError(f"expected an exact rational (int, Rational or a string like '2/3'), got {v}")
     return v

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from .._validation import SymdlnInputError
+from .._validation import SymdlnInputError, reject_string
 
 __all__ = ["is_zero", "vec", "unvec", "kron", "commutation", "sym_matrix", "sym_symmetric", "symbolic_layers",
            "above", "below", "between", "end_to_end", "theta_symbols", "cayley", "rational_orthonormal"]
@@ -24,7 +24,10 @@ def is_zero(M) -> bool:
 
     Polynomial entries with rational coefficients are compared in a sparse polynomial ring over QQ (exact, and
     much faster than ``expand``); anything else falls back to ``sp.expand``."""
-    entries = [sp.sympify(e) for e in (list(M) if isinstance(M, sp.MatrixBase) else [M])]
+    raw = list(M) if isinstance(M, sp.MatrixBase) else [M]
+    for e in raw:
+        reject_string("entry", e)
+    entries = [sp.sympify(e) for e in raw]
     syms = sorted(set().union(*(e.free_symbols for e in entries)), key=str)
     if syms:
         from sympy.polys.domains import QQ

@@ -11,6 +11,8 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
+from .._validation import reject_string
+
 from ..symbolic.symbols import L, scale_weights, sigma_q, time_weight
 from ..verdict import Evidence
 from .points import float_points
@@ -38,6 +40,7 @@ def check_dimension(expr, dimension: str, *, sigma_weight: int = 1, Ls=(1, 2, 3,
     k = expected_weight(dimension)
     weights = dict(scale_weights())
     weights[sigma_q] = sp.Integer(sigma_weight)
+    reject_string("expr", expr)
     expr = sp.sympify(expr)
     if expr == 0:
         return Evidence("dimension", True, f"{label}: identically 0 (homogeneous of any weight)",
