@@ -37,6 +37,12 @@ class Claim:
     dimension: str | None = None           # "drift" | "diffusion" | "location" | "variance" | "dimensionless"
                                            # | "time" | "rate": the power of c it must carry (docs/conventions.md)
     notes: str = ""
+    paper: str = ""                        # key of the paper that prints it ("" for user-supplied formulas)
+
+    @property
+    def qid(self) -> str:
+        """Qualified id ``"<paper>:<id>"`` (the local id when the claim belongs to no paper)."""
+        return f"{self.paper}:{self.id}" if self.paper else self.id
 
 
 @dataclass(frozen=True)
@@ -62,10 +68,18 @@ class Verdict:
     location: str = ""
     counterexample: dict | None = None
     condition: str | None = None
+    paper: str = ""             # key of the paper (symdln.paperkit.Citation.key)
+    level: str = ""             # "reduction" | "network" (symdln.paperkit.LEVELS): where the verdict holds
+    severity: str | None = None  # non-confirmed only: "substantive" | "step" | "notation"
+    severity_reason: str = ""
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}; got {self.verdict!r}")
+        if self.severity is not None and self.severity not in ("substantive", "step", "notation"):
+            raise ValueError(f"severity must be substantive, step or notation; got {self.severity!r}")
+        if self.level and self.level not in ("reduction", "network"):
+            raise ValueError(f"level must be reduction or network; got {self.level!r}")
 
     def to_json(self) -> dict:
         return {
@@ -78,6 +92,10 @@ class Verdict:
             "derived_latex": self.derived_latex,
             "counterexample": _jsonable(self.counterexample),
             "condition": self.condition,
+            "paper": self.paper,
+            "level": self.level,
+            "severity": self.severity,
+            "severity_reason": self.severity_reason,
         }
 
 

@@ -151,7 +151,7 @@ def test_escaped_text_compiles_and_survives_to_the_pdf(tmp_path):
 
 def _all_snippets(with_verdict):
     from symdln.export.snippets import known_ids, quantity_snippet, snippet
-    from symdln.paper import get
+    from symdln.papers.corlouer2026 import get
     quantities, claims = known_ids()
     out = []
     for q in quantities:

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from symdln import SymdlnInputError
-from symdln.paper import claim_ids, claims, get, spec
+from symdln.papers.corlouer2026 import claim_ids, claims, get, spec
 from symdln.symbolic.symbols import SYMBOLS
 from symdln.verdict import Claim
 from symdln.verify.checks import CHECKS, run_check  # noqa: F401  (run_check imports the check modules)

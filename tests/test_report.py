@@ -241,7 +241,7 @@ def test_registry_figures_show_the_printed_vs_derived_gap(tmp_path):
     """On the real registries: the figures exist (PNG + PDF, non-blank) and the gap they plot is 0 for a
     claim the verifier confirms under the std reading (Eq. 7) and not 0 for a refuted one (Eq. 6)."""
     from symdln.export.report import optional_module
-    paper = optional_module("paper", "claims")
+    paper = optional_module("papers.corlouer2026", "claims")
     if paper is None:
         pytest.skip("claims registry not built yet")
     from symdln.export.figures import make_figures

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import symdln
 from symdln import SymdlnInputError
-from symdln.paper import claim_ids, get
+from symdln.papers.corlouer2026 import claim_ids, get
 from symdln.symbolic.symbols import L, b, beta, eta, s, sigma_q, w
 from symdln.verify import verify_all
 from symdln.verify.dimension import check_dimension
@@ -128,7 +128,7 @@ def test_mutated_scalar_claim_is_refuted(kind):
 
 def test_mutated_matrix_claim_transposed_factor_is_refuted():
     import numpy as np
-    from symdln.paper.appendix_ad import sigma_lm_appB
+    from symdln.papers.corlouer2026.appendix_ad import sigma_lm_appB
     assert _verdict_of(get("appB.sigma-lm")).verdict == "confirmed"
 
     def transposed(net, teacher, l, m):          # B_l = W_{>l} instead of W_{>l}^T (square: wrong numbers)
@@ -144,7 +144,7 @@ def test_mutated_matrix_claim_transposed_factor_is_refuted():
 
 
 def test_mutated_coefficient_in_matrix_claim_is_refuted():
-    from symdln.paper.sec2_3 import gradient_printed
+    from symdln.papers.corlouer2026.sec2_3 import gradient_printed
     v = _verdict_of(dataclasses.replace(get("prop3.1.gradient"), expr=lambda n, t, l: 2 * gradient_printed(n, t, l)))
     assert v.verdict == "refuted"
 

@@ -65,7 +65,7 @@ def _full(v) -> str:
 
 
 def run(args) -> int:
-    from ..paper import get
+    from ..papers.corlouer2026 import get
     from ..progress import Progress
     from ..verify import verify_all, verify_claim
     mc = not (args.no_mc or args.fast)

@@ -29,7 +29,7 @@ def _coefficients(teacher, L, sigma_q, eta, b, source):
         D = an.predicted("diffusion_aligned", L=L, s=s0, sigma_q=sigma_q, eta=eta, b=b)
         return mu, D
     if source == "paper":
-        from ..paper import get
+        from ..papers.corlouer2026 import get
         from ..simulate.scalar import _expr, lambdify_w
         vals = dict(L=L, s=s0, sigma_q=sigma_q, beta=eta / b)
         mu_e = _expr(get("eq.13")) + _expr(get("eq.14"))

@@ -102,7 +102,7 @@ def _derived_for(claim):
 
 def _spec(claim):
     try:
-        from ..paper._base import SPECS
+        from ..papers.corlouer2026._base import SPECS
     except ImportError:
         return None
     return SPECS.get(claim.id)

@@ -94,7 +94,7 @@ def collect(*, fast: bool, seed: int, command: str = "symdln report", quiet: boo
         bar.close()
     _stage(data, "derivations", derivations)
 
-    paper = _optional("paper", data, "claims")
+    paper = _optional("papers.corlouer2026", data, "claims")
     if paper is not None:
         data.claims = list(_stage(data, "claims", paper.claims) or [])
     verify = _optional("verify", data, "verify_all")

@@ -48,7 +48,7 @@ def quantity_snippet(quantity: str, *, display: bool = True) -> str:
 def claim_snippet(claim_id: str, *, display: bool = True, seed: int = 0, with_verdict: bool = True) -> str:
     """The derived form of the quantity claim ``claim_id`` states; its verdict (``symdln.verify``,
     fast setting) goes in a comment unless ``with_verdict=False``."""
-    from ..paper import get
+    from ..papers.corlouer2026 import get
     from .figures import _derived_for
     from .report import optional_module
     c = get(claim_id)

@@ -2,7 +2,7 @@
 
 ``scalar_sde`` takes vectorised callables; :func:`aligned_coefficients` builds them from a SymPy
 expression (the derived ``drift_aligned`` / ``diffusion_aligned`` of :mod:`symdln.symbolic`, or the
-paper's printed Eq. 5-7 / 13-15 from :mod:`symdln.paper`) by substituting numbers for every symbol
+paper's printed Eq. 5-7 / 13-15 from :mod:`symdln.papers.corlouer2026`) by substituting numbers for every symbol
 but ``w`` and lambdifying (no strings are parsed).
 """
 from __future__ import annotations
@@ -88,14 +88,14 @@ def aligned_coefficients(*, L: int, s: float, sigma_q: float, eta: float, b: int
 
     ``source="derived"``: ``derive("drift_aligned")`` / ``derive("diffusion_aligned")`` (the drift is the sum
     ``mu_grad + mu_Ito``; cross-mode terms need the other modes' values in ``others``, e.g. ``w_beta=1.0,
-    s_beta=1.0``).  ``source="paper"``: the printed Eq. (5)+(6) and (7) from :mod:`symdln.paper`.
+    s_beta=1.0``).  ``source="paper"``: the printed Eq. (5)+(6) and (7) from :mod:`symdln.papers.corlouer2026`.
     """
     vals = dict(L=L, s=s, sigma_q=sigma_q, eta=eta, b=b, beta=eta / b, **others)
     if source == "derived":
         from ..symbolic import derive
         mu_e, D_e = _expr(derive("drift_aligned")), _expr(derive("diffusion_aligned"))
     elif source == "paper":
-        from .. import paper  # lands with the claims registry
+        from ..papers import corlouer2026 as paper
         mu_e = _expr(paper.get("eq.5")) + _expr(paper.get("eq.6"))
         D_e = _expr(paper.get("eq.7"))
     else:

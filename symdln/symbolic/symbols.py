@@ -1,6 +1,6 @@
 """Every symbol is declared once: SymPy assumptions, LaTeX form, domain and a typical range.
 
-The LaTeX printer (``symdln.export``), the claim registry (``symdln.paper``), the derivations
+The LaTeX printer (``symdln.export``), the claim registry (``symdln.papers.corlouer2026``), the derivations
 (``symdln.symbolic``) and the Hypothesis strategies (``tests/strategies.py``) all read this table.
 Import the SymPy symbols from here, never create a same-named symbol elsewhere (SymPy treats
 ``Symbol('w', positive=True)`` and ``Symbol('w')`` as different objects).

@@ -319,8 +319,8 @@ def _derived(q):
 
 @check("restatement_consistency")
 def _(claim, spec, *, seed, fast):
-    from ..paper import get
-    from ..paper import spec as gs
+    from ..papers.corlouer2026 import get
+    from ..papers.corlouer2026 import spec as gs
     evs = []
     ref = normalize(claim.expr).subs(spec.fixed)
     for rid in claim.restates:

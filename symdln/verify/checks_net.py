@@ -149,7 +149,7 @@ def _sigma_all(net, t, fn):
 
 @check("sigma_lm_prop32")
 def _(claim, spec, *, seed, fast):
-    from ..paper.sec2_3 import J_correct, sigma_lm_with
+    from ..papers.corlouer2026.sec2_3 import J_correct, sigma_lm_with
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _sigma_all(n, t, claim.expr),
                         lambda n, t: _sigma_all(n, t, _sigma_ref),
                         cond_build=lambda n, t: _sigma_all(n, t, sigma_lm_with(J_correct)),
@@ -199,7 +199,7 @@ def _(claim, spec, *, seed, fast):
 @check("a_vec")
 def _(claim, spec, *, seed, fast):
     from ..modes import mode_vector
-    from ..paper.sec2_3 import J_correct, a_vec_with
+    from ..papers.corlouer2026.sec2_3 import J_correct, a_vec_with
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _A_all(n, t, claim.expr),
                         lambda n, t: mode_vector(n, *_uv(t)),
                         cond_build=lambda n, t: _A_all(n, t, a_vec_with(J_correct)))
@@ -235,7 +235,7 @@ def _(claim, spec, *, seed, fast):
 @check("ntk_diffusion")
 def _(claim, spec, *, seed, fast):
     from ..modes import diffusion
-    from ..paper.sec2_3 import J_correct, ntk_diffusion_with
+    from ..papers.corlouer2026.sec2_3 import J_correct, ntk_diffusion_with
     def nolabel(t):
         return t.with_label_noise(np.zeros_like(t.Sigma_q))
     b_p = lambda n, t: claim.expr(n, nolabel(t), *_uv(t, 0), *_uv(t, 1))  # noqa: E731
@@ -247,7 +247,7 @@ def _(claim, spec, *, seed, fast):
 @check("langevin_diffusion")
 def _(claim, spec, *, seed, fast):
     from ..modes import mode_vector
-    from ..paper.sec2_3 import J_correct, langevin_diffusion_with
+    from ..papers.corlouer2026.sec2_3 import J_correct, langevin_diffusion_with
     ref = lambda n, t: 0.3 * 2.0 * mode_vector(n, *_uv(t, 0)) @ mode_vector(n, *_uv(t, 1))  # noqa: E731
     b_p = lambda n, t: claim.expr(n, *_uv(t, 0), *_uv(t, 1), eta_=0.3, sigma2=2.0)  # noqa: E731
     b_c = lambda n, t: langevin_diffusion_with(J_correct)(n, *_uv(t, 0), *_uv(t, 1), eta_=0.3, sigma2=2.0)  # noqa
@@ -280,7 +280,7 @@ def _(claim, spec, *, seed, fast):
 @check("noise_row")
 def _(claim, spec, *, seed, fast):
     from ..modes import mode_vector
-    from ..paper.sec2_3 import J_correct
+    from ..papers.corlouer2026.sec2_3 import J_correct
     cond = lambda n, t: np.kron(_uv(t)[1], _uv(t)[0]) @ np.hstack(  # noqa: E731
         [J_correct(n, l) for l in range(1, n.depth + 1)])
     return _matrix_claim(claim, spec, seed, lambda n, t: claim.expr(n, *_uv(t)), lambda n, t: mode_vector(n, *_uv(t)),
@@ -302,7 +302,7 @@ def _hess_ref(net, u, v, l, m):
 def _(claim, spec, *, seed, fast):
     from ..modes import mode_hessian_dense
     build = claim.expr if callable(claim.expr) else None
-    from ..paper.sec2_3 import hessian_block_printed
+    from ..papers.corlouer2026.sec2_3 import hessian_block_printed
     build = build or hessian_block_printed
 
     def allb(n, t, fn):

@@ -47,7 +47,7 @@ def _(claim, spec, *, seed, fast):
 
 @check("logistic_timescale")
 def _(claim, spec, *, seed, fast):
-    from ..paper import get
+    from ..papers.corlouer2026 import get
     wt = get("eq.3").expr
     c = sp.Rational(1, 2)
     t_half = sp.solve(sp.Eq(wt, c * s), t)[0]
@@ -127,7 +127,7 @@ def _(claim, spec, *, seed, fast):
 
 @check("peak_below_s")
 def _(claim, spec, *, seed, fast):
-    from ..paper import get
+    from ..papers.corlouer2026 import get
     ws = get("eq.9").expr
     a = 4 * (L - 1) / L
     gap = sp.simplify((s - ws) * (a + 2))
@@ -168,7 +168,7 @@ def _(claim, spec, *, seed, fast):
 
 @check("cross_reference")
 def _(claim, spec, *, seed, fast):
-    from ..paper import PROPOSITIONS
+    from ..papers.corlouer2026 import PROPOSITIONS
     return [Evidence("consistency", "6.4" in PROPOSITIONS, f"Proposition 6.4 does not exist (the paper's propositions: "
                      f"{', '.join(PROPOSITIONS)}); the drift and diffusion are those of Proposition 3.5", {})], \
         {"derived_latex": r"\text{(from Proposition 3.5)}"}
@@ -177,7 +177,7 @@ def _(claim, spec, *, seed, fast):
 @check("density_reference")
 def _(claim, spec, *, seed, fast):
     """Eq. (16) integrates 2 mu/D from 0: near 0 the integrand behaves like z^(-2(L-1)/L) and z^(-1)."""
-    from ..paper import get
+    from ..papers.corlouer2026 import get
     mu = get("eq.13").expr + get("eq.14").expr
     D = get("eq.15").expr
     mu_d, D_d = _d("drift_aligned"), _d("diffusion_aligned")

@@ -35,7 +35,7 @@ def _first_fail(evs):
 
 
 def decide(part) -> Verdict:
-    from ..paper import spec as get_spec
+    from ..papers.corlouer2026 import spec as get_spec
     from .engine import READING_TEXT, _USER_SPECS
     c = part.claim
     spec = _USER_SPECS.get(c.id) if c.id.startswith("user:") else get_spec(c.id)

@@ -126,7 +126,7 @@ def _equation_points(printed, derived, seed):
 
 def _restatements(claim, spec, printed, part):
     """Consistency with the claims this one restates (information; it never changes the verdict)."""
-    from ..paper import get, spec as get_spec
+    from ..papers.corlouer2026 import get, spec as get_spec
     for rid in claim.restates:
         try:
             other = get(rid)
@@ -147,7 +147,7 @@ def _restatements(claim, spec, printed, part):
 
 def evaluate(claim: Claim, *, mc: bool = True, fast: bool = False, seed: int = 0) -> Partial:
     """All evidence except the Monte Carlo decision (see :func:`finish`)."""
-    from ..paper import spec as get_spec
+    from ..papers.corlouer2026 import spec as get_spec
     from .checks import run_check
     spec = get_spec(claim.id) if not claim.id.startswith("user:") else _USER_SPECS[claim.id]
     part = Partial(claim)
@@ -221,7 +221,7 @@ def finish(part: Partial, zcrit: float, m: int) -> Verdict:
 
 def verify_claim(id: str, *, mc: bool = True, seed: int = 0, fast: bool = False) -> Verdict:
     """Verdict for one claim; its own Monte Carlo comparisons form the Bonferroni family."""
-    from ..paper import get
+    from ..papers.corlouer2026 import get
     part = evaluate(get(id), mc=mc, fast=fast, seed=seed)
     m = n_comparisons(part)
     return finish(part, mcmod.z_threshold(m), m)
@@ -230,7 +230,7 @@ def verify_claim(id: str, *, mc: bool = True, seed: int = 0, fast: bool = False)
 def verify_all(*, fast: bool = False, seed: int = 0, progress=None, mc: bool = True) -> list[Verdict]:
     """Verdicts for every claim.  ``fast`` skips Monte Carlo and uses fewer points; the Bonferroni family is
     every Monte Carlo comparison of the run."""
-    from ..paper import claims
+    from ..papers.corlouer2026 import claims
     cs = claims()
     parts = []
     for i, c in enumerate(cs):
@@ -261,7 +261,7 @@ def verify(candidate, quantity: str = "diffusion_aligned", assumptions=(), *, re
     e.g. ``{L: 2}``.  ``reading="variance"`` also checks the variance reading of ``sigma_q``.
     """
     from .._validation import SymdlnInputError
-    from ..paper._base import SIGMA_READINGS, Spec
+    from ..papers.corlouer2026._base import SIGMA_READINGS, Spec
     from ..symbolic import quantity_ids
     if not isinstance(candidate, sp.Basic):
         raise SymdlnInputError(f"candidate must be a SymPy expression built from symdln.symbolic.symbols; "

@@ -50,7 +50,7 @@ def _vec_rows(g):
 def plan_sigma_block(claim, spec, variants, derived_mc, n, seed):
     """A random projection ``p^T Sigma_21 q`` of the off-diagonal block, estimated from per-sample gradients."""
     from ..noise import per_sample_gradients, sample_data
-    from ..paper import sec2_3
+    from ..papers.corlouer2026 import sec2_3
     t, net = generic_setting(seed)
     rng = np.random.default_rng(seed + 1)
     l, m = 2, 1

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..symbolic.symbols import L, b, beta, eta, s, sigma_q, w, z
+from ...symbolic.symbols import L, b, beta, eta, s, sigma_q, w, z
 from ._base import BETA_READING, SIGMA_READINGS, Spec, add
 
 #: Sec. 4 defines a = 4(L-1)/L (App. F reuses the letter for 2(L-1)/L)
@@ -12,7 +12,7 @@ _D = beta * L ** 2 * (2 * (s - w) ** 2 + sigma_q ** 2) * w ** (4 * (L - 1) / L)
 
 def _x_to_w(e):
     """The derivation writes the condition in x = w - s."""
-    from ..symbolic import derive
+    from ...symbolic import derive
     return e.subs(derive("diffusion_peak_condition").extra["x"], w - s)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..network import vec
-from ..symbolic.symbols import b, eta, t
+from ...network import vec
+from ...symbolic.symbols import b, eta, t
 from ._base import Spec, add
 from .sec2_3 import J_correct  # noqa: F401  (re-exported for checks)
 
@@ -13,7 +13,7 @@ from .sec2_3 import J_correct  # noqa: F401  (re-exported for checks)
 def sigma_lm_appB(net, teacher, l, m):
     """App. B (boxed): ``(A_l \\otimes B_l Delta)(I+C)(A_m \\otimes B_m Delta)^T + (A_l A_m^T) \\otimes (B_l Sigma_q B_m^T)``
     with ``A_l = W_{<l}``, ``B_l = W_{>l}^T``."""
-    from ..noise import commutation_matrix
+    from ...noise import commutation_matrix
     D = teacher.M - net.end_to_end()
     d0 = net.widths[0]
     Al, Am, Bl, Bm = net.below(l), net.below(m), net.above(l).T, net.above(m).T
@@ -43,8 +43,8 @@ def pop_grad_appB(net, teacher, l):
 def drift_appD(net, teacher, alpha, eta_=1.0):
     """App. D Eq. (27) drift: ``-sum_l <A_{l,alpha}, g_l> + (eta/2) tr(Sigma Hess w_alpha)`` with ``g_l`` the
     population gradient (the Ito term is the numeric core's)."""
-    from ..modes import ito_drift, mode_jacobian
-    from ..noise import population_gradient
+    from ...modes import ito_drift, mode_jacobian
+    from ...noise import population_gradient
     u, v = teacher.U[:, alpha], teacher.V[:, alpha]
     grad = -sum(float(np.sum(A * G)) for A, G in zip(mode_jacobian(net, u, v), population_gradient(net, teacher)))
     return grad + ito_drift(net, teacher, alpha, eta=eta_, b=1)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..network import vec
-from ..symbolic.symbols import L, b, beta, eta, s, sigma_q, t, w, w0
+from ...network import vec
+from ...symbolic.symbols import L, b, beta, eta, s, sigma_q, t, w, w0
 from ._base import BETA_READING, SIGMA_READINGS, Spec, add
 
 # --------------------------------------------------------------------------------------------------
@@ -49,7 +49,7 @@ def gradient_printed(net, teacher, l):
 def _IDelta(net, teacher):
     D = teacher.M - net.end_to_end()
     d0 = net.widths[0]
-    from ..noise import commutation_matrix
+    from ...noise import commutation_matrix
     return np.kron(np.eye(d0), D), np.eye(d0 * d0) + commutation_matrix(d0, d0)
 
 
@@ -97,7 +97,7 @@ def langevin_diffusion_with(J):
 def drift_printed(net, teacher, alpha, eta_=1.0):
     """Prop. 3.4: ``mu = -(v^T \\otimes u^T) sum_l K_l delta + (eta/2) tr(Sigma Hess w)`` with ``K_l = J_l J_l^T``
     (the correct J, so that only the printed sign is tested; the Ito term is the numeric core's)."""
-    from ..modes import ito_drift
+    from ...modes import ito_drift
     u, v = teacher.U[:, alpha], teacher.V[:, alpha]
     D = teacher.M - net.end_to_end()
     K = sum(J_correct(net, l) @ J_correct(net, l).T for l in range(1, net.depth + 1))

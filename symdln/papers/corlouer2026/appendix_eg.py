@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..symbolic.symbols import L, b, beta, eta, s, sigma_q, w
+from ...symbolic.symbols import L, b, beta, eta, s, sigma_q, w
 from ._base import SIGMA_READINGS, Spec, add
 from .appendix_ad import drift_appD, sigma_lm_appB
 
