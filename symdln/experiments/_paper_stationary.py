@@ -13,6 +13,7 @@ from .._io import atomic_write_bytes
 from ..network import Teacher, aligned_balanced
 from ..simulate import analysis as an
 from ..simulate import langevin, scalar_sde, sgd
+from ..stationary_density import density_on_grid
 from . import register
 from .paper_experiments import S_DEFAULT, _claim, _nets, _phases, _plt, _save, _uniform_ck
 
@@ -65,7 +66,7 @@ def _stats(x, s0):
 
 def _compare(x, mu, D, s0, sd_guess, n_grid=2001):
     half = max(12 * sd_guess, 1e-3)
-    g, p, cdf = an.stationary_density_numeric(mu, D, max(s0 - half, 1e-6), s0 + half, n_grid)
+    g, p, cdf = density_on_grid(mu, D, max(s0 - half, 1e-6), s0 + half, n_grid)
     mean = float(np.trapezoid(g * p, g)) if hasattr(np, "trapezoid") else float(np.trapz(g * p, g))
     var = float((np.trapezoid if hasattr(np, "trapezoid") else np.trapz)((g - mean) ** 2 * p, g))
     ks = stats.kstest(x, lambda v: np.interp(v, g, cdf))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .fokker_planck import aligned_coefficients, generator, printed_coefficients, split_beta
+from .fokker_planck import aligned_coefficient_exprs, generator, printed_coefficients, split_beta
 from .result import Derivation, Step, register
 from .symbols import L, beta, s, sigma_q, w
 
@@ -249,7 +249,7 @@ def no_label_noise_derivation(mu, D, printed=None) -> Derivation:
 def _register(qid, builder):
     @register(qid)
     def _fn() -> Derivation:
-        return builder(*aligned_coefficients("derived"), printed=printed_coefficients())
+        return builder(*aligned_coefficient_exprs("derived"), printed=printed_coefficients())
     return _fn
 
 

@@ -1,5 +1,5 @@
 """Stationary-law evidence (Prop. 5.2, App. F) from high-precision quadrature of the stationary density of
-the derived scalar SDE (:func:`symdln.stationary_numeric.expansion_check`, mpmath at 30 digits).
+the derived scalar SDE (:func:`symdln.stationary_density.expansion_check`, mpmath at 30 digits).
 
 For a first-order expansion ``X(beta) = X_1 beta + O(beta^2)`` the residual ``value - prediction`` must
 shrink like ``beta^2``: a log-log slope >= 1.9 over ``beta = 1e-3, 2e-3, 4e-3`` (``SLOPE_TOL``).  A wrong
@@ -21,7 +21,7 @@ _WHICH = {"drift_zero_expansion": ("drift_zero", True), "stationary_variance_exp
 
 
 def _slope_evidence(label, rows, pred_fn, *, scope, reading=None):
-    from ...stationary_numeric import SLOPE_TOL, fit_slope
+    from ...stationary_density import SLOPE_TOL, fit_slope
     betas = [r["beta"] for r in rows]
     res = [float(sp.Float(r["value"], 30)) - pred_fn(bt) for r, bt in zip(rows, betas)]
     slope = fit_slope(betas, res)
@@ -34,7 +34,7 @@ def _slope_evidence(label, rows, pred_fn, *, scope, reading=None):
 
 @PAPER.check("expansion")
 def _(claim, spec, *, seed, fast, paper=None):
-    from ...stationary_numeric import expansion_check
+    from ...stationary_density import expansion_check
     from ...checkkit import derived_expr, reading_variants
     if fast:
         return [Evidence("mpmath", True, "stationary-law quadrature skipped in fast mode", {"scope": "info"})]
