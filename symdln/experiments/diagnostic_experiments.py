@@ -1,4 +1,4 @@
-"""Assumption diagnostics as experiments (paper App. I; experiment plan Sec. 1; referee's metric).
+"""Assumption diagnostics as experiments (paper App. I).
 
 ``symdln experiment NAME`` for NAME in ``balance``, ``decoupling``, ``rank-patterns``, ``sv-patterns``,
 ``gd-vs-sgd``, ``misalignment``.  Each writes ``NAME.png``/``NAME.pdf`` and returns the JSON summary.

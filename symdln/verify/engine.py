@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from ..paperkit import Spec
-from ..symbolic.symbols import L, b, beta, eta, latex_names
+from ..symbolic.notation import to_latex
+from ..symbolic.symbols import L, b, beta, eta
 from ..verdict import Claim, Evidence, Verdict
 from . import montecarlo as mcmod
 from .decide import READING_TEXT, SIGMA_READINGS, decide
@@ -51,12 +52,29 @@ class Partial:
     error: str | None = None
 
 
-def _latex(e, use_beta: bool) -> str:
+def _latex(e, use_beta: bool = False) -> str:
+    """The derived form in the paper's notation, by the one printer (:mod:`symdln.symbolic.notation`)."""
     if e is None:
         return ""
     if use_beta and isinstance(e, sp.Basic):
         e = sp.simplify(e.subs(eta, beta * b)) if e.has(eta) else e
-    return sp.latex(e, symbol_names=latex_names())
+    return to_latex(e)
+
+
+def _derivation_latex(claim, spec) -> str:
+    """For a claim whose check reports no derived form: the registered derivation of its quantity
+    (``Spec.select`` applied), typeset; empty when the quantity is not a registered SymPy result."""
+    from ..symbolic import derive, quantity_ids
+    if not claim.quantity or claim.quantity not in quantity_ids():
+        return ""
+    d = derive(claim.quantity)
+    e = d.expr
+    if spec.select:
+        e = e.get(spec.select) if isinstance(e, dict) else d.extra.get(spec.select)
+    if not isinstance(e, (sp.Basic, sp.MatrixBase)) or (isinstance(e, sp.Symbol) and not e.free_symbols - {e}
+                                                       and e.name.startswith("_")):
+        return ""
+    return to_latex(normalize(e) if isinstance(e, sp.Expr) else e)
 
 
 def _Ls(expr, spec):
@@ -168,10 +186,12 @@ def evaluate(claim: Claim, *, paper=None, spec: Spec | None = None, mc: bool = T
         if spec.check:
             evs, extra = run_check(spec.check, claim, spec, paper=paper, seed=seed, fast=fast)
             part.evidence += evs
-            if extra.get("derived_latex") and not part.derived_latex:
-                part.derived_latex = extra["derived_latex"]
+            if extra.get("derived") is not None and not part.derived_latex:
+                part.derived_latex = _latex(extra["derived"])
             if extra.get("counterexample") and part.counterexample is None:
                 part.counterexample = extra["counterexample"]
+        if not part.derived_latex:
+            part.derived_latex = _derivation_latex(claim, spec)
         if mc and spec.mc and not fast:
             variants = reading_variants(claim, derived) if derived is not None else [("std", None, 1)]
             dmc = _derived_mc(claim, spec, derived)
@@ -341,7 +361,7 @@ def verify(candidate, quantity: str = "diffusion_aligned", assumptions=(), *, re
     labels = tuple(str(a) for a in assumptions) if not isinstance(assumptions, dict) else \
         tuple(f"{k} = {v}" for k, v in fixed.items())
     cid = f"user:{quantity}"
-    claim = Claim(id=cid, location="user-supplied", printed=sp.latex(candidate, symbol_names=latex_names()),
+    claim = Claim(id=cid, location="user-supplied", printed=to_latex(candidate),
                   quantity=quantity, expr=candidate, assumptions=labels, dimension=_DIMENSIONS.get(quantity),
                   readings=SIGMA_READINGS if reading == "variance" else ())
     return finish(evaluate(claim, spec=Spec(fixed=fixed), mc=mc, seed=seed))
