@@ -46,7 +46,7 @@ def run(args) -> int:
     t0 = time.perf_counter()
     progress = Progress(exp.name, quiet=args.quiet)
     from ..tasks import using_runner
-    with using_runner(runner_from_args(args), cache_dir=out / "tasks"):
+    with using_runner(runner_from_args(args), cache_dir=Path(args.out) / "tasks"):  # shared by experiments
         summary = exp.fn(out, fast=args.fast, full=args.full, seed=args.seed, progress=progress)
     progress.close()
     summary = dict(summary)
