@@ -21,6 +21,8 @@ _MODULES: list[str] = [
     "stationary",
     "finite_population",
     "continuum",
+    "saxe_modes",
+    "init_scale",
 ]
 
 for _m in _MODULES:
