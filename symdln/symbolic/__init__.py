@@ -21,6 +21,7 @@ _MODULES: list[str] = [
     "stationary",
     "finite_population",
     "continuum",
+    "network_stationary",
 ]
 
 for _m in _MODULES:
