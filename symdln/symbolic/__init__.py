@@ -23,6 +23,7 @@ _MODULES: list[str] = [
     "continuum",
     "saxe_modes",
     "init_scale",
+    "network_stationary",
 ]
 
 for _m in _MODULES:
