@@ -8,7 +8,7 @@ import sympy as sp
 from symdln.papers import available, load
 from symdln.symbolic.init_scale import gamma
 
-from _paper_helpers import decisive, outcome, run
+from _paper_helpers import check_cli, decisive, outcome, run
 
 P = load("jacot2021")
 
@@ -71,18 +71,9 @@ def test_expected_verdict_full_sizes(cid):
 
 
 def test_cli_verifies_one_claim_through_the_engine(capsys):
-    import json
-    from symdln.cli import main
-    rc = main(["verify", "abstract.transition", "--paper", "jacot2021", "--fast", "--json", "--quiet"])
-    (v,) = json.loads(capsys.readouterr().out)
-    assert rc == 0 and v["paper"] == "jacot2021" and v["verdict"] == P.expected["abstract.transition"] and v["level"]
-    assert v["severity"] == (P.severity["abstract.transition"][0] if "abstract.transition" in P.severity else None)
+    check_cli(P, capsys, "abstract.transition")
 
 
 @pytest.mark.slow
 def test_cli_verify_paper_end_to_end(capsys):
-    import json
-    from symdln.cli import main
-    rc = main(["verify", "--paper", "jacot2021", "--fast", "--json", "--quiet"])
-    got = {v["id"]: v["verdict"] for v in json.loads(capsys.readouterr().out)}
-    assert rc == 0 and got == P.expected
+    check_cli(P, capsys)

@@ -9,7 +9,7 @@ import sympy as sp
 from symdln.papers import available, load
 from symdln.symbolic.symbols import s, t
 
-from _paper_helpers import decisive, outcome, run
+from _paper_helpers import check_cli, decisive, outcome, run
 
 P = load("saxe2013")
 
@@ -109,18 +109,9 @@ def _engine_takes_paper():
 
 
 def test_cli_verifies_one_claim_through_the_engine(capsys):
-    import json
-    from symdln.cli import main
-    rc = main(["verify", "sec2.product", "--paper", "saxe2013", "--fast", "--json", "--quiet"])
-    (v,) = json.loads(capsys.readouterr().out)
-    assert rc == 0 and v["paper"] == "saxe2013" and v["verdict"] == P.expected["sec2.product"] and v["level"]
-    assert v["severity"] == (P.severity["sec2.product"][0] if "sec2.product" in P.severity else None)
+    check_cli(P, capsys, "sec2.product")
 
 
 @pytest.mark.slow
 def test_cli_verify_paper_end_to_end(capsys):
-    import json
-    from symdln.cli import main
-    rc = main(["verify", "--paper", "saxe2013", "--fast", "--json", "--quiet"])
-    got = {v["id"]: v["verdict"] for v in json.loads(capsys.readouterr().out)}
-    assert rc == 0 and got == P.expected
+    check_cli(P, capsys)
