@@ -21,6 +21,7 @@ _MODULES: list[str] = [
     "stationary",
     "finite_population",
     "continuum",
+    "balance",
 ]
 
 for _m in _MODULES:
