@@ -27,7 +27,7 @@ def _evaluate(expr, Lv, lv, ws, ss, sig, din, dout, alpha):
 @pytest.mark.parametrize("Lv", [2, 3, 4])
 def test_per_mode_rate_matches_numeric(Lv):
     sig, ss, ws = 0.3, [2.0, 0.8], [1.3, 0.5]
-    T = Teacher.from_singular_values(ss, 4, 3, sigma_q=sig)
+    T = Teacher.from_singular_values(ss, 4, 3, sigma_q=sig, rng=9)
     widths = (3,) + (5,) * (Lv - 1) + (4,)
     net = aligned_balanced(T, ws, widths, gauge="identity")
     ito = balance_drift_sde(net, T, eta=0.05, b=1)["ito"]
@@ -51,7 +51,7 @@ def test_depth2_gauge_fixed_point_and_rate():
     sig, sv, din, dout, beta = 0.5, 1.7, 3, 6, 0.01
     Dstar = float(iso["D_star"].subs({s: sv, d0: din, dL: dout}))
     lam = float(iso["rate"].subs({sigma_q: sig, d0: din, dL: dout}))
-    T = Teacher.from_singular_values([sv], dout, din, sigma_q=sig)
+    T = Teacher.from_singular_values([sv], dout, din, sigma_q=sig, rng=10)
     q1 = (-Dstar + np.sqrt(Dstar ** 2 + 4 * sv ** 2)) / 2
     base = aligned_balanced(T, [sv], (din, 2, dout), gauge="identity")
     W1, W2 = base.layers
