@@ -251,40 +251,4 @@ _DIMENSIONS = {"grad_drift_aligned": "drift", "ito_drift_aligned": "drift", "dri
                "gf_mode_ode": "drift", "gf_logistic": "location"}
 
 
-def verify(candidate, quantity: str = "diffusion_aligned", assumptions=(), *, reading: str = "std",
-           mc: bool = False, seed: int = 0) -> Verdict:
-    """Check a user-supplied SymPy expression against a derived quantity.
-
-    ``candidate`` is a SymPy expression in the declared symbols (:mod:`symdln.symbolic.symbols`; strings are
-    refused -- build the expression in code).  ``quantity`` is a derivation id (``symdln.symbolic.quantity_ids()``).
-    ``assumptions`` is either a tuple of labels (recorded) or a dict of substitutions applied to both sides,
-    e.g. ``{L: 2}``.  ``reading="variance"`` also checks the variance reading of ``sigma_q``.
-    """
-    from .._validation import SymdlnInputError
-    from ..papers.corlouer2026._base import SIGMA_READINGS, Spec
-    from ..symbolic import quantity_ids
-    if not isinstance(candidate, sp.Basic):
-        raise SymdlnInputError(f"candidate must be a SymPy expression built from symdln.symbolic.symbols; "
-                               f"got {type(candidate).__name__}")
-    if quantity not in quantity_ids():
-        raise SymdlnInputError(f"quantity must be a derived quantity id; got {quantity!r}; known: "
-                               f"{', '.join(quantity_ids())}")
-    from ..symbolic import derive
-    from ..symbolic.symbols import SYMBOLS
-    dexpr = derive(quantity).expr
-    if isinstance(dexpr, dict) or getattr(dexpr, "is_Matrix", False) or isinstance(dexpr, sp.MatrixExpr) or \
-            (isinstance(dexpr, sp.Symbol) and dexpr.name not in SYMBOLS):
-        raise SymdlnInputError(f"quantity {quantity!r} is a matrix-valued (or placeholder) result; verify() compares "
-                               "scalar SymPy expressions -- use symdln.verify.verify_claim for the paper's matrix claims")
-    if reading not in READING_TEXT:
-        raise SymdlnInputError(f"reading must be 'std' or 'variance'; got {reading!r}")
-    fixed = dict(assumptions) if isinstance(assumptions, dict) else {}
-    labels = tuple(str(a) for a in assumptions) if not isinstance(assumptions, dict) else \
-        tuple(f"{k} = {v}" for k, v in fixed.items())
-    cid = f"user:{quantity}"
-    _USER_SPECS[cid] = Spec(fixed=fixed)
-    claim = Claim(id=cid, location="user-supplied", printed=sp.latex(candidate, symbol_names=latex_names()),
-                  quantity=quantity, expr=candidate, assumptions=labels, dimension=_DIMENSIONS.get(quantity),
-                  readings=SIGMA_READINGS if reading == "variance" else ())
-    part = evaluate(claim, mc=mc, seed=seed)
-    return finish(part, mcmod.z_threshold(n_comparisons(part)), n_comparisons(part))
+from .user import verify  # noqa: E402  (the user-facing function lives in symdln.verify.user)

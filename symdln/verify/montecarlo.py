@@ -15,6 +15,7 @@ import numpy as np
 import sympy as sp
 from scipy.stats import norm
 
+from .._validation import to_sympy
 from ..symbolic.symbols import L, b, beta, eta, s, s_beta, sigma_q, w, w_beta
 
 __all__ = ["ALPHA_FAMILY", "Comparison", "z_threshold", "run_plan", "PLANS", "N_SAMPLES", "SETTING"]
@@ -65,7 +66,7 @@ def _point(reading, *, w_b=None, b_=None):
 
 def _val(expr, pt):
     try:
-        v = complex(sp.N(sp.sympify(expr).subs(pt), 20))
+        v = complex(sp.N(to_sympy("expr", expr).subs(pt), 20))
     except (TypeError, ValueError):
         return None
     return v.real if abs(v.imag) < 1e-12 * max(1.0, abs(v.real)) else None

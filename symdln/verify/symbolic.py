@@ -10,6 +10,7 @@ import sympy as sp
 
 from ..symbolic.symbols import L, b, beta, eta, sigma_q, w
 from ..symbolic.symbols import s as s_
+from .._validation import to_sympy
 from ..verdict import Evidence
 
 __all__ = ["normalize", "derived_expr", "reading_variants", "compare", "L_VALUES"]
@@ -111,7 +112,7 @@ def compare(printed, derived, *, equation: bool = False, fixed=None) -> tuple[st
 
     ``"unknown"`` means simplify could not prove the difference zero; the point checks decide."""
     fixed = fixed or {}
-    p, d = sp.sympify(printed).subs(fixed), sp.sympify(derived).subs(fixed)
+    p, d = to_sympy("printed", printed).subs(fixed), to_sympy("derived", derived).subs(fixed)
     if equation:
         r, ok = _equation_ratio(p, d)
         if ok:

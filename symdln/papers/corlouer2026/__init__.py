@@ -10,6 +10,7 @@ from __future__ import annotations
 from ...verdict import Claim
 from . import appendix_ad, appendix_eg, sec2_3, sec4_5  # noqa: F401  (register on import)
 from ._base import PAPER, PROPOSITIONS, REGISTRY, SPECS, Spec
+from . import severity  # noqa: F401,E402  (fills PAPER.severity and PAPER.levels)
 
 __all__ = ["PAPER", "claims", "get", "spec", "claim_ids", "Spec", "PROPOSITIONS"]
 
