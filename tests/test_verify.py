@@ -54,6 +54,8 @@ EXPECTED = {
     # App. G, Eq. 33
     "eq.32": C, "appG.joint-prob": K, "appG.intermediate": R, "appG.pair-identity": C, "appG.factor": C,
     "eq.33": C,
+    # network level (SGD on the full network): balance and decoupling
+    "net.A1-sgd": K, "net.prop3.5-independent": K,
 }
 
 

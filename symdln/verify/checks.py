@@ -43,7 +43,13 @@ def load_checks() -> dict:
 def run_check(name, claim, spec, *, seed=0, fast=False):
     load_checks()
     if name not in CHECKS:
-        raise KeyError(f"unknown check {name!r}")
+        # a bespoke check the claim's paper registers (Paper.checks), e.g. the network-level claims
+        from ..papers import load
+        paper = load(claim.paper) if getattr(claim, "paper", "") else None
+        if paper is None or name not in paper.checks:
+            raise KeyError(f"unknown check {name!r}")
+        out = paper.checks[name](claim, spec, seed=seed, fast=fast, paper=paper)
+        return (list(out[0]), dict(out[1])) if isinstance(out, tuple) else (list(out), {})
     out = CHECKS[name](claim, spec, seed=seed, fast=fast)
     if isinstance(out, tuple):
         return list(out[0]), dict(out[1])

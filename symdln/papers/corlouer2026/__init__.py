@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ...verdict import Claim
 from . import appendix_ad, appendix_eg, sec2_3, sec4_5  # noqa: F401  (register on import)
+from . import network_balance  # noqa: F401,E402  (network-level balance and decoupling claims)
 from ._base import PAPER, PROPOSITIONS, REGISTRY, SPECS, Spec
 from . import severity  # noqa: F401,E402  (fills PAPER.severity and PAPER.levels)
 
