@@ -15,7 +15,7 @@ The few functions a researcher calls are re-exported here (see docs/api.md):
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from ._validation import SymdlnInputError
 from .network import (
