@@ -250,7 +250,8 @@ def test_text_checks_decide_as_expected_on_a_fresh_paper():
     want = {"sec3.sigma-zero": "confirmed", "appD.ito-blockdiag": "confirmed", "remark3.langevin-ito": "confirmed",
             "sec3.label-noise-langevin": "conditional", "intro.contribution2": "conditional",
             "appF.curvature-order": "conditional", "prop5.2.ii-unique": "conditional",
-            "sec3.D-scaling": "confirmed"}
+            "sec3.D-scaling": "confirmed", "sec6.state-independent": "refuted",
+            "remark3.frozen-ntk": "conditional"}
     for cid, verdict in want.items():
         spec = fresh.spec(cid)
         out = PAPER.checks[spec.check](fresh.get(cid), spec, seed=0, fast=True, paper=fresh)
@@ -259,6 +260,8 @@ def test_text_checks_decide_as_expected_on_a_fresh_paper():
         cond = [e for e in evs if e.data.get("scope") == "condition"]
         if verdict == "confirmed":
             assert printed and all(e.passed for e in printed), cid
+        elif verdict == "refuted":
+            assert any(not e.passed for e in printed) and not cond, cid
         else:
             assert any(not e.passed for e in printed) and cond and all(e.passed for e in cond), cid
         assert (verdict == "confirmed") == (cid not in txt.SEVERITY), cid

@@ -43,7 +43,12 @@ def load_checks() -> dict:
 def run_check(name, claim, spec, *, seed=0, fast=False):
     load_checks()
     if name not in CHECKS:
-        raise KeyError(f"unknown check {name!r}")
+        # the paper's own checks (``@PAPER.check``), called with ``paper=``
+        from ..papers.corlouer2026 import PAPER
+        if name not in PAPER.checks:
+            raise KeyError(f"unknown check {name!r}")
+        out = PAPER.checks[name](claim, spec, seed=seed, fast=fast, paper=PAPER)
+        return (list(out[0]), dict(out[1])) if isinstance(out, tuple) else (list(out), {})
     out = CHECKS[name](claim, spec, seed=seed, fast=fast)
     if isinstance(out, tuple):
         return list(out[0]), dict(out[1])

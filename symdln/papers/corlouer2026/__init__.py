@@ -11,6 +11,10 @@ from ...verdict import Claim
 from . import appendix_ad, appendix_eg, sec2_3, sec4_5  # noqa: F401  (register on import)
 from ._base import PAPER, PROPOSITIONS, REGISTRY, SPECS, Spec
 from . import severity  # noqa: F401,E402  (fills PAPER.severity and PAPER.levels)
+from . import domain  # noqa: F401,E402  (whole-domain checks)
+from . import text  # noqa: F401,E402  (claims in the running text and remarks)
+text.register(PAPER)
+from . import coverage  # noqa: F401,E402  (fills PAPER.coverage)
 
 __all__ = ["PAPER", "claims", "get", "spec", "claim_ids", "Spec", "PROPOSITIONS"]
 

@@ -171,7 +171,8 @@ def mean_shift():
     m0, m1, m2 = (sp.diff(mu, w, n).subs(w, s) for n in (0, 1, 2))
     var = D.subs(w, s) / (-2 * m1)
     shift = -(m0 + m2 / 2 * var) / m1
-    return sp.simplify(sp.series(shift, beta, 0, 2).removeO().coeff(beta, 1))
+    # shift is a ratio of polynomials in beta with shift(0) = 0: its beta-coefficient is d shift / d beta at 0
+    return sp.simplify(sp.diff(shift, beta).subs(beta, 0))
 
 
 @PAPER.check("mean_above_domain")
@@ -184,7 +185,7 @@ def check_mean_above(claim, spec, *, seed, fast, paper=None):
     signed = sp.simplify(lead.subs({L: 2 + _k, sigma_q: qp}))
     neg, above = bool(signed.is_negative), bool(signed.is_positive)
     mu = _derived("drift_aligned")
-    zero_shift = sp.simplify(-sp.series(mu.subs(w, s) / sp.diff(mu, w).subs(w, s), beta, 0, 2).removeO().coeff(beta, 1))
+    zero_shift = sp.simplify(-sp.diff(mu.subs(w, s) / sp.diff(mu, w).subs(w, s), beta).subs(beta, 0))
     evs = [
         Evidence("symbolic", above, f"E[w] - s = beta x ({sp.sstr(lead)}) + O(beta^2) "
                  "(expanding E[mu(w)] = 0 to second order around s, symbolic L): negative for every L >= 2, s > 0, "
@@ -195,6 +196,12 @@ def check_mean_above(claim, spec, *, seed, fast, paper=None):
                  f"the zero of the drift w* is above s: w* - s = beta x ({sp.sstr(zero_shift)}); the curvature term "
                  "mu''(s) Var/2 is of the same order and reverses the sign of the mean", {"scope": "info"}),
     ]
+    from ...symbolic import derive, quantity_ids
+    if "stationary_mean_expansion" in quantity_ids():
+        d = derive("stationary_mean_expansion").expr - s
+        same = sp.simplify(d - lead * beta) == 0
+        evs.append(Evidence("symbolic", bool(same), f"agrees with the derivation stationary_mean_expansion: E[w] - s = "
+                            f"{sp.sstr(sp.simplify(d))}", {"scope": "derived"}))
     if not fast:
         from ...stationary_numeric import expansion_check
         r = expansion_check("mean_above_s", 3, 1.0, 0.3, [1e-3, 2e-3, 4e-3])
