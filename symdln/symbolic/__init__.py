@@ -21,6 +21,9 @@ _MODULES: list[str] = [
     "stationary",
     "finite_population",
     "continuum",
+    "saxe_modes",
+    "init_scale",
+    "network_stationary",
 ]
 
 for _m in _MODULES:
