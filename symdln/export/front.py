@@ -141,8 +141,12 @@ def evidence_tex(data: ReportData) -> str:
             out.append(r"\label{%s}" % label("ev", e.id))
             if v.condition:
                 out.append(r"\noindent\textit{Holds if:} %s\par" % segs_tex(segments(v.condition)))
+            items = evidence_items(v)
+            if not items:
+                out.append(r"\noindent\emph{No evidence recorded.}\par")
+                continue
             out.append(r"\begin{itemize}\setlength{\itemsep}{1pt}")
-            for lab, summary in evidence_items(v):
+            for lab, summary in items:
                 prefix = r"[%s] " % segs_tex(lab) if lab else ""
                 out.append(r"\item %s%s" % (prefix, segs_tex(summary)))
             out.append(r"\end{itemize}")
