@@ -24,6 +24,8 @@ def test_registered_with_locations_checks_and_expected_table():
             assert c.id in P.severity
     assert P.get("eq.15").location == "Sec. 2, Eq. (15) (from the energy of Eq. (14) on a_i(0) = a_0)"
     assert "@article{saxe2013" in P.citation.bibtex()
+    from symdln.verify.coverage import problems
+    assert problems(P) == []          # every claim named by a coverage entry; every other item has a reason
 
 
 CHEAP = ["eq.2", "eq.5-6", "eq.8-9", "eq.10", "eq.11", "eq.11-limit", "eq.12", "eq.13", "sec2.product", "eq.15",
