@@ -58,6 +58,11 @@ A("sec2.product", loc("2", detail="definition after Eq. (13)"),
 A("eq.15", loc("2", "15", "from the energy of Eq. (14) on a_i(0) = a_0"),
   r"\displaystyle\tau\frac{d}{dt}u=(N_{l}-1)u^{2-2/(N_{l}-1)}(s-u)", kind="identity", level="reduction",
   spec=Spec(check="deep_rate"))
+A("sec2.integrable", loc("2", detail="after Eq. (15)"),
+  r"This can be integrated for any positive integer $N_{l}$, though the expression is complicated.",
+  kind="statement", level="reduction", spec=Spec(check="deep_integrable"),
+  notes="Derived for every N_l: u = y^(N_l-1) makes the time integrand rational in y (elementary antiderivative); "
+        "closed forms computed and checked for N_l = 3..5 (3..4 in the fast setting).")
 A("eq.16", loc("2", "16"), r"\tau\frac{d}{dt}u=N_{l}u^{2}(s-u)", kind="identity", level="reduction",
   spec=Spec(check="deep_limit_rate"), notes="As N_l -> oo at fixed u; not uniform near u = 0.")
 A("eq.17", loc("2", "17"),
@@ -118,6 +123,7 @@ PAPER.coverage[:] = (
           ("sec1.2.fixed-points",)),
        _e("Sec. 1.3", "sentence", "Sec. 1.3", "t = tau/s ln(s/eps) = O(tau/s)", ("eq.11-limit",)),
        _e("Sec. 2", "sentence", "Sec. 2", "definition of prod_{i=a}^{b} W^i", ("sec2.product",)),
+       _e("Sec. 2", "sentence", "Sec. 2", "can be integrated for any positive integer N_l", ("sec2.integrable",)),
        _e("Sec. 2", "sentence", "Sec. 2", "learning time ... tends to zero as N_l goes to infinity",
           ("sec2.time-to-zero",)),
        _e("Sec. 2", "sentence", "Sec. 2", "alpha_opt decays with depth as O(1/(N_l s^2))", ("sec2.alpha-opt",)),
