@@ -168,3 +168,14 @@ def test_depth2_gauge_where_the_manifold_drift_vanishes():
     res = network_stationary_moments(net, T, eta=0.01, b=1)
     assert np.allclose(res.mean_shift, -Tt * np.sqrt(d0 * dL), rtol=1e-9)
     assert np.allclose(res.variance, Tt * s * (d0 + dL) / np.sqrt(d0 * dL), rtol=1e-9)
+
+
+def test_discrete_moments_match_dense_discrete_lyapunov():
+    net, T = _net((2, 3, 3), (1.5, 0.7), sigma_q=0.4, gauge_noise=0.3, aniso=True)
+    eta = 0.05
+    res = network_stationary_moments(net, T, eta=eta, b=1)
+    dd = network_stationary_dense(net, T, eta=eta, b=1, discrete=True)
+    assert _close(res.variance_discrete, dd["variance"]) and _close(res.mean_shift_discrete, dd["mean_shift"])
+    assert not _close(res.variance_discrete, res.variance)          # the correction is not zero
+    with pytest.raises(SymdlnInputError, match="stable"):
+        network_stationary_moments(net, T, eta=50.0, b=1)
