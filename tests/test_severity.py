@@ -10,11 +10,9 @@ from symdln.papers.corlouer2026.severity import SEVERITY, install
 
 
 def _expected() -> dict:
-    """The pinned verdict table (``PAPER.expected`` once the engine reads it from the paper)."""
-    if PAPER.expected:
-        return dict(PAPER.expected)
-    from tests.test_verify import EXPECTED
-    return dict(EXPECTED)
+    """The pinned verdict table."""
+    assert set(PAPER.expected) == set(PAPER.claim_ids())
+    return dict(PAPER.expected)
 
 
 def test_every_non_confirmed_verdict_has_a_severity_and_no_confirmed_one_does():

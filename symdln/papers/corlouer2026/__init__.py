@@ -15,7 +15,10 @@ from . import network_balance  # noqa: F401  (network-level balance and decoupli
 from . import checks_aligned, checks_appendices, checks_network, checks_stationary, checks_symbolic  # noqa: F401
 from . import expected, mc_plans, severity  # noqa: F401
 from ._base import PAPER, PROPOSITIONS, REGISTRY, SPECS, Spec
-from . import severity  # noqa: F401,E402  (fills PAPER.severity and PAPER.levels)
+from . import domain  # noqa: F401,E402  (whole-domain checks)
+from . import text  # noqa: F401,E402  (claims in the running text and remarks)
+text.register(PAPER)
+from . import coverage  # noqa: F401,E402  (fills PAPER.coverage)
 
 __all__ = ["PAPER", "claims", "get", "spec", "claim_ids", "Spec", "PROPOSITIONS"]
 

@@ -27,6 +27,9 @@ _PROP = ("intermediate line of the proof of Prop. 3.5 (App. E); the error propag
          "recorded as substantive")
 
 SEVERITY: dict[str, tuple[str, str]] = {
+    # ---- Sec. 2.3 ------------------------------------------------------------------------------------------
+    "sec2.timescale": ("notation", "'larger s rise earlier' needs a small initialisation, s/w(0) > 1 + 1/W(1/e) "
+                       "~ 4.59 (time to s/2), the regime the paper works in; the sentence omits the condition"),
     # ---- Sec. 3, Props. 3.1-3.4: the Jacobian J_l and its consequences -----------------------------------
     "prop3.1.jacobian": ("step", "J_l has the wrong Kronecker factors (the shape of the transpose of d vec W / d vec "
                          "W_l); Prop. 3.1's stated gradient G_l = -W_>l^T Delta W_<l^T is right"),
