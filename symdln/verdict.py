@@ -114,9 +114,15 @@ class Verdict:
                 f" <em>{_esc(meta)}</em><div>{_esc(self.reason)}</div>{cond}"
                 f"<table>{rows}</table>" + (f"<ul>{ev}</ul>" if ev else "") + "</div>")
 
+    @property
+    def qid(self) -> str:
+        """Qualified id ``"<paper>:<id>"`` (the local id for a formula of no paper)."""
+        return f"{self.paper}:{self.claim_id}" if self.paper else self.claim_id
+
     def to_json(self) -> dict:
         return {
             "id": self.claim_id,
+            "qid": self.qid,
             "verdict": self.verdict,
             "reason": self.reason,
             "location": self.location,
