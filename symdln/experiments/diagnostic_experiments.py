@@ -139,7 +139,43 @@ def balance(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
     fig.suptitle("Balance residual r_l = ||W_l W_l^T - W_{l+1}^T W_{l+1}||_F / (...) (Eq. 33); mean +- s.e.m.",
                  fontsize=9)
     out["figures"] = save_figure(fig, out_dir, "balance")
+    out["drift_prediction"] = _balance_prediction(depths, max_steps, seed, 1 if fast else 2, halve=not fast)
     return out
+
+
+def _balance_prediction(depths, max_steps, seed, n_traj, eta=0.005, halve=True):
+    """Realised imbalance of standard-init SGD runs vs the summed exact expectation (symdln.balance_gauge), at
+    ``eta`` and ``eta/2``.  The Ito part of the drift is O(beta) per unit time t = eta k and learning takes an
+    eta-independent time, so the accumulated ``D_l(end) - D_l(0)`` should halve when eta halves."""
+    from ..balance_gauge import balance_compensator
+    from ..diagnostics.runs import choose_steps, make_init, make_teacher
+    res = {"method": "D_l(k) - D_l(0) minus the sum of the exact E[Delta D_l | theta_j] is a martingale; norms are "
+                     "Frobenius norms at the end of the run", "runs": {}}
+    for L in depths:
+        rng = np.random.default_rng(seed)                  # the teacher and initialisation of the standard runs
+        T = make_teacher("low-rank", 12, rng=rng)
+        net0 = make_init([12] * (L + 1), regime="saddle", init="standard", rng=rng)
+        by_eta = {}
+        for e in ((eta, eta / 2) if halve else (eta,)):
+            steps = choose_steps(net0, T, eta=e, max_steps=int(max_steps * (L // 2) ** 2 * round(eta / e)))
+            rows = []
+            for k in range(n_traj):
+                r = balance_compensator(net0, T, eta=e, b=1, steps=steps, rng=seed * 1000 + k, n_checkpoints=2)
+                nrm = lambda xs: [float(np.linalg.norm(x[-1])) for x in xs]
+                rows.append({"r_end": balance_residuals(list(r["final"].layers)).r.tolist(),
+                             "realised": nrm(r["realised"]), "predicted": nrm(r["predicted"]),
+                             "ito": nrm(r["ito"]), "discretisation": nrm(r["discretisation"]),
+                             "martingale": [float(np.linalg.norm(a[-1] - p[-1]))
+                                            for a, p in zip(r["realised"], r["predicted"])]})
+            mean = lambda key: np.mean([row[key] for row in rows], axis=0).tolist()
+            by_eta[str(e)] = {"steps": steps, "t_end": e * steps, "runs": rows,
+                              **{k: mean(k) for k in ("r_end", "realised", "predicted", "ito", "discretisation")}}
+        if halve:
+            a, h = by_eta[str(eta)], by_eta[str(eta / 2)]
+            by_eta["realised_ratio_half_eta"] = (np.array(h["realised"]) / np.array(a["realised"])).tolist()
+            by_eta["predicted_ratio_half_eta"] = (np.array(h["predicted"]) / np.array(a["predicted"])).tolist()
+        res["runs"][f"depth{L}"] = by_eta
+    return res
 
 
 # -- mode decoupling (App. I.1; plan "Mode decoupling") -------------------------------------------------
