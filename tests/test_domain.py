@@ -274,3 +274,22 @@ def test_blockdiag_check_fails_for_a_full_covariance(monkeypatch):
     monkeypatch.setattr(txt, "_hessians", lambda seed: (net, np.random.default_rng(1), Hm, Hb))
     evs = PAPER.checks["ito_blockdiag"](None, None, seed=0, fast=True)
     assert not evs[0].passed and not evs[1].passed
+
+
+# ---- independent checks added where a confirmation was true by construction or used a degenerate size ------
+def test_ito_formula_generic_width_check_rejects_a_wrong_factor():
+    from symdln.papers.corlouer2026.checks_symbolic import _ito_formula_generic
+    assert _ito_formula_generic(0).passed
+    assert not _ito_formula_generic(0, half=sp.Integer(1)).passed       # dropped 1/2 in front of the bracket
+
+
+def test_gradient_finite_differences_reject_a_flipped_sign():
+    import dataclasses
+
+    from symdln.papers.corlouer2026.checks_network import _fd_gradient_evidence, settings
+    claim = PAPER.get("prop3.1.gradient")
+    label, net, t = next(iter(settings(0, True)))
+    assert _fd_gradient_evidence(claim, label, net, t).passed
+    # wrong variant: W_>l^T Delta W_<l^T with the sign flipped (gradient ascent)
+    bad = dataclasses.replace(claim, expr=lambda n, tt, l: -claim.expr(n, tt, l))
+    assert not _fd_gradient_evidence(bad, label, net, t).passed
