@@ -101,11 +101,28 @@ def balance_drift(net: DLN, teacher: Teacher, *, eta: float, b: int = 1) -> Bala
     if net.depth < 2:
         return BalanceDrift([], [], eta, b)
     aboves, belows = net.partials()
-    W = net.end_to_end()
-    Dl = teacher.M - W
-    Om = Dl @ Dl.T + teacher.Sigma_q
+    pop, noi = _drift_arrays(net.layers, aboves, belows, teacher.M, teacher.Sigma_q, eta, b)
+    return BalanceDrift(pop, noi, eta, b)
+
+
+def _partials(Ws):
+    """``(aboves, belows)`` = ``([W_{>l}], [W_{<l}])`` for raw layer arrays (no validation; hot loops)."""
+    belows = [np.eye(Ws[0].shape[1])]
+    for W in Ws[:-1]:
+        belows.append(W @ belows[-1])
+    aboves = [np.eye(Ws[-1].shape[0])]
+    for W in Ws[:0:-1]:
+        aboves.append(aboves[-1] @ W)
+    aboves.reverse()
+    return aboves, belows
+
+
+def _drift_arrays(Ws, aboves, belows, M, Sq, eta, b):
+    """The two parts of ``E[Delta D_l]`` from raw arrays: lists ``(population, noise)`` over pairs."""
+    Dl = M - aboves[0] @ Ws[0]
+    Om = Dl @ Dl.T + Sq
     pop, noi = [], []
-    for l in range(1, net.depth):                     # pair (l, l+1), 1-based
+    for l in range(1, len(Ws)):                       # pair (l, l+1), 1-based
         A_l, A_up = aboves[l - 1], aboves[l]          # W_{>l}, W_{>l+1}
         B_low, B_l = belows[l - 1], belows[l]         # W_{<l}, W_{<=l}
         Y = A_up.T @ Dl @ B_l.T                       # Gbar_{l+1}
@@ -116,7 +133,7 @@ def balance_drift(net: DLN, teacher: Teacher, *, eta: float, b: int = 1) -> Bala
         tr_part = trP * (B_l @ B_l.T) - trQ * (A_l.T @ Om @ A_l)
         pop.append(eta ** 2 * gg)
         noi.append(eta ** 2 / b * (gg + tr_part))
-    return BalanceDrift(pop, noi, eta, b)
+    return pop, noi
 
 
 def balance_drift_sde(net: DLN, teacher: Teacher, *, eta: float, b: int = 1) -> dict:

@@ -113,20 +113,23 @@ def ntk(net: DLN) -> np.ndarray:
 
 
 def _responses(net: DLN, Z: np.ndarray):
-    """For ``dtheta = J^T vec(Z)``: ``(J'[dtheta]^T J dtheta`` per layer, ``q(dtheta)/2`` as a matrix)."""
+    """For ``dtheta = J^T vec(Z)`` (``Z`` of shape ``(..., d_L, d_0)``, a batch): ``J'[dtheta]^T J dtheta`` per
+    layer and ``q(dtheta)/2`` as a matrix, batched over the leading axes."""
     L = net.depth
     W = net.layers
     above, below = net.partials()
     dW = [above[l].T @ Z @ below[l].T for l in range(L)]
     R1 = sum(above[l] @ dW[l] @ below[l] for l in range(L))
+    batch = Z.shape[:-2]
     dA = [None] * L                           # d W_{>l}
-    dA[L - 1] = np.zeros_like(above[L - 1])
+    dA[L - 1] = np.zeros(batch + above[L - 1].shape)
     for l in range(L - 2, -1, -1):
         dA[l] = dA[l + 1] @ W[l + 1] + above[l + 1] @ dW[l + 1]
-    dB = [np.zeros_like(below[0])]            # d W_{<l}
+    dB = [np.zeros(batch + below[0].shape)]   # d W_{<l}
     for l in range(1, L):
         dB.append(dW[l - 1] @ below[l - 1] + W[l - 1] @ dB[l - 1])
-    c = [dA[l].T @ R1 @ below[l].T + above[l].T @ R1 @ dB[l].T for l in range(L)]
+    c = [np.swapaxes(dA[l], -1, -2) @ R1 @ below[l].T + above[l].T @ R1 @ np.swapaxes(dB[l], -1, -2)
+         for l in range(L)]
     half_q = sum(above[l] @ dW[l] @ dB[l] for l in range(1, L)) if L > 1 else np.zeros_like(R1)
     return c, half_q
 
@@ -140,14 +143,16 @@ def _moments_from_A(net, teacher, Kvals, Kvecs, keep, A_t):
     mu, F = np.linalg.eigh((A_t + A_t.T) / 2)
     mu = np.clip(mu, 0.0, None)
     L = net.depth
+    pos = np.nonzero(mu > 0)[0]
     Ec = [np.zeros_like(w) for w in net.layers]
     Ehq = np.zeros((dL, d0))
-    for k in np.nonzero(mu > 0)[0]:
-        Z = np.sqrt(mu[k]) * (Er @ F[:, k]).reshape((dL, d0), order="F")
+    for chunk in np.array_split(pos, max(1, -(-pos.size // 256))):      # batches of <= 256 components
+        cols = (Er @ F[:, chunk]) * np.sqrt(mu[chunk])                  # (n, k)
+        Z = cols.T.reshape((chunk.size, d0, dL)).transpose(0, 2, 1)     # column-major unvec per component
         c, hq = _responses(net, Z)
         for l in range(L):
-            Ec[l] += c[l]
-        Ehq += hq
+            Ec[l] += c[l].sum(axis=0)
+        Ehq += hq.sum(axis=0)
     above, below = net.partials()
     Jc = vec(sum(above[l] @ Ec[l] @ below[l] for l in range(L)))
     coef = (Er.T @ Jc) / lam
@@ -173,6 +178,22 @@ def network_stationary_moments(net: DLN, teacher: Teacher, *, eta: float, b: int
     covariance and mean of ``W - M``.  Cost ``O(n^3 + n L^2 d^3)`` with ``n = d_L d_0``; no ``P x P`` matrix.
     """
     eta, b = _check(net, teacher, eta, b)
+    with _one_blas_thread():
+        return _network_stationary(net, teacher, eta, b)
+
+
+def _one_blas_thread():
+    """Single-threaded BLAS for the small dense algebra here: on a loaded 2-core machine multi-threaded OpenBLAS
+    spin-waits (measured: eigh of a 400 x 400 matrix 7.4 s with 2 threads vs 0.08 s with one)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:                    # pragma: no cover - threadpoolctl is a dependency
+        import contextlib
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _network_stationary(net, teacher, eta, b):
     beta = eta / b
     K = ntk(net)
     Kvals, Kvecs = np.linalg.eigh(K)
@@ -221,8 +242,13 @@ def network_stationary_dense(net: DLN, teacher: Teacher, *, eta: float, b: int =
     """Reference: forms ``J``, ``H`` and ``Sigma_1`` (``P x P``), solves the Lyapunov equation on ``range(H)``
     with :func:`scipy.linalg.solve_continuous_lyapunov` (or the discrete one, ``discrete=True``) and the
     second-order stationarity identity with the dense second-derivative tensor.  Small sizes only."""
-    from scipy.linalg import solve_continuous_lyapunov, solve_discrete_lyapunov
     eta, b = _check(net, teacher, eta, b)
+    with _one_blas_thread():
+        return _dense(net, teacher, eta, b, discrete)
+
+
+def _dense(net, teacher, eta, b, discrete):
+    from scipy.linalg import solve_continuous_lyapunov, solve_discrete_lyapunov
     beta = eta / b
     J = _jacobian_dense(net)
     if J.shape[1] > 400:

@@ -17,7 +17,7 @@ FWER = 1e-3
 
 
 def _teacher(sigma_q=0.5):
-    return Teacher.from_singular_values([3.0, 1.5], 3, 4, sigma_q=sigma_q)
+    return Teacher.from_singular_values([3.0, 1.5], 3, 4, sigma_q=sigma_q, rng=7)
 
 
 def _nets(T):
@@ -102,7 +102,7 @@ def test_aligned_balanced_has_no_discretisation_part():
 
 def test_gauge_force_at_a_minimum_depth2():
     sig = 0.4
-    T = Teacher.from_singular_values([2.0, 1.0], 4, 3, sigma_q=sig)
+    T = Teacher.from_singular_values([2.0, 1.0], 4, 3, sigma_q=sig, rng=8)
     net = aligned_balanced(T, [2.0, 1.0], (3, 5, 4), rng=0)
     W1, W2 = net.layers
     net = DLN([3.0 * W1, W2 / 3.0])                  # another point of the minimum (gauge G = 3 I)

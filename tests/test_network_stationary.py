@@ -114,3 +114,38 @@ def test_bad_input_is_one_line():
         network_stationary_moments(net, T, eta=0.01, b=0)
     with pytest.raises(SymdlnInputError, match="net must be"):
         network_stationary_moments("W", T, eta=0.01, b=1)
+
+
+def _aniso_balanced_shift(L, s, Sq_modes, trSq, d0, a, beta):
+    """The anisotropic closed form of docs/network_level.md (aligned, balanced): output-side pairs (g, a) carry
+    u_g^T Sigma_q u_g, the extra outputs tr Sigma_q - sum_g u_g^T Sigma_q u_g, input-side pairs u_a^T Sigma_q u_a."""
+    x = s[a] ** (1 / L)
+    y = s ** (1 / L)
+    r = len(s)
+    out = sum(Sq_modes[g] * sum((m - 1) * x ** (L + 2 * m - 4) * y[g] ** (2 * (L - m)) for m in range(2, L + 1))
+              for g in range(r))
+    out += (trSq - Sq_modes.sum()) * (L - 1) * x ** (3 * L - 4)
+    inn = Sq_modes[a] * (sum(sum((L - m) * x ** (3 * L - 2 - 2 * m) * y[b] ** (2 * (m - 1)) for m in range(1, L))
+                             for b in range(r)) + (d0 - r) * (L - 1) * x ** (3 * L - 4))
+    return -beta / 2 * (out + inn) / (L * x ** (2 * L - 2)), beta / 2 * Sq_modes[a] * L * x ** (2 * L - 2)
+
+
+@pytest.mark.parametrize("widths", [(3, 4, 2), (2, 3, 4, 3), (3, 3, 3, 3, 4)])
+def test_anisotropic_balanced_closed_form(widths):
+    rng = np.random.default_rng(5)
+    d0, dL = widths[0], widths[-1]
+    s = np.array([1.3, 0.6])
+    T = Teacher.from_singular_values(s, dL, d0, rng=4)
+    R = rng.standard_normal((dL, dL))
+    T = T.with_label_noise(0.2 * R @ R.T)
+    net = aligned_balanced(T, s, widths, rng=6)
+    res = network_stationary_moments(net, T, eta=0.01, b=1)
+    Sqm = np.einsum("ia,ij,ja->a", T.U, T.Sigma_q, T.U)
+    for a in range(2):
+        m, v = _aniso_balanced_shift(len(widths) - 1, s, Sqm, np.trace(T.Sigma_q), d0, a, 0.01)
+        assert res.mean_shift[a] == pytest.approx(m, rel=1e-8)
+        assert res.variance[a] == pytest.approx(v, rel=1e-8)
+        # mutation: the isotropic form with sigma_q^2 = tr(Sigma_q)/d_L is rejected
+        iso = np.full(2, np.trace(T.Sigma_q) / dL)
+        assert res.mean_shift[a] != pytest.approx(_aniso_balanced_shift(len(widths) - 1, s, iso, np.trace(T.Sigma_q),
+                                                                        d0, a, 0.01)[0], rel=1e-3)

@@ -91,3 +91,26 @@ def test_depthL_self_term_is_the_1d_law():
     oned = derive("stationary_mean_expansion").extra["shift"]
     assert sp.simplify(T_ * dl.extra["self"] - oned) == 0
     assert sp.simplify(T_ * dl.extra["extra"] - oned) != 0
+    # the registered expression (sum over every teacher mode) = the evaluator at an explicit point
+    LL, svals, widths = 3, [sp.Rational(27, 8), sp.Rational(8, 27)], (3, 2, 4, 2)
+    e = dl.expr[0].subs({L: LL, r: 2, d0: widths[0], dL: widths[-1]}).doit()
+    e = e.subs({sp.IndexedBase("s")[1]: svals[0], sp.IndexedBase("s")[2]: svals[1]}).subs(s, svals[0])
+    e = e.subs(sigma_q, sp.sqrt(2 * TEMP / beta))
+    assert sp.simplify(e - balanced_shift(LL, svals, 0, widths, TEMP)) == 0
+
+
+def test_general_aligned_gauge_closed_form_exact():
+    """Depth 3, rectangular, a different amplitude on every layer and mode (unbalanced, aligned)."""
+    from symdln.symbolic.network_stationary import aligned_moments
+    widths = (3, 2, 4, 2)
+    amps = [[sp.Integer(2), sp.Rational(1, 2)], [sp.Rational(1, 3), sp.Integer(3)], [sp.Rational(3, 2), sp.Integer(1)]]
+    k, LL = 2, 3
+    frames = [rational_orthonormal(d, k, 7 * 97 + i + 1) for i, d in enumerate(widths)]
+    layers = [frames[l + 1] * sp.diag(*amps[l]) * frames[l].T for l in range(LL)]
+    ex = exact_network_moments(layers, frames[-1], frames[0], temperature=TEMP)
+    for a in range(k):
+        m, v = aligned_moments(amps, widths, a, TEMP)
+        assert sp.simplify(m - ex["mean_shift"][a]) == 0 and sp.simplify(v - ex["variance"][a]) == 0
+        # mutation: swapping two layers' amplitudes (same end-to-end map, other gauge) changes the moments
+        m2, v2 = aligned_moments([amps[1], amps[0], amps[2]], widths, a, TEMP)
+        assert sp.simplify(m2 - ex["mean_shift"][a]) != 0 or sp.simplify(v2 - ex["variance"][a]) != 0

@@ -24,6 +24,7 @@ _MODULES: list[str] = [
     "saxe_modes",
     "init_scale",
     "network_stationary",
+    "balance",
 ]
 
 for _m in _MODULES:

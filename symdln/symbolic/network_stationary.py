@@ -107,12 +107,11 @@ def exact_network_moments(layers, U, V, *, temperature) -> dict:
         Ehq += hq
     Jc = _vec(sum((above[l] * Ec[l] * below[l] for l in range(len(layers))), sp.zeros(rows, cols)))
     Er = -Kp * Jc + N * _vec(Ehq)
-    cov = Amat.applyfunc(lambda x: x)
     cov = K * Amat * K
     shifts, variances = [], []
     for a in range(U.cols):
         e = sp.kronecker_product(V[:, a], U[:, a])
-        shifts.append(sp.nsimplify((e.T * Er)[0, 0]) if False else sp.simplify((e.T * Er)[0, 0]))
+        shifts.append(sp.simplify((e.T * Er)[0, 0]))
         variances.append(sp.simplify((e.T * cov * e)[0, 0]))
     return {"mean_shift": shifts, "variance": variances}
 
@@ -254,8 +253,11 @@ def _d2() -> Derivation:
 @register("network_stationary_depthL")
 def _dL() -> Derivation:
     f = depthL_balanced_closed_form()
-    other = r - 1
-    shift_ex = T_ * (f["self"] + (d0 + dL - 2 * r) * f["extra"])
+    g = _general_L_shift()
+    gam = sp.Symbol("gamma", integer=True, positive=True)
+    s_idx = sp.IndexedBase("s")                          # s[gamma]: the teacher's singular values, gamma = 1..r
+    shift_ex = -T_ / g["kappa"] * (sp.Sum(g["pair"].subs(s_g, s_idx[gam]), (gam, 1, r))
+                                   + (d0 + dL - 2 * r) * g["extra"])
     steps = (
         Step("Per-pair terms for balanced aligned depth L (x = s^(1/L), y = s_gamma^(1/L)): self, each other mode "
              "gamma (a finite sum), each extra input/output direction.", sp.Matrix([f["self"], f["pair"], f["extra"]]),
@@ -267,9 +269,132 @@ def _dL() -> Derivation:
     return Derivation(
         quantity="network_stationary_depthL", title="Depth L, balanced, full network: stationary mean shift and variance",
         statement=(f"E[w_a] - s_a = T [{f['self']} + sum_(gamma != a) P(s_a, s_gamma) + (d_0 + d_L - 2r) {f['extra']}], "
-                   f"T = beta sigma_q^2/2, P the cross-mode sum; Var(w_a) = L T s^(2(L-1)/L)."),
+                   f"T = beta sigma_q^2/2, P the cross-mode sum; Var(w_a) = L T s^(2(L-1)/L). In the expression, "
+                   "s is s_a and the sum over gamma = 1..r runs over every teacher mode including a."),
         expr=sp.Matrix([shift_ex, T_ * L * s ** (2 * (L - 1) / L)]), assumptions=_ASSUME + ("balanced",),
         source="Prop. 5.2 (ii) at the network level", steps=steps, variables=("s", "sigma_q", "beta", "L"),
-        notes=(f"Every extra input or output direction adds {f['extra']} T; each other teacher mode adds the cross "
-               f"sum; hidden widths do not enter at first order. The number of other modes is {other}.",),
+        notes=(f"Every input or output direction outside the teacher's span adds {f['extra']} T (1/L of the 1-D "
+               "law each); each other teacher mode gamma adds T P(s_a, s_gamma); hidden widths do not enter at "
+               "first order (the fluctuation never excites hidden directions outside the teacher's modes).",
+               "A zero singular value in the teacher counts as one extra input and one extra output direction."),
         extra={"self": f["self"], "pair": f["pair"], "extra": f["extra"], "order": "O(beta^2)"})
+
+
+# -- depth L, any aligned gauge (per-layer, per-mode amplitudes) ---------------------------------------------------
+_xa, _yg = sp.IndexedBase("x"), sp.IndexedBase("y")       # x[l]: layer l's amplitude on mode a; y[l]: on mode gamma
+_l, _k = sp.Symbol("l", integer=True, positive=True), sp.Symbol("k", integer=True, positive=True)
+
+
+def _prod(base, lo, hi):
+    return sp.Product(base[_k], (_k, lo, hi))
+
+
+def aligned_general_terms():
+    """Symbolic-L per-pair terms (units of ``T``, before dividing by ``-kappa_a``) for an aligned network with layer
+    amplitudes ``x[l]`` on mode ``a`` and ``y[l]`` on mode ``gamma``; ``kappa_a = sum_l P_{>l}(x)^2 P_{<l}(x)^2``.
+
+    ``out(gamma)``: output-side pair ``(gamma, a)``,
+    ``sum_l sum_{m>l} P_<l(x)^2 P_>l(x) prod_{l<k<m} x_k P_<m(x) P_>m(y)^2``;
+    ``in(gamma)``: input-side pair ``(a, gamma)``,
+    ``sum_l sum_{m<l} P_>l(x)^2 P_<l(x) prod_{m<k<l} x_k P_>m(x) P_<m(y)^2``;
+    an extra output direction is ``out`` with ``P_>m(y) = [m = L]``, an extra input ``in`` with ``P_<m(y) = [m = 1]``.
+    """
+    m = m_
+    Pgt = lambda base, j: _prod(base, j + 1, L)     # noqa: E731
+    Plt = lambda base, j: _prod(base, 1, j - 1)     # noqa: E731
+    out_core = lambda tail: sp.Sum(sp.Sum(Plt(_xa, _l) ** 2 * Pgt(_xa, _l) * _prod(_xa, _l + 1, m - 1)   # noqa: E731
+                                          * Plt(_xa, m) * tail, (m, _l + 1, L)), (_l, 1, L))
+    in_core = lambda tail: sp.Sum(sp.Sum(Pgt(_xa, _l) ** 2 * Plt(_xa, _l) * _prod(_xa, m + 1, _l - 1)    # noqa: E731
+                                         * Pgt(_xa, m) * tail, (m, 1, _l - 1)), (_l, 1, L))
+    kappa = sp.Sum(Pgt(_xa, _l) ** 2 * Plt(_xa, _l) ** 2, (_l, 1, L))
+    return {"kappa": kappa, "out": out_core(Pgt(_yg, m) ** 2), "in": in_core(Plt(_yg, m) ** 2),
+            "out_extra": out_core(sp.KroneckerDelta(m, L)), "in_extra": in_core(sp.KroneckerDelta(m, 1))}
+
+
+def _unroll(e):
+    """Expand every Sum / Product whose limits are integers after substitution, outermost first."""
+    if isinstance(e, (sp.Sum, sp.Product)):
+        (var, lo, hi) = e.limits[-1]                     # SymPy merges nested sums; the last limit is outermost
+        body = e.func(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
+        if lo.is_Integer and hi.is_Integer:
+            terms = [_unroll(body.subs(var, i)) for i in range(int(lo), int(hi) + 1)]
+            if isinstance(e, sp.Sum):
+                return sp.Add(*terms)
+            return sp.Mul(*terms) if hi >= lo - 1 else sp.Integer(1) / sp.Mul(*[_unroll(body.subs(var, i))
+                                                                            for i in range(int(hi) + 1, int(lo))])
+        return e
+    if not e.args:
+        return e
+    return e.func(*[_unroll(a) for a in e.args])
+
+
+def _eval_general(expr, LL, xs, ys):
+    e = _unroll(expr.subs(L, LL))
+    sub = {_xa[i + 1]: xs[i] for i in range(LL)}
+    sub.update({_yg[i + 1]: ys[i] for i in range(LL)})
+    return sp.simplify(e.subs(sub))
+
+
+def aligned_general_check(depths=(2, 3, 4)):
+    """The symbolic-L general-gauge terms against the exact mode-coordinate algorithm at explicit depths."""
+    g = aligned_general_terms()
+    done = []
+    for LL in depths:
+        xs = sp.symbols(f"a1:{LL + 1}", positive=True)
+        ys = sp.symbols(f"c1:{LL + 1}", positive=True)
+        pt = pair_terms([[xs[i], ys[i]] for i in range(LL)])
+        kap = _eval_general(g["kappa"], LL, xs, ys)
+        want = {"self": -(_eval_general(g["out"], LL, xs, xs) + _eval_general(g["in"], LL, xs, xs)) / kap,
+                "cross": -(_eval_general(g["out"], LL, xs, ys) + _eval_general(g["in"], LL, xs, ys)) / kap,
+                "out_extra": -_eval_general(g["out_extra"], LL, xs, ys) / kap,
+                "in_extra": -_eval_general(g["in_extra"], LL, xs, ys) / kap}
+        got = {"self": pt["self"], "cross": pt["out"][1] + pt["in"][1], "out_extra": pt["out_extra"],
+               "in_extra": pt["in_extra"]}
+        bad = [k for k in want if sp.simplify(want[k] - got[k]) != 0]
+        if bad or pt["other"] != 0 or sp.simplify(pt["variance"] - kap) != 0:
+            raise AssertionError(f"general-gauge terms disagree with the mode model at L = {LL}: {bad}")
+        done.append(LL)
+    return g, done
+
+
+@register("network_stationary_aligned")
+def _aligned() -> Derivation:
+    g, done = aligned_general_check()
+    gam = sp.Symbol("gamma", integer=True, positive=True)
+    shift = -T_ / g["kappa"] * (g["out"] + g["in"] + (dL - r) * g["out_extra"] + (d0 - r) * g["in_extra"])
+    steps = (
+        Step("Per-pair terms for an aligned network with layer amplitudes x_l on mode a and y_l on mode gamma "
+             "(P_>l, P_<l products of amplitudes above / below layer l).",
+             sp.Matrix([g["out"], g["in"], g["out_extra"], g["in_extra"]]),
+             check=f"equal to the exact mode-coordinate algorithm with symbolic amplitudes at L = {done}"),
+        Step("kappa_a = sum_l P_>l(x)^2 P_<l(x)^2 (the NTK eigenvalue of mode a); Var(w_a) = T kappa_a.",
+             g["kappa"]))
+    return Derivation(
+        quantity="network_stationary_aligned",
+        title="Depth L, any aligned gauge, full network: stationary mean shift and variance",
+        statement=("E[w_a] - s_a = -(T/kappa_a) [sum_gamma (out(gamma) + in(gamma)) + (d_L - r) out_extra + "
+                   "(d_0 - r) in_extra], Var(w_a) = T kappa_a, T = beta sigma_q^2/2; the sum runs over every "
+                   "teacher mode gamma (y = x for gamma = a); the expression shows one mode gamma."),
+        expr=sp.Matrix([shift, T_ * g["kappa"]]),
+        assumptions=_ASSUME[:3] + ("aligned network with any per-layer, per-mode amplitudes (any diagonal gauge)",),
+        source="Prop. 5.2 (ii) at the network level", steps=steps, variables=("L", "sigma_q", "beta"),
+        notes=("With x_l = s_a^(1/L) for every l (balanced) it reduces to network_stationary_depthL; at L = 2 to "
+               "network_stationary_depth2.", f"gamma is a symbol for the mode index: {gam}"),
+        extra={"terms": g, "order": "O(beta^2)"})
+
+
+def aligned_moments(amps, widths, alpha, temperature):
+    """Evaluate the general-gauge closed form: ``amps[l][g]`` layer ``l``'s amplitude on teacher mode ``g``;
+    returns ``(E[w_alpha] - s_alpha, Var(w_alpha))`` (exact for exact inputs)."""
+    g = aligned_general_terms()
+    LL = len(amps)
+    xs = [amps[l][alpha] for l in range(LL)]
+    kap = _eval_general(g["kappa"], LL, xs, xs)
+    tot = sp.Integer(0)
+    for gam in range(len(amps[0])):
+        ys = [amps[l][gam] for l in range(LL)]
+        tot += _eval_general(g["out"], LL, xs, ys) + _eval_general(g["in"], LL, xs, ys)
+    k = len(amps[0])
+    tot += (widths[-1] - k) * _eval_general(g["out_extra"], LL, xs, xs)
+    tot += (widths[0] - k) * _eval_general(g["in_extra"], LL, xs, xs)
+    return sp.simplify(-temperature * tot / kap), sp.simplify(temperature * kap)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ...verdict import Claim
 from . import appendix_ad, appendix_eg, sec2_3, sec4_5  # noqa: F401  (register claims on import)
+from . import network_balance  # noqa: F401  (network-level balance and decoupling claims and their checks)
 from . import checks_aligned, checks_appendices, checks_network, checks_stationary, checks_symbolic  # noqa: F401
 from . import expected, mc_plans, severity  # noqa: F401
 from ._base import PAPER, PROPOSITIONS, REGISTRY, SPECS, Spec
