@@ -293,3 +293,38 @@ def test_gradient_finite_differences_reject_a_flipped_sign():
     # wrong variant: W_>l^T Delta W_<l^T with the sign flipped (gradient ascent)
     bad = dataclasses.replace(claim, expr=lambda n, tt, l: -claim.expr(n, tt, l))
     assert not _fd_gradient_evidence(bad, label, net, t).passed
+
+
+# ---- statements confirmed over their whole domain: property tests ------------------------------------------
+@FAST
+@given(depth, pos, st.floats(min_value=1e-3, max_value=2.0))
+def test_no_label_noise_density_is_non_integrable_at_s_for_every_depth(L, s, beta):
+    """Prop. 5.2 (i): with sigma_q = 0, log p* ~ -(gamma + 2) log|s - w| near s with gamma = 1/(beta L s^a) > 0."""
+    mpmath.mp.dps = 30
+    a = 2 * (L - 1) / L
+    ratio = lambda z: 2 * _mu(z, L, s, 0.0, beta) / _D(z, L, s, 0.0, beta)  # noqa: E731
+    e1, e2 = mpmath.mpf("1e-6") * s, mpmath.mpf("1e-7") * s
+    integral = mpmath.quad(ratio, [s - e1, s - e2])
+    logD = lambda e: mpmath.log(_D(s - e, L, s, 0.0, beta))  # noqa: E731
+    slope = (integral - logD(e2) + logD(e1)) / (mpmath.log(e2) - mpmath.log(e1))    # d log p / d log(s - w)
+    gamma = 1 / (beta * L * s ** a)
+    assert slope < -1                                           # non-integrable at s
+    assert abs(-slope - (gamma + 2)) < 1e-3 * (gamma + 2)
+
+
+@FAST
+@given(st.lists(st.integers(min_value=1, max_value=5), min_size=3, max_size=5), st.integers(0, 2 ** 31 - 1))
+def test_gradient_flow_preserves_balance_at_any_widths(widths, seed):
+    """(A1) 'preserved under gradient flow': d/dt (W_(l+1)^T W_(l+1) - W_l W_l^T) = 0 at random networks."""
+    from symdln.network import DLN, Teacher
+    from symdln.noise import population_gradient
+    rng = np.random.default_rng(seed)
+    net = DLN([rng.standard_normal((widths[i + 1], widths[i])) for i in range(len(widths) - 1)])
+    r = min(widths[0], widths[-1])
+    t = Teacher.from_singular_values(rng.uniform(0.2, 2.0, r), widths[-1], widths[0], rng=rng)
+    G = population_gradient(net, t)
+    for l in range(1, net.depth):
+        Wl, Wn, Gl, Gn = net.layer(l), net.layer(l + 1), G[l - 1], G[l]
+        rate = -(Gn.T @ Wn + Wn.T @ Gn) + (Gl @ Wl.T + Wl @ Gl.T)
+        # the two products are O(|W|^(2L)) ~ 1e2 here; their difference cancels to rounding (1e-12 relative)
+        assert np.max(np.abs(rate)) <= 1e-12 * max(1.0, float(np.max(np.abs(Gn.T @ Wn))))

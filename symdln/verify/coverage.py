@@ -107,8 +107,8 @@ def main(argv=None) -> int:
     ap.add_argument("--paper", default="corlouer2026")
     ap.add_argument("--write", metavar="PATH", help="write the Markdown table to PATH (atomically)")
     a = ap.parse_args(argv)
-    from ..papers import load
-    paper = load(a.paper)
+    import importlib
+    paper = importlib.import_module("symdln.papers").load(a.paper)    # the registry, never a paper module
     bad = problems(paper)
     if bad:
         print("coverage table problems:\n  " + "\n  ".join(bad), file=sys.stderr)
