@@ -328,10 +328,11 @@ def _(claim, spec, *, seed, fast, paper=None):
     # the sum of n chi^2_1 terms: relative sd sqrt(2/n) ~ 0.3%; 6 sd leaves a negligible false-alarm rate
     ok = abs(qv - want) < 6 * want * np.sqrt(2 / n)
     return [Evidence("symbolic", _zero((sp.sqrt(eta) * sigma_q) ** 2 - eta * sigma_q ** 2),
-                     "d[theta] of sqrt(eta) sigma dB is eta sigma sigma^T dt (the bracket rule d[B] = dt applied "
-                     "to the printed diffusion: true by construction)", {"scope": "info"}),
+                     "d[theta] of sqrt(eta) sigma dB is eta sigma sigma^T dt (scalar case of the bracket rule "
+                     "d[B^i, B^j] = delta_ij dt applied to the printed diffusion: true by construction)",
+                     {"scope": "info"}),
             Evidence("monte-carlo", bool(ok), f"realised quadratic variation {qv:.5g} vs eta sigma^2 T = {want:.5g} "
-                     f"(n = {n} increments, 6-sd band; seed {seed})", {})]
+                     f"(scalar sigma, n = {n} increments, 6-sd band; seed {seed})", {})]
 
 
 @PAPER.check("ito_formula")
