@@ -21,7 +21,7 @@ from .model import ReportData, check_note, fmt_num, mc_numbers, proposition_of, 
 from .notation import MACROS, split_long
 from .prose import segments
 
-__all__ = ["build_blocks", "expand_macros"]
+__all__ = ["build_blocks", "front_blocks", "errata_blocks", "expand_macros"]
 
 
 def expand_macros(latex_src: str) -> str:
@@ -232,3 +232,13 @@ def build_blocks(data: ReportData, *, figure_path=lambda f: f"figures/{f.png.nam
                         [[[("code", v.claim_id)], [("b", v.verdict)], _prose(v.reason)] for v in data.verdicts]))
     return (_front(data) + _errata(data) + _reproduce(data) + summary + _propositions(data) + _evidence(data)
             + _confirmed(data) + _checks(data) + _figures(data, figure_path))
+
+
+def front_blocks(data: ReportData) -> list:
+    """The paper and what was checked."""
+    return _front(data)
+
+
+def errata_blocks(data: ReportData) -> list:
+    """The errata at a glance."""
+    return _errata(data)

@@ -8,6 +8,8 @@ then the one-line reason and the decisive evidence, both typeset (:mod:`symdln.e
 """
 from __future__ import annotations
 
+import re
+
 from .errata import SEVERITY_TEXT, checked_summary, decisive, errata_groups, evidence_items, paper_citation
 from .latex import escape as _escape
 from .latex import fit_math, lines_math, printed_math, split_source
@@ -83,8 +85,14 @@ def _formula(src: str, *, derived: bool) -> str:
     math, is_math = printed_math(src)
     if not is_math:
         return math
-    return fit_math(lines_math(split_source(math, _HALF_WIDTH)))
+    prose = ""
+    m = _LEADING_TEXT.match(math)
+    if m and m.end() < len(math):  # a sentence printed before the formula is set as text, not shrunk as math
+        prose, math = m.group(1) + r"\par ", math[m.end():]
+    return prose + fit_math(lines_math(split_source(math, _HALF_WIDTH)))
 
+
+_LEADING_TEXT = re.compile(r"^\s*\\text\{((?:[^{}]|\{[^{}]*\})*)\}\s*(?:\\quad|\\qquad|\\;|\\,|\s)*")
 
 _COLS = (r"\begin{longtable}{@{}>{\raggedright\arraybackslash}p{0.485\linewidth}"
          r"@{\hspace{0.03\linewidth}}>{\raggedright\arraybackslash}p{0.485\linewidth}@{}}")

@@ -18,6 +18,7 @@ import functools
 
 import sympy as sp
 
+from .gradient_flow import time_to_learn_mpmath
 from .result import Derivation, Step, derive, register
 from .symbols import L, c_frac, s, t, w, w0
 
@@ -118,12 +119,11 @@ def saxe_results() -> dict:
 
 def iterations_mpmath(L_val: int, s_val, u0_val, uf_val, dps: int = 30):
     """Iterations ``n_L = lambda_max(L) int_{u0}^{uf} du / (L u^(2-2/L)(s-u))`` at the rate ``1/lambda_max``
-    (``lambda_max = L s^(2-2/L)``), by mpmath quadrature."""
+    (``lambda_max = L s^(2-2/L)``): the gradient-flow time to learn (mpmath quadrature) times ``lambda_max``."""
     import mpmath as mp
     with mp.workdps(dps):
         Lm, sm = mp.mpf(L_val), mp.mpf(s_val)
-        lam = Lm * sm ** (2 - 2 / Lm)
-        return lam * mp.quad(lambda x: 1 / (Lm * x ** (2 - 2 / Lm) * (sm - x)), [mp.mpf(u0_val), mp.mpf(uf_val)])
+        return Lm * sm ** (2 - 2 / Lm) * time_to_learn_mpmath(L_val, s_val, u0_val, mp.mpf(uf_val) / sm, dps=dps)
 
 
 def iterations_limit(s_val, u0_val, uf_val) -> float:

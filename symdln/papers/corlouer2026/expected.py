@@ -6,7 +6,7 @@ Whole-domain revision (``domain.py``): ``sec2.timescale`` confirmed -> condition
 only for s/w(0) > 1 + 1/W(1/e)); ``prop3.5.decoupling``, ``eq.4``, ``eq.11`` refuted -> conditional (the modes
 decouple exactly on the plateaus w_beta in {0, s_beta}); ``eq.16`` refuted -> conditional (lower limit read as
 any w0 > 0).  Ten claims from the running text and remarks
-(``text.py``).  Now 67 confirmed, 22 refuted, 27 conditional (116 claims)."""
+(``text.py``); tests/test_paper_plugin.py pins the current counts."""
 from __future__ import annotations
 
 from ._base import PAPER

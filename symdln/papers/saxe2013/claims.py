@@ -28,7 +28,8 @@ A("sec1.2.fixed-points", loc("1.2", detail="fixed point structure"),
   r"only saddle points and no non-global local minima",
   kind="statement", level="network", spec=Spec(check="fixed_points"),
   notes="Decided with the saddle sampler: every rank stratum W = P_S M with |S| <= N_2 of a depth-2 network "
-        "(N_2 = 2, rank-3 teacher) is sampled as an exact critical point and certified.")
+        "(N_2 = 2, rank-3 teacher) is sampled as an exact critical point (one per stratum, residual blocks zero) and "
+        "certified by its Hessian; a sample, not an enumeration of all critical points.")
 A("eq.7", loc("1.2", "7"), r"{W^{32}}{W^{21}}=\textstyle\sum_{\alpha=1}^{N_{2}}s_{\alpha}u_{\alpha}v_{\alpha}^{T}",
   kind="identity", level="network", spec=Spec(check="fixed_points"), restates=("sec1.2.fixed-points",))
 A("eq.8-9", loc("1.3", "8", "from the error of Eq. (9); conserved a^2 - b^2"),
