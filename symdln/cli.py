@@ -21,6 +21,7 @@ COMMANDS = {
     "latex": "latex",
     "report": "report",
     "experiment": "experiment",
+    "sweep": "sweep",
     "saddles": "saddles",
 }
 

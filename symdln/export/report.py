@@ -1,5 +1,6 @@
 """``symdln report``: run every derivation, claim verdict and fast Monte Carlo check, then write
-``report.tex`` (+ ``report.pdf``), ``report.md``, ``results.json`` and the figures to a folder.
+``report.tex`` (+ ``report.pdf``), ``report.md``, ``report.html`` (with its KaTeX files in ``katex/``),
+``results.json`` and the figures to a folder.
 
 The folder is built in a temporary sibling directory and moved into place only when everything
 (including the LaTeX build) succeeded, so a failed run leaves nothing partial behind.
@@ -19,6 +20,7 @@ from pathlib import Path
 from .._io import atomic_write_json, atomic_write_text, provenance
 from ..progress import Progress
 from .document import render_tex
+from .html import copy_katex, render_html
 from .latex import CompileResult, compile_tex, tex_engine
 from .markdown import render_markdown
 from .model import ReportData
@@ -159,6 +161,14 @@ class ReportOutcome:
     exit_code: int
     message: str
 
+    def _repr_html_(self) -> str:
+        """Jupyter: where the report went, then its first page (paper, what was checked, errata)."""
+        import html
+        where = (f"written to <code>{html.escape(str(self.out_dir))}</code>" if self.out_dir is not None
+                 else "<b>nothing written</b>")
+        msg = f" ({html.escape(self.message)})" if self.message else ""
+        return f"<div>Report {where}, exit code {self.exit_code}{msg}.</div>" + self.data._repr_html_()
+
 
 def _move_into_place(tmp: Path, out: Path) -> None:
     old = None
@@ -195,6 +205,8 @@ def write_report(out: Path, *, fast: bool = False, seed: int = 0, pdf: bool = Tr
         t0 = time.perf_counter()
         atomic_write_text(tmp / "report.tex", render_tex(data))
         atomic_write_text(tmp / "report.md", render_markdown(data))
+        atomic_write_text(tmp / "report.html", render_html(data))
+        copy_katex(tmp / "katex")
         latex = None
         if pdf and tex_engine() is not None:
             latex = compile_tex(tmp / "report.tex")

@@ -188,6 +188,8 @@ def evaluate(claim: Claim, *, paper=None, spec: Spec | None = None, mc: bool = T
             part.evidence += evs
             if extra.get("derived") is not None and not part.derived_latex:
                 part.derived_latex = _latex(extra["derived"])
+            elif extra.get("derived_latex") and not part.derived_latex:   # older checks: prefer "derived"
+                part.derived_latex = extra["derived_latex"]
             if extra.get("counterexample") and part.counterexample is None:
                 part.counterexample = extra["counterexample"]
         if not part.derived_latex:
@@ -331,37 +333,4 @@ _DIMENSIONS = {"grad_drift_aligned": "drift", "ito_drift_aligned": "drift", "dri
                "gf_mode_ode": "drift", "gf_logistic": "location"}
 
 
-def verify(candidate, quantity: str = "diffusion_aligned", assumptions=(), *, reading: str = "std",
-           mc: bool = False, seed: int = 0) -> Verdict:
-    """Check a user-supplied SymPy expression against a derived quantity.
-
-    ``candidate`` is a SymPy expression in the declared symbols (:mod:`symdln.symbolic.symbols`; strings are
-    refused -- build the expression in code).  ``quantity`` is a derivation id (``symdln.symbolic.quantity_ids()``).
-    ``assumptions`` is either a tuple of labels (recorded) or a dict of substitutions applied to both sides,
-    e.g. ``{L: 2}``.  ``reading="variance"`` also checks the variance reading of ``sigma_q``.
-    """
-    from .._validation import SymdlnInputError
-    from ..symbolic import quantity_ids
-    if not isinstance(candidate, sp.Basic):
-        raise SymdlnInputError(f"candidate must be a SymPy expression built from symdln.symbolic.symbols; "
-                               f"got {type(candidate).__name__}")
-    if quantity not in quantity_ids():
-        raise SymdlnInputError(f"quantity must be a derived quantity id; got {quantity!r}; known: "
-                               f"{', '.join(quantity_ids())}")
-    from ..symbolic import derive
-    from ..symbolic.symbols import SYMBOLS
-    dexpr = derive(quantity).expr
-    if isinstance(dexpr, dict) or getattr(dexpr, "is_Matrix", False) or isinstance(dexpr, sp.MatrixExpr) or \
-            (isinstance(dexpr, sp.Symbol) and dexpr.name not in SYMBOLS):
-        raise SymdlnInputError(f"quantity {quantity!r} is a matrix-valued (or placeholder) result; verify() compares "
-                               "scalar SymPy expressions -- use symdln.verify.verify_claim for the paper's matrix claims")
-    if reading not in READING_TEXT:
-        raise SymdlnInputError(f"reading must be 'std' or 'variance'; got {reading!r}")
-    fixed = dict(assumptions) if isinstance(assumptions, dict) else {}
-    labels = tuple(str(a) for a in assumptions) if not isinstance(assumptions, dict) else \
-        tuple(f"{k} = {v}" for k, v in fixed.items())
-    cid = f"user:{quantity}"
-    claim = Claim(id=cid, location="user-supplied", printed=to_latex(candidate),
-                  quantity=quantity, expr=candidate, assumptions=labels, dimension=_DIMENSIONS.get(quantity),
-                  readings=SIGMA_READINGS if reading == "variance" else ())
-    return finish(evaluate(claim, spec=Spec(fixed=fixed), mc=mc, seed=seed))
+from .user import verify  # noqa: E402  (the user-facing function lives in symdln.verify.user)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from .._validation import to_sympy
 from ..checkkit import Comparison
 from .mc_evidence import ALPHA_FAMILY, z_threshold
 from ..symbolic.symbols import L, b, beta, eta, s, s_beta, sigma_q, w, w_beta
@@ -44,7 +45,7 @@ def _point(reading, *, w_b=None, b_=None):
 
 def _val(expr, pt):
     try:
-        v = complex(sp.N(sp.sympify(expr).subs(pt), 20))
+        v = complex(sp.N(to_sympy("expr", expr).subs(pt), 20))
     except (TypeError, ValueError):
         return None
     return v.real if abs(v.imag) < 1e-12 * max(1.0, abs(v.real)) else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .._validation import to_sympy
 from ..checkkit import derived_expr, normalize, reading_variants
 from ..symbolic.symbols import L, w
 from ..verdict import Evidence
@@ -42,7 +43,7 @@ def compare(printed, derived, *, equation: bool = False, fixed=None) -> tuple[st
 
     ``"unknown"`` means simplify could not prove the difference zero; the point checks decide."""
     fixed = fixed or {}
-    p, d = sp.sympify(printed).subs(fixed), sp.sympify(derived).subs(fixed)
+    p, d = to_sympy("printed", printed).subs(fixed), to_sympy("derived", derived).subs(fixed)
     if equation:
         r, ok = _equation_ratio(p, d)
         if ok:

@@ -155,7 +155,7 @@ add("eq.3", "Sec. 2.3, Eq. (3)",
     spec=Spec(transform=lambda e: e.subs(L, 2), fixed={L: 2}, check="logistic_solves_ode"))
 add("sec2.timescale", "Sec. 2.3 (after Eq. 3)",
     r"\text{characteristic timescale }\sim 1/s_{\alpha}",
-    kind="statement", assumptions=("depth 2",), spec=Spec(check="logistic_timescale"))
+    kind="statement", assumptions=("depth 2",), spec=Spec(check="timescale_domain"))
 
 # --------------------------------------------------------------------------------------------------
 # Section 3: Prop. 3.1 - 3.4
@@ -170,8 +170,7 @@ add("prop3.1.jacobian-x", "Sec. 3, Prop. 3.1",
     kind="matrix", spec=Spec(check="jacobian_x"))
 add("prop3.1.gradient", "Sec. 3, Prop. 3.1",
     r"G_{l}:=\nabla_{W_{l}}L=-W_{>l}^{\top}\Delta W_{<l}^{\top}", quantity="population_gradient",
-    expr=gradient_printed, kind="matrix", assumptions=("whitened inputs",), spec=Spec(check="matrix_vs_core", params=dict(
-        layout="per_layer(net, teacher, l)", reference="population_gradient", derived="population_gradient")))
+    expr=gradient_printed, kind="matrix", assumptions=("whitened inputs",), spec=Spec(check="gradient"))
 add("prop3.1.vec-gradient", "Sec. 3, Prop. 3.1",
     r"g_{l}:=\textup{vec}(G_{l})=-(W_{<l}\otimes W_{>l})\textup{vec}(\Delta)=-J_{l}^{\top}\delta",
     quantity="population_gradient", expr=vec_gradient_printed, kind="matrix", spec=Spec(check="matrix_vs_core", params=dict(
@@ -241,12 +240,12 @@ add("prop3.5.decoupling", "Sec. 3, Prop. 3.5 / Eq. (4)",
     r"dw_{\alpha}=\Big[\,\mu_{\alpha}^{\rm grad}(w_{\alpha})\;+\;\mu_{\alpha}^{\rm Ito}(w_{\alpha})\,\Big]\,dt\;+\;"
     r"\sqrt{D_{\alpha}(w_{\alpha})}\,dB_{\alpha,t},",
     quantity="ito_drift_aligned", kind="statement", restates=("eq.4", "eq.11"),
-    assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="decoupling", mc="ito_cross"))
+    assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="decoupling_domain", mc="ito_cross"))
 add("eq.4", "Sec. 3, Prop. 3.5, Eq. (4)",
     r"dw_{\alpha}=\Big[\,\mu_{\alpha}^{\rm grad}(w_{\alpha})\;+\;\mu_{\alpha}^{\rm Ito}(w_{\alpha})\,\Big]\,dt\;+\;"
     r"\sqrt{D_{\alpha}(w_{\alpha})}\,dB_{\alpha,t},",
     quantity="drift_aligned", kind="statement", restates=("prop3.5.decoupling",),
-    assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="decoupling", mc="ito_cross"))
+    assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="decoupling_domain", mc="ito_cross"))
 
 _MU_GRAD = (s - w) * L * w ** (2 * (L - 1) / L)
 add("eq.5", "Sec. 3, Prop. 3.5, Eq. (5)",
