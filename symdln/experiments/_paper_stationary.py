@@ -79,6 +79,10 @@ def _compare(x, mu, D, s0, sd_guess, n_grid=2001):
 
 @register("stationary", help="end-of-training distribution of the top mode vs the stationary law (Figs. 4, 5, App. K)")
 def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``stationary``: end-of-training distribution of the top mode vs the stationary law (Figs. 4, 5, App. K).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     if fast:
         d, L, gamma, n, t_end, dt, dts, t_k, nk = 6, 2, 1.5, 40, 10.0, 1e-2, (1e-2, 5e-3), 1.0, 20
     else:
@@ -209,6 +213,10 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
 
 @register("scaling", help="maximum modewise diffusion vs learning rate and 1/batch size with fitted slopes (App. J)")
 def scaling(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``scaling``: maximum modewise diffusion vs learning rate and 1/batch size with fitted slopes (App. J).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     if fast:
         d, L, gamma, n, t_end, etas, bs = 6, 2, 1.5, 3, 8.0, (0.005, 0.01, 0.02), (1, 2, 4)
     else:
