@@ -21,6 +21,8 @@ def add_arguments(p):
     p.add_argument("--fast", action="store_true", help="quick run: no Monte Carlo")
     p.add_argument("--seed", type=int, default=0, help="seed for sampled points and networks (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute every derivation instead of reading the on-disk cache")
 
 
 def _finite(x):
@@ -65,6 +67,9 @@ def _full(v) -> str:
 
 
 def run(args) -> int:
+    if args.no_cache:
+        from ..symbolic.result import disable_disk_cache
+        disable_disk_cache()
     from ..papers.corlouer2026 import get
     from ..progress import Progress
     from ..verify import verify_all, verify_claim
