@@ -22,7 +22,7 @@ from typing import Iterator
 import numpy as np
 
 from ._validation import SymdlnInputError, as_matrix, check_psd
-from .network import DLN, Teacher
+from .network import DLN, Teacher, psd_factor
 
 __all__ = [
     "population_gradient", "sample_data", "per_sample_gradients", "iter_per_sample_gradients",
@@ -66,16 +66,6 @@ def error_matrix(net: DLN, teacher: Teacher) -> np.ndarray:
     return teacher.M - net.end_to_end()
 
 
-def psd_factor(Sigma: np.ndarray) -> np.ndarray:
-    """A square factor ``R`` with ``R R^T = Sigma`` for a symmetric PSD ``Sigma`` (eigen-decomposition,
-    so singular ``Sigma``, e.g. no label noise, is fine)."""
-    try:
-        return np.linalg.cholesky(Sigma)          # positive definite: the cheap factor
-    except np.linalg.LinAlgError:
-        w, V = np.linalg.eigh(Sigma)              # singular (e.g. no label noise): eigen-factor
-        return V * np.sqrt(np.clip(w, 0.0, None))
-
-
 # -- gradients -------------------------------------------------------------------------------
 def population_gradient(net: DLN, teacher: Teacher) -> list[np.ndarray]:
     """Population gradient ``G_l = -W_{>l}^T Delta W_{<l}^T`` for ``l = 1..L`` (Prop. 3.1); list index ``l-1``."""
@@ -94,7 +84,10 @@ def sample_data(teacher: Teacher, n: int, rng=None) -> tuple[np.ndarray, np.ndar
     n = _check_n(n, "n", 1)
     rng = np.random.default_rng(rng)
     X = rng.standard_normal((n, teacher.d_in))
-    Y = X @ teacher.M.T + rng.standard_normal((n, teacher.d_out)) @ psd_factor(teacher.Sigma_q).T
+    Z = rng.standard_normal((n, teacher.d_out))       # drawn even without label noise: same stream either way
+    Y = X @ teacher.M.T
+    if teacher.label_factor is not None:
+        Y += Z @ teacher.label_factor.T
     return X, Y
 
 
@@ -294,7 +287,7 @@ def sample_noise(net: DLN, teacher: Teacher, rng=None, size=None) -> list[np.nda
     aboves, belows = _partials_sparse(net)
     W1 = net.layers[0]
     D = teacher.M - (W1 if aboves[0] is None else aboves[0] @ W1)
-    S = _sample_S(D, _label_factor(teacher.Sigma_q), np.random.default_rng(rng), shape)
+    S = _sample_S(D, teacher.label_factor, np.random.default_rng(rng), shape)
     out = []
     for A, B in zip(aboves, belows):
         x = S if A is None else A.T @ S
