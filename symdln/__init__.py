@@ -10,11 +10,12 @@ The few functions a researcher calls are re-exported here (see docs/api.md):
 * Monte Carlo with standard errors: ``Estimate``, ``mc_diffusion``, ``mc_ito_drift``;
 * simulators: ``sgd``, ``gd``, ``gradient_flow``, ``langevin``, ``scalar_sde`` (-> ``Trajectory``);
 * verdicts: ``verify`` (callable: ``symdln.verify(expr, quantity=...)``; also the package of the engine);
-* saddle points: ``NormalForm``, ``certify``.
+* saddle points: ``NormalForm``, ``certify``;
+* the full network near a minimum: ``network_stationary_moments`` (imported on first use).
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from ._validation import SymdlnInputError
 from .network import (
@@ -38,4 +39,14 @@ __all__ = [
     "Trajectory", "sgd", "gd", "gradient_flow", "langevin", "scalar_sde",
     "verify",
     "NormalForm", "certify",
+    "network_stationary_moments",
 ]
+
+_LAZY = {"network_stationary_moments": "network_stationary"}   # name -> submodule, imported on first use
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

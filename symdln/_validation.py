@@ -9,7 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["SymdlnInputError", "as_matrix", "as_vector", "check_psd", "check_finite", "check_positive",
-           "rational_from_string", "reject_string"]
+           "rational_from_string", "reject_string", "reject_text", "to_sympy", "check_seed", "check_count",
+           "check_int", "MAX_SAMPLES"]
+
+#: the largest sample size / step count any function accepts (a bound on memory and run time)
+MAX_SAMPLES = 10**9
 
 
 class SymdlnInputError(ValueError):
@@ -23,10 +27,7 @@ def check_finite(name: str, a: np.ndarray) -> None:
 
 def as_matrix(name: str, a, shape: tuple | None = None) -> np.ndarray:
     """Return ``a`` as a finite float64 2-D array, optionally of the given shape (None = any)."""
-    try:
-        arr = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise SymdlnInputError(f"{name} must be a real 2-D array; got {type(a).__name__}") from exc
+    arr = _real_array(name, a, "2-D")
     if arr.ndim != 2:
         raise SymdlnInputError(f"{name} must be a 2-D array; got shape {arr.shape}")
     if shape is not None:
@@ -40,16 +41,30 @@ def as_matrix(name: str, a, shape: tuple | None = None) -> np.ndarray:
 
 
 def as_vector(name: str, a, length: int | None = None) -> np.ndarray:
-    try:
-        arr = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise SymdlnInputError(f"{name} must be a real 1-D array; got {type(a).__name__}") from exc
+    arr = _real_array(name, a, "1-D")
     if arr.ndim != 1:
         raise SymdlnInputError(f"{name} must be a 1-D array; got shape {arr.shape}")
     if length is not None and arr.shape[0] != length:
         raise SymdlnInputError(f"{name} must have length {length}; got {arr.shape[0]}")
     check_finite(name, arr)
     return arr
+
+
+def _real_array(name: str, a, form: str) -> np.ndarray:
+    """``a`` as a float64 array: text (at any depth) and complex numbers are refused, never parsed or cast."""
+    reject_text(name, a)
+    try:
+        raw = np.asarray(a)
+    except (TypeError, ValueError) as exc:
+        raise SymdlnInputError(f"{name} must be a real {form} array; got {type(a).__name__}") from exc
+    if raw.dtype.kind == "c" or (raw.dtype.kind == "O" and any(isinstance(x, complex) or
+                                                               np.iscomplexobj(x) for x in raw.ravel())):
+        raise SymdlnInputError(f"{name} must be a real {form} array; got complex entries "
+                               "(the imaginary part would be lost)")
+    try:
+        return np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise SymdlnInputError(f"{name} must be a real {form} array; got {type(a).__name__}") from exc
 
 
 def check_positive(name: str, x, *, allow_zero: bool = False) -> float:
@@ -90,8 +105,120 @@ def rational_from_string(name: str, text: str):
     return sp.Rational(f.numerator, f.denominator)
 
 
-def reject_string(name: str, x) -> None:
-    """Refuse strings where a SymPy object is expected (symdln never parses strings into expressions)."""
-    if isinstance(x, (str, bytes)):
-        raise SymdlnInputError(f"{name} must be a SymPy expression built from symdln.symbolic.symbols, "
-                               f"not a string (symdln never parses strings); got {x!r:.60}")
+_TEXT = (str, bytes, bytearray, memoryview)
+_MAX_DEPTH = 64
+
+
+def _find_text(x, depth: int = 0, seen=None):
+    """The path (e.g. ``"[1]['a']"``) to the first text object inside ``x``, or None.
+
+    Walks lists, tuples, sets, dicts (keys and values), numpy arrays (text and object dtypes) and SymPy
+    matrices; deeper than 64 levels (or a container that contains itself) counts as refused input."""
+    if isinstance(x, _TEXT) or isinstance(x, np.str_ | np.bytes_):
+        return ""
+    if depth > _MAX_DEPTH:
+        return "<nested too deep>"
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "USV":
+            return "[...]" if x.size or x.dtype.kind in "US" else None
+        if x.dtype.kind != "O":
+            return None
+        items = list(enumerate(x.ravel()))
+    elif isinstance(x, dict):
+        items = [(f"key {k!r:.20}", k) for k in x] + [(repr(k)[:20], v) for k, v in x.items()]
+    elif isinstance(x, list | tuple | set | frozenset):
+        items = list(enumerate(x))
+    else:
+        return None
+    seen = set() if seen is None else seen
+    if id(x) in seen:
+        return "<a container that contains itself>"
+    seen.add(id(x))
+    for k, v in items:
+        p = _find_text(v, depth + 1, seen)
+        if p is not None:
+            return f"[{k}]{p}"
+    seen.discard(id(x))
+    return None
+
+
+def reject_text(name: str, x) -> None:
+    """Refuse text anywhere inside ``x`` (at any depth of lists, tuples, sets, dicts, numpy arrays).
+
+    symdln never parses strings into expressions: a string that reached ``sympify`` (even nested in a list)
+    would be evaluated as Python code."""
+    where = _find_text(x)
+    if where is not None:
+        at = f" (at {name}{where})" if where else ""
+        raise SymdlnInputError(f"{name} must be built from numbers and SymPy objects (symdln.symbolic.symbols), "
+                               f"not text{at}; symdln never parses strings")
+
+
+#: kept for callers of the first version; now refuses text at any depth
+reject_string = reject_text
+
+
+def to_sympy(name: str, x):
+    """The one gate from user data to SymPy: a strict conversion that never parses text.
+
+    Accepts SymPy objects, Python/numpy numbers, :class:`fractions.Fraction`, numeric numpy arrays (-> Matrix)
+    and lists/tuples/dicts of these (converted element-wise, container kept); anything holding text or of
+    another type raises :class:`SymdlnInputError` naming ``name``."""
+    import fractions
+
+    import sympy as sp
+    reject_text(name, x)
+
+    def conv(v, depth):
+        if depth > _MAX_DEPTH:
+            raise SymdlnInputError(f"{name} is nested too deeply")
+        if isinstance(v, sp.Basic | sp.MatrixBase):
+            return v
+        if isinstance(v, bool | np.bool_):
+            return sp.true if v else sp.false
+        if isinstance(v, int | np.integer):
+            return sp.Integer(int(v))
+        if isinstance(v, fractions.Fraction):
+            return sp.Rational(v.numerator, v.denominator)
+        if isinstance(v, float | np.floating):
+            return sp.Float(float(v))
+        if isinstance(v, complex | np.complexfloating):
+            return sp.Float(v.real) + sp.I * sp.Float(v.imag)
+        if isinstance(v, np.ndarray):
+            if v.dtype.kind == "O":
+                return conv(v.tolist(), depth + 1)
+            return sp.Matrix(v) if v.ndim in (1, 2) else sp.Array(v.tolist())
+        if isinstance(v, list | tuple):
+            return type(v)(conv(e, depth + 1) for e in v)
+        if isinstance(v, dict):
+            return {conv(k, depth + 1): conv(e, depth + 1) for k, e in v.items()}
+        if isinstance(v, set | frozenset):
+            return type(v)(conv(e, depth + 1) for e in v)
+        raise SymdlnInputError(f"{name} must be a number or a SymPy object built from symdln.symbolic.symbols; "
+                               f"got {type(v).__name__}")
+    return conv(x, 0)
+
+
+def check_int(name: str, x, *, lo: int | None = None, hi: int | None = None) -> int:
+    """``x`` as a Python int within [lo, hi]: bools, floats, strings and arrays are refused."""
+    if isinstance(x, bool | np.bool_) or not isinstance(x, int | np.integer):
+        raise SymdlnInputError(f"{name} must be an integer; got {type(x).__name__} {x!r:.40}")
+    v = int(x)
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        rng = f">= {lo}" if hi is None else f"in [{lo}, {hi}]" if lo is not None else f"<= {hi}"
+        raise SymdlnInputError(f"{name} must be an integer {rng}; got {v}")
+    return v
+
+
+def check_count(name: str, x, *, lo: int = 1, hi: int = MAX_SAMPLES) -> int:
+    """A sample size / step count: an integer in [lo, hi] (a float with an integral value is accepted)."""
+    if isinstance(x, float | np.floating) and np.isfinite(x) and float(x).is_integer():
+        x = int(x)
+    return check_int(name, x, lo=lo, hi=hi)
+
+
+def check_seed(name: str, seed):
+    """A seed: None, a non-negative int, or a numpy Generator / SeedSequence (returned as is)."""
+    if seed is None or isinstance(seed, np.random.Generator | np.random.SeedSequence):
+        return seed
+    return check_int(name, seed, lo=0, hi=2**63 - 1)

@@ -18,16 +18,18 @@ first-order expansion leaves a residual ``O(beta^2)``, so the log-log slope of `
 """
 from __future__ import annotations
 
+import fractions
 import functools
 import math
 import time
 from dataclasses import dataclass, field
 
 import mpmath
+import numpy as np
 import sympy as sp
 from mpmath.calculus.quadrature import GaussLegendre
 
-from ._validation import SymdlnInputError, rational_from_string, reject_string
+from ._validation import SymdlnInputError, rational_from_string, reject_text, to_sympy
 
 __all__ = ["StationaryLaw", "coefficient_callables", "stationary_law", "expansion_check", "fit_slope", "EXPANSIONS", "SLOPE_TOL"]
 
@@ -48,7 +50,11 @@ def _exact(x):
         return sp.Integer(x)
     if isinstance(x, str):
         return rational_from_string("parameter", x)
-    return sp.Rational(repr(float(x)))
+    reject_text("parameter", x)
+    if isinstance(x, bool) or not isinstance(x, (float, np.floating, np.integer)) or not np.isfinite(x):
+        raise SymdlnInputError(f"parameter must be a finite real number, a Rational or a string like '2/3'; "
+                               f"got {type(x).__name__}")
+    return sp.Rational(fractions.Fraction(repr(float(x))))
 
 
 def coefficient_callables(mu_expr, D_expr, *, L, s, sigma_q, beta):
@@ -57,8 +63,10 @@ def coefficient_callables(mu_expr, D_expr, *, L, s, sigma_q, beta):
     sub = {Ls: _exact(L), ss: _exact(s), qs: _exact(sigma_q), bs: _exact(beta)}
     out = []
     for name, e in (("mu", mu_expr), ("D", D_expr)):
-        reject_string(name, e)
-        e = sp.sympify(e).subs(sub)
+        e = to_sympy(name, e)
+        if not isinstance(e, sp.Basic):
+            raise SymdlnInputError(f"{name} must be a SymPy expression in w, s, sigma_q, L, beta; got {type(e).__name__}")
+        e = e.subs(sub)
         if e.free_symbols - {ws}:
             raise SymdlnInputError(f"{name} must depend only on w, s, sigma_q, L, beta; extra {e.free_symbols - {ws}}")
         out.append(sp.lambdify(ws, e, modules="mpmath"))
@@ -227,7 +235,12 @@ def expansion_check(which: str, L, s, sigma_q, betas, *, coefficients="derived",
     betas = [float(b) for b in betas]
     if len(betas) < 2 or any(not b > 0 for b in betas):
         raise SymdlnInputError(f"betas must be >= 2 positive numbers; got {betas}")
-    mu_e, D_e = aligned_coefficients(coefficients) if isinstance(coefficients, str) else coefficients
+    if not isinstance(coefficients, str):
+        coefficients = to_sympy("coefficients", coefficients)
+        if not isinstance(coefficients, (tuple, list)) or len(coefficients) != 2 or \
+                not all(isinstance(c, sp.Basic) for c in coefficients):
+            raise SymdlnInputError("coefficients must be 'derived', 'printed' or a pair (mu, D) of SymPy expressions")
+    mu_e, D_e = aligned_coefficients(coefficients) if isinstance(coefficients, str) else tuple(coefficients)
     t0 = time.perf_counter()
     pred_expr = None if which == "mean_above_s" else _symbolic_expansion(which, mu_e, D_e)
     rows = []

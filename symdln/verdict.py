@@ -81,9 +81,15 @@ class Verdict:
         if self.level and self.level not in ("reduction", "network"):
             raise ValueError(f"level must be reduction or network; got {self.level!r}")
 
+    @property
+    def qid(self) -> str:
+        """Qualified id ``"<paper>:<id>"`` (the local id for a formula of no paper)."""
+        return f"{self.paper}:{self.claim_id}" if self.paper else self.claim_id
+
     def to_json(self) -> dict:
         return {
             "id": self.claim_id,
+            "qid": self.qid,
             "verdict": self.verdict,
             "reason": self.reason,
             "location": self.location,

@@ -18,6 +18,8 @@ def add_arguments(p):
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--no-cache", action="store_true",
                    help="recompute every derivation instead of reading the on-disk cache")
+    p.add_argument("--paper", default=None, metavar="NAME",
+                   help="the paper whose claims are verified (default: corlouer2026; `symdln verify --list-papers`)")
 
 
 def cpu_seconds() -> float:
@@ -35,9 +37,9 @@ def run(args) -> int:
     from ..export.report import summary_table, write_report
     t0, c0 = time.perf_counter(), cpu_seconds()
     command = "symdln report" + (" --fast" if args.fast else "") + f" --seed {args.seed}" + \
-        (" --no-pdf" if args.no_pdf else "")
+        (" --no-pdf" if args.no_pdf else "") + (f" --paper {args.paper}" if args.paper else "")
     outcome = write_report(Path(args.out), fast=args.fast, seed=args.seed, pdf=not args.no_pdf, quiet=args.quiet,
-                           results_dir=Path(args.results), command=command)
+                           results_dir=Path(args.results), command=command, paper=args.paper)
     print(summary_table(outcome.data))
     if outcome.latex is not None:  # a failed build is loud: its errors go to stderr
         print(outcome.latex.summary(), file=sys.stdout if outcome.latex.ok else sys.stderr)

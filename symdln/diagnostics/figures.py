@@ -8,14 +8,44 @@ import numpy as np
 
 from .._io import atomic_write_bytes
 
-__all__ = ["plt", "save_figure", "band", "heatmap"]
+__all__ = ["plt", "save_figure", "band", "heatmap", "STYLE", "apply_style", "unlabelled_axes"]
+
+#: figure style of every symdln plot: fonts embedded as TrueType (Type 42), never Type 3 bitmaps;
+#: text sizes chosen so that a figure at its natural width (about 17 cm, the report's text width)
+#: prints its legend at the body-text size (9-10 pt)
+STYLE = {"pdf.fonttype": 42, "ps.fonttype": 42, "font.size": 10, "axes.titlesize": 10, "axes.labelsize": 10,
+         "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9, "figure.titlesize": 11,
+         "legend.frameon": False}
+
+
+def apply_style() -> None:
+    """Set :data:`STYLE` in matplotlib's rcParams (idempotent)."""
+    import matplotlib
+    matplotlib.rcParams.update(STYLE)
 
 
 def plt():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as _plt
+    apply_style()
     return _plt
+
+
+def unlabelled_axes(fig) -> list[str]:
+    """Descriptions of the data axes of ``fig`` that lack an x or y label (colour bars and empty
+    panels are exempt); an empty list means every axis says what it shows."""
+    bad = []
+    for i, ax in enumerate(fig.get_axes()):
+        if not ax.get_visible() or not ax.axison or getattr(ax, "_colorbar", None) is not None \
+                or ax.get_label() == "<colorbar>":
+            continue
+        if not (ax.lines or ax.collections or ax.images or ax.patches or ax.texts):
+            continue
+        missing = [k for k, lab in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if not lab.strip()]
+        if missing:
+            bad.append(f"axes {i} ({ax.get_title() or 'untitled'}): no {'/'.join(missing)} label")
+    return bad
 
 
 def save_figure(fig, out_dir, name: str) -> list[str]:

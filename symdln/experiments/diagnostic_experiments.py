@@ -17,7 +17,7 @@ from ..diagnostics import (balance_residuals, binomial_ci, cross_modes, decoupli
                            select_checkpoints)
 from ..diagnostics.figures import band, heatmap, plt, save_figure
 from ..diagnostics.runs import REGIMES, TEACHERS, aligned_indices as _aligned_indices, \
-    aligned_patterns as _aligned, ambiguous_fraction as _ambiguous_fraction, run_gd_sgd
+    aligned_patterns as _aligned, ambiguous_fraction as _ambiguous_fraction
 from . import register
 
 __all__: list[str] = []
@@ -35,13 +35,40 @@ def _settings(fast: bool, full: bool):
     return (2, 4), 8, configs, 60000, 150, 1000
 
 
-def _run(depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init="standard"):
+def _key(depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init="standard"):
+    """The GD + SGD run of one cell, as the keyword arguments of ``run_gd_sgd`` (the task's config)."""
     max_steps = max_steps * (depth // 2) ** 2     # deeper networks escape slower from small init
-    key = (depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init)
-    if key not in _CACHE:
-        _CACHE[key] = run_gd_sgd(depth=depth, teacher=teacher, regime=regime, init=init, n_sgd=n_sgd,
-                                 max_steps=max_steps, n_checkpoints=n_ck, seed=seed)
-    return _CACHE[key]
+    return {"depth": depth, "regime": regime, "teacher": teacher, "init": init, "n_sgd": n_sgd,
+            "max_steps": max_steps, "n_checkpoints": n_ck, "seed": seed}
+
+
+def _cache_key(cfg):
+    return tuple(sorted(cfg.items()))
+
+
+def _prefetch(configs, progress=None):
+    """Run every cell's GD + SGD run as an independent task (in-process, on local workers or on Dask, per
+    ``symdln.tasks.current_runner()``; cached under the output folder) before the experiment reduces them."""
+    from ..tasks import Task, run_tasks, task_ref
+    from ._tasks import gd_sgd_task, run_from_payload
+    todo = [c for c in configs if _cache_key(c) not in _CACHE]
+    todo = list({_cache_key(c): c for c in todo}.values())
+    tasks = [Task("gd-sgd-run", tuple(f"{k}={v}" for k, v in _cache_key(c)), task_ref(gd_sgd_task), c) for c in todo]
+    failed = []
+    for r in run_tasks(tasks, base_seed=0, progress=progress):
+        if r.ok:
+            _CACHE[_cache_key(r.task.config)] = run_from_payload(r.value)
+        else:
+            failed.append(f"{r.task.label()}: {r.error}")
+    if failed:
+        raise RuntimeError("tasks failed: " + "; ".join(failed))
+
+
+def _run(depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init="standard"):
+    cfg = _key(depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init)
+    if _cache_key(cfg) not in _CACHE:
+        _prefetch([cfg])
+    return _CACHE[_cache_key(cfg)]
 
 
 def _sem(x, axis=1):
@@ -57,6 +84,7 @@ def _grid(depths, configs, S, max_steps, n_ck, seed, progress):
     """Every (depth, regime, teacher) cell of an experiment: its GD + SGD run, checkpoint times and the
     positive-time mask.  Yields ``(row, L, regime, teacher, run, t, m)``; reports progress after each cell."""
     total = len(depths) * len(configs)
+    _prefetch([_key(L, r, te, S, max_steps, n_ck, seed) for L in depths for r, te in configs])
     row = 0
     for L in depths:
         for regime, teacher in configs:
@@ -74,6 +102,8 @@ def balance(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
     P = plt()
     fig, axes = P.subplots(len(depths), 2, figsize=(9, 3.2 * len(depths)), squeeze=False)
     out = {"setting": {"eps": "n/a", "n_sgd": S, "regime": "saddle", "teacher": "low-rank"}, "runs": {}}
+    _prefetch([_key(L, "saddle", "low-rank", S, max_steps, n_ck, seed, init)
+               for L in depths for init in ("standard", "balanced")])
     for i, L in enumerate(depths):
         for j, init in enumerate(("standard", "balanced")):
             run = _run(L, "saddle", "low-rank", S, max_steps, n_ck, seed, init)
@@ -122,6 +152,8 @@ def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
                        "t_cross_rules": {"settle": "time after which max_{b!=a}|w_ab| stays <= eps_rel s_a",
                                          "first": "plan's literal inf{t: max_{b!=a}|w_ab| <= eps_rel s_a}"}},
            "runs": {}}
+    _prefetch([_key(L, r, te, S, max_steps, n_ck, seed + k) for L in depths for r, te in configs
+               for k in range(n_init)])
     done = 0
     for i, L in enumerate(depths):
         for j, (regime, teacher) in enumerate(configs):

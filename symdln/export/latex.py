@@ -94,6 +94,8 @@ uparrow downarrow downarrow uparrow Uparrow Downarrow colon ell hbar imath jmath
 operatorname limits nolimits substack underset overset stackrel lfloor rfloor lceil rceil mathtt
 mathscr mathfrak textnormal middle varnothing lim limsup liminf arg dim ker sin cos tan sinh cosh
 tanh ln Pr bmod pmod mod ne gets implies cdotp lbrace rbrace lbrack rbrack backslash quad enspace
+Longleftrightarrow Longrightarrow Longleftarrow longleftrightarrow longrightarrow longleftarrow Leftarrow impliedby
+leftrightarrow iff mathop nabla lesssim gtrsim ll gg prec succ approxeq cong asymp triangleq coloneqq dagger
 """.split())
 _SAFE |= set(MACROS)
 _ENVS = {"aligned", "matrix", "pmatrix", "bmatrix", "cases", "array", "split", "gathered"}
@@ -129,6 +131,28 @@ def printed_math(printed: str) -> tuple[str, bool]:
     return src, True
 
 
+def visual_len(src: str) -> float:
+    """Rough printed width of math-mode LaTeX in characters: a macro counts as one symbol,
+    spacing commands, braces and ``\\left``/``\\right`` as nothing, sub/superscripts as 0.6 each."""
+    s = re.sub(r"\\(?:left|right|big|Big|bigg|Bigg)[lr]?", "", src)
+    s = re.sub(r"\\(?:[,;:!]|quad|qquad|displaystyle|limits|nolimits)", " ", s)
+    s = re.sub(r"\\(?:mathrm|text|operatorname|mathbf|mathbb|mathcal)\{([^{}]*)\}", r"\1", s)
+    s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: "x" * max(len(m[1]), len(m[2])), s)
+    s = re.sub(r"\\[A-Za-z]+", "x", s)
+    n = 0.0
+    script = 0
+    for ch in s:
+        if ch in "^_":
+            script = 1
+            continue
+        if ch in "{}" or ch.isspace():
+            continue
+        n += 0.6 if script else 1.0
+        if script and ch not in "{":
+            script = 0
+    return n
+
+
 def split_source(src: str, width: int = 50) -> list[str]:
     """Break a LaTeX math string into lines at top-level ``+``, ``-`` and ``=`` (outside braces and
     parentheses and ``\\left...\\right`` pairs), each at most about ``width`` source characters where possible."""
@@ -144,16 +168,22 @@ def split_source(src: str, width: int = 50) -> list[str]:
             i += 1 + (len(word) if word else 1)
             continue
         depth += {"{": 1, "}": -1, "(": 1, ")": -1, "[": 1, "]": -1}.get(ch, 0)
-        if ch in "+-=" and depth == 0 and lr == 0 and i > 0 and src[i - 1] not in "^_({[":
+        prev = src[:i].rstrip()
+        after_relation = prev.endswith(("=", "(", "{", "[", "^", "_", ",", "&")) or re.search(
+            r"\\(?:left|big|Big|bigg|Bigg)[lr]?[(\[|.]?$|\\(?:leq|geq|le|ge|ne|sim|approx|propto|in|mid|colon|;|quad|qquad|Longleftrightarrow|iff|to)$",
+            prev)
+        if ch in "+-=" and depth == 0 and lr == 0 and i > 0 and not after_relation:
             cuts.append(i)
         i += 1
     pieces, start = [], 0
     for c in cuts + [len(src)]:
         pieces.append(src[start:c])
         start = c
+    if visual_len(src) <= width:
+        return [src.strip()]
     lines, cur = [], ""
     for piece in pieces:
-        if cur and len(cur) + len(piece) > width:
+        if cur and visual_len(cur) + visual_len(piece) > width:
             lines.append(cur)
             cur = piece
         else:

@@ -22,6 +22,7 @@ from typing import Any
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
+from .._validation import to_sympy
 from ..symbolic.symbols import latex_names
 
 __all__ = ["MACROS", "PACKAGES", "NotationPrinter", "to_latex", "macro_preamble", "split_long"]
@@ -103,7 +104,7 @@ def to_latex(expr: Any, **settings) -> str:
         return r",\quad ".join(to_latex(v, **settings) for v in expr)
     if isinstance(expr, str):
         raise TypeError("to_latex typesets SymPy objects only; escape text with symdln.export.latex.escape")
-    return NotationPrinter(settings).doprint(sp.sympify(expr) if isinstance(expr, (int, float)) else expr)
+    return NotationPrinter(settings).doprint(to_sympy("expr", expr) if isinstance(expr, (int, float)) else expr)
 
 
 def split_long(expr: Any, width: int = 110) -> list[str]:

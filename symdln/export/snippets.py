@@ -48,12 +48,15 @@ def quantity_snippet(quantity: str, *, display: bool = True) -> str:
 def claim_snippet(claim_id: str, *, display: bool = True, seed: int = 0, with_verdict: bool = True) -> str:
     """The derived form of the quantity claim ``claim_id`` states; its verdict (``symdln.verify``,
     fast setting) goes in a comment unless ``with_verdict=False``."""
-    from ..papers.corlouer2026 import get
+    from ..paperkit import split_id
+    from ..papers import load
     from .figures import _derived_for
     from .report import optional_module
-    c = get(claim_id)
+    paper = load(split_id(claim_id)[0])
+    c = paper.get(claim_id)
     verify = optional_module("verify", "verify_claim")
-    v = verify.verify_claim(claim_id, fast=True, seed=seed) if verify is not None and with_verdict else None
+    v = verify.verify_claim(claim_id, paper=paper, fast=True, seed=seed) if verify is not None and with_verdict \
+        else None
     head = [f"symdln: claim {c.id} ({c.location})"]
     if v is None and with_verdict:
         head.append("verdict: not available (symdln.verify is not built)")
@@ -86,7 +89,7 @@ def known_ids() -> tuple[list[str], list[str]]:
     """(quantity ids, claim ids); claim ids are empty while the claims registry is not built."""
     from ..symbolic import quantity_ids
     from .report import optional_module
-    paper = optional_module("paper", "claims")
+    paper = optional_module("papers.corlouer2026", "claims")
     return quantity_ids(), [c.id for c in paper.claims()] if paper is not None else []
 
 

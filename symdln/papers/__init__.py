@@ -13,6 +13,8 @@ __all__ = ["BUILTIN", "DEFAULT", "available", "load", "load_all"]
 #: registry name -> module defining ``PAPER``
 BUILTIN: dict[str, str] = {
     "corlouer2026": "symdln.papers.corlouer2026",
+    "saxe2013": "symdln.papers.saxe2013",
+    "jacot2021": "symdln.papers.jacot2021",
 }
 #: the paper `symdln verify` and `symdln report` use when --paper is not given
 DEFAULT = "corlouer2026"

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from .._validation import SymdlnInputError, rational_from_string
+from .._validation import SymdlnInputError, rational_from_string, to_sympy
 
 from ._linalg import end_to_end, rational_orthonormal
 from .matrix_identities import cov_vec_S, population_gradient_formula, sigma_block_formula
@@ -29,8 +29,8 @@ def _exact(x) -> sp.Rational:
         raise SymdlnInputError(f"expected an exact rational (int, Rational or a string like '2/3'), got float {x!r}")
     if isinstance(x, str):
         return rational_from_string("value", x)
-    v = sp.Integer(x) if isinstance(x, int) else sp.sympify(x)
-    if not v.is_Rational:
+    v = sp.Integer(x) if isinstance(x, int) else to_sympy("value", x)
+    if not isinstance(v, sp.Basic) or not v.is_Rational:
         raise SymdlnInputError(f"expected an exact rational (int, Rational or a string like '2/3'), got {v}")
     return v
 

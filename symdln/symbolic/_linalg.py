@@ -13,7 +13,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from .._validation import SymdlnInputError, reject_string
+from .._validation import SymdlnInputError, to_sympy
 
 __all__ = ["is_zero", "vec", "unvec", "kron", "commutation", "sym_matrix", "sym_symmetric", "symbolic_layers",
            "above", "below", "between", "end_to_end", "theta_symbols", "cayley", "rational_orthonormal"]
@@ -25,9 +25,9 @@ def is_zero(M) -> bool:
     Polynomial entries with rational coefficients are compared in a sparse polynomial ring over QQ (exact, and
     much faster than ``expand``); anything else falls back to ``sp.expand``."""
     raw = list(M) if isinstance(M, sp.MatrixBase) else [M]
-    for e in raw:
-        reject_string("entry", e)
-    entries = [sp.sympify(e) for e in raw]
+    entries = [to_sympy("entry", e) for e in raw]
+    if not all(isinstance(e, sp.Basic) for e in entries):
+        raise SymdlnInputError("M must be a SymPy Matrix or a scalar SymPy expression")
     syms = sorted(set().union(*(e.free_symbols for e in entries)), key=str)
     if syms:
         from sympy.polys.domains import QQ

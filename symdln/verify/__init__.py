@@ -5,7 +5,7 @@ expression against a derived quantity).  Evidence modules: ``symbolic``, ``point
 ``montecarlo``; named checks in ``checks*``.
 
 The package is itself callable -- ``symdln.verify(expr, quantity="diffusion_aligned")`` is
-:func:`symdln.verify.engine.verify` -- so that the top-level re-export does not shadow the subpackage
+:func:`symdln.verify.user.verify` (also importable as ``symdln.verify.engine.verify``) -- so that the top-level re-export does not shadow the subpackage
 (``import symdln.verify.engine`` keeps working).
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ __all__ = ["verify", "verify_all", "verify_claim"]
 
 
 class _CallableModule(types.ModuleType):
-    def __call__(self, candidate, quantity: str = "diffusion_aligned", assumptions=(), **kw):
+    def __call__(self, candidate, quantity: str, assumptions=(), **kw):
         return verify(candidate, quantity, assumptions, **kw)
 
 

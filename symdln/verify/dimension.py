@@ -11,7 +11,7 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from .._validation import reject_string
+from .._validation import SymdlnInputError, to_sympy
 
 from ..symbolic.symbols import L, scale_weights, sigma_q, time_weight
 from ..verdict import Evidence
@@ -30,8 +30,8 @@ WEIGHTS = {
 def expected_weight(dimension: str):
     try:
         return WEIGHTS[dimension]
-    except KeyError:
-        raise ValueError(f"unknown dimension {dimension!r}; known: {sorted(WEIGHTS)}") from None
+    except (KeyError, TypeError):
+        raise SymdlnInputError(f"unknown dimension {dimension!r}; known: {sorted(WEIGHTS)}") from None
 
 
 def check_dimension(expr, dimension: str, *, sigma_weight: int = 1, Ls=(1, 2, 3, 4, 5), c=sp.Rational(3, 2),
@@ -40,31 +40,32 @@ def check_dimension(expr, dimension: str, *, sigma_weight: int = 1, Ls=(1, 2, 3,
     k = expected_weight(dimension)
     weights = dict(scale_weights())
     weights[sigma_q] = sp.Integer(sigma_weight)
-    reject_string("expr", expr)
-    expr = sp.sympify(expr)
+    expr = to_sympy("expr", expr)
+    if not isinstance(expr, sp.Basic):
+        raise SymdlnInputError(f"expr must be a SymPy expression; got {type(expr).__name__}")
     if expr == 0:
         return Evidence("dimension", True, f"{label}: identically 0 (homogeneous of any weight)",
                         {"dimension": dimension})
     syms = sorted(expr.free_symbols | {L}, key=lambda x: x.name)
     fails = []
-    Lvals = Ls if L in expr.free_symbols or any(L in sp.sympify(wt).free_symbols for wt in weights.values()) else Ls
+    Lvals = Ls if L in expr.free_symbols or any(L in to_sympy("weight", wt).free_symbols for wt in weights.values()) else Ls
     for Lk in Lvals:
         pts = float_points([x for x in syms if x != L], 2, seed=seed + Lk)
         for pt in pts:
             base = {**{x: sp.Float(v, 30) for x, v in pt.items()}, L: Lk}
-            scaled = {x: base[x] * c ** sp.sympify(weights.get(x, 0)).subs(L, Lk) for x in base if x != L}
+            scaled = {x: base[x] * c ** to_sympy("weight", weights.get(x, 0)).subs(L, Lk) for x in base if x != L}
             scaled[L] = Lk
             with mpmath.workdps(30):
                 f0 = sp.N(expr.subs(base), 30)
                 f1 = sp.N(expr.subs(scaled), 30)
-                want = sp.N(c ** sp.sympify(k).subs(L, Lk), 30)
+                want = sp.N(c ** to_sympy("power", k).subs(L, Lk), 30)
             if not (f0.is_number and f1.is_number) or f0 == 0 or f0.has(sp.zoo, sp.nan):
                 continue
             ratio = complex(f1) / complex(f0)
             if abs(ratio - complex(want)) > 1e-15 * abs(complex(want)):
                 # the power of c the formula actually carries at this L
                 got = mpmath.log(abs(ratio)) / mpmath.log(float(c))
-                fails.append({"L": Lk, "expected_power": float(sp.N(sp.sympify(k).subs(L, Lk))),
+                fails.append({"L": Lk, "expected_power": float(sp.N(to_sympy("power", k).subs(L, Lk))),
                               "actual_power": float(got)})
                 break
     want_s = sp.sstr(sp.simplify(k))

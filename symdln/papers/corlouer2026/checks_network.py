@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import vec
-from ..verdict import Evidence
-from .checks import check, compare_arrays, shape_failure, try_build
-from .montecarlo_generic import generic_setting, symbolic_formula_value
+from ...network import vec
+from ...verdict import Evidence
+from ...checkkit import compare_arrays, shape_failure, try_build
+from ._base import PAPER
+from ...checkkit import generic_setting, symbolic_formula_value
 
 SQUARE, RECT, ALIGNED = (3, 3, 3, 3), (3, 5, 2, 4), (3, 5, 4, 2)
 
 
 def settings(seed, aligned=True):
-    from ..network import Teacher, aligned_balanced
+    from ...network import Teacher, aligned_balanced
     out = [(f"generic {SQUARE}",) + generic_setting(seed, SQUARE)[::-1],
            (f"generic {RECT}",) + generic_setting(seed + 1, RECT)[::-1]]
     if aligned:
@@ -71,8 +72,8 @@ def _all_layers(net, fn):
     return [np.asarray(fn(net, l)) for l in range(1, net.depth + 1)]
 
 
-@check("jacobian")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("jacobian")
+def _(claim, spec, *, seed, fast, paper=None):
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, claim.expr),
                         lambda n, t: _all_layers(n, _jacobian_ref), ref_name="exact Jacobian",
                         derived_ref=lambda n, t: [symbolic_formula_value("jacobian_block", n, t, l)
@@ -80,8 +81,8 @@ def _(claim, spec, *, seed, fast):
     return evs, {"derived_latex": r"J_{l}=W_{<l}^{\top}\otimes W_{>l}"}
 
 
-@check("jacobian_x")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("jacobian_x")
+def _(claim, spec, *, seed, fast, paper=None):
     rng = np.random.default_rng(seed)
 
     def ref(net, l, x):
@@ -98,9 +99,9 @@ def _(claim, spec, *, seed, fast):
     return evs, {"derived_latex": r"J_{l}(x)=x^{\top}W_{<l}^{\top}\otimes W_{>l}"}
 
 
-@check("gradient")
-def _(claim, spec, *, seed, fast):
-    from ..noise import population_gradient
+@PAPER.check("gradient")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...noise import population_gradient
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, lambda nn, l: claim.expr(nn, t, l)),
                         lambda n, t: list(population_gradient(n, t)),
                         derived_ref=lambda n, t: [symbolic_formula_value("population_gradient", n, t, l)
@@ -108,17 +109,17 @@ def _(claim, spec, *, seed, fast):
     return evs, {"derived_latex": r"G_{l}=-W_{>l}^{\top}\Delta W_{<l}^{\top}"}
 
 
-@check("vec_gradient")
-def _(claim, spec, *, seed, fast):
-    from ..noise import population_gradient
+@PAPER.check("vec_gradient")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...noise import population_gradient
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, lambda nn, l: claim.expr(nn, t, l)),
                         lambda n, t: [vec(G) for G in population_gradient(n, t)])
     return evs, {"derived_latex": r"g_{l}=-(W_{<l}\otimes W_{>l}^{\top})\,\mathrm{vec}(\Delta)=-J_{l}^{\top}\delta"}
 
 
-@check("gl_invariance")
-def _(claim, spec, *, seed, fast):
-    from ..network import population_loss
+@PAPER.check("gl_invariance")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...network import population_loss
     rng = np.random.default_rng(seed)
     evs = []
     for label, net, t in settings(seed):
@@ -138,7 +139,7 @@ def _(claim, spec, *, seed, fast):
 
 
 def _sigma_ref(net, t, l, m):
-    from ..noise import sigma_block
+    from ...noise import sigma_block
     return sigma_block(net, t, l, m)
 
 
@@ -147,9 +148,9 @@ def _sigma_all(net, t, fn):
     return np.concatenate([np.ravel(fn(net, t, l, m)) for l in Ls for m in Ls])
 
 
-@check("sigma_lm_prop32")
-def _(claim, spec, *, seed, fast):
-    from ..papers.corlouer2026.sec2_3 import J_correct, sigma_lm_with
+@PAPER.check("sigma_lm_prop32")
+def _(claim, spec, *, seed, fast, paper=None):
+    from .sec2_3 import J_correct, sigma_lm_with
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _sigma_all(n, t, claim.expr),
                         lambda n, t: _sigma_all(n, t, _sigma_ref),
                         cond_build=lambda n, t: _sigma_all(n, t, sigma_lm_with(J_correct)),
@@ -159,8 +160,8 @@ def _(claim, spec, *, seed, fast):
                  r"(I\otimes\Delta)^{\top}+I\otimes\Sigma_q\big](W_{<m}\otimes W_{>m}^{\top})^{\top}"}
 
 
-@check("sigma_lm_appB")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("sigma_lm_appB")
+def _(claim, spec, *, seed, fast, paper=None):
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _sigma_all(n, t, claim.expr),
                         lambda n, t: _sigma_all(n, t, _sigma_ref),
                         derived_ref=lambda n, t: _sigma_all(n, t, lambda nn, tt, l, m: symbolic_formula_value(
@@ -173,9 +174,9 @@ def _A_all(net, t, fn):
     return np.concatenate([np.ravel(fn(net, u, v, l)) for l in range(1, net.depth + 1)])
 
 
-@check("mode_gradient")
-def _(claim, spec, *, seed, fast):
-    from ..modes import mode_jacobian
+@PAPER.check("mode_gradient")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import mode_jacobian
     build = (lambda n, t: _A_all(n, t, claim.expr)) if callable(claim.expr) else \
         (lambda n, t: _A_all(n, t, lambda nn, u, v, l: np.outer(nn.above(l).T @ u, nn.below(l) @ v)))
 
@@ -196,10 +197,10 @@ def _(claim, spec, *, seed, fast):
     return evs, {"derived_latex": r"A_{l,\alpha}=(W_{>l}^{\top}u_{\alpha})(W_{<l}v_{\alpha})^{\top}"}
 
 
-@check("a_vec")
-def _(claim, spec, *, seed, fast):
-    from ..modes import mode_vector
-    from ..papers.corlouer2026.sec2_3 import J_correct, a_vec_with
+@PAPER.check("a_vec")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import mode_vector
+    from .sec2_3 import J_correct, a_vec_with
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _A_all(n, t, claim.expr),
                         lambda n, t: mode_vector(n, *_uv(t)),
                         cond_build=lambda n, t: _A_all(n, t, a_vec_with(J_correct)))
@@ -207,17 +208,17 @@ def _(claim, spec, *, seed, fast):
                  r"a_{\alpha}=(a_{1,\alpha};\dots;a_{L,\alpha})"}
 
 
-@check("appE_a_vec")
-def _(claim, spec, *, seed, fast):
-    from ..modes import mode_vector
+@PAPER.check("appE_a_vec")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import mode_vector
     build = lambda n, t: _A_all(n, t, lambda nn, u, v, l: np.kron(nn.below(l) @ v, nn.above(l).T @ u))  # noqa: E731
     return _matrix_claim(claim, spec, seed, build, lambda n, t: mode_vector(n, *_uv(t)))
 
 
-@check("diffusion_general")
-def _(claim, spec, *, seed, fast):
-    from ..modes import diffusion, mode_vector
-    from ..noise import sigma_dense
+@PAPER.check("diffusion_general")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import diffusion, mode_vector
+    from ...noise import sigma_dense
     eta_ = 0.02
 
     def literal(net, t):
@@ -232,10 +233,10 @@ def _(claim, spec, *, seed, fast):
     return evs, {"derived_latex": r"D_{\alpha\beta}=\eta\,a_{\alpha}^{\top}\Sigma\,a_{\beta}\quad(b=1)"}
 
 
-@check("ntk_diffusion")
-def _(claim, spec, *, seed, fast):
-    from ..modes import diffusion
-    from ..papers.corlouer2026.sec2_3 import J_correct, ntk_diffusion_with
+@PAPER.check("ntk_diffusion")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import diffusion
+    from .sec2_3 import J_correct, ntk_diffusion_with
     def nolabel(t):
         return t.with_label_noise(np.zeros_like(t.Sigma_q))
     b_p = lambda n, t: claim.expr(n, nolabel(t), *_uv(t, 0), *_uv(t, 1))  # noqa: E731
@@ -244,10 +245,10 @@ def _(claim, spec, *, seed, fast):
     return _matrix_claim(claim, spec, seed, b_p, ref, cond_build=b_c)
 
 
-@check("langevin_diffusion")
-def _(claim, spec, *, seed, fast):
-    from ..modes import mode_vector
-    from ..papers.corlouer2026.sec2_3 import J_correct, langevin_diffusion_with
+@PAPER.check("langevin_diffusion")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import mode_vector
+    from .sec2_3 import J_correct, langevin_diffusion_with
     ref = lambda n, t: 0.3 * 2.0 * mode_vector(n, *_uv(t, 0)) @ mode_vector(n, *_uv(t, 1))  # noqa: E731
     b_p = lambda n, t: claim.expr(n, *_uv(t, 0), *_uv(t, 1), eta_=0.3, sigma2=2.0)  # noqa: E731
     b_c = lambda n, t: langevin_diffusion_with(J_correct)(n, *_uv(t, 0), *_uv(t, 1), eta_=0.3, sigma2=2.0)  # noqa
@@ -255,7 +256,7 @@ def _(claim, spec, *, seed, fast):
 
 
 def _drift_check(claim, spec, seed):
-    from ..modes import gradient_drift, ito_drift
+    from ...modes import gradient_drift, ito_drift
     eta_ = 0.05
     ref = lambda n, t: gradient_drift(n, t, 0) + ito_drift(n, t, 0, eta=eta_)  # noqa: E731
     der = lambda n, t: (symbolic_formula_value("gradient_drift_general", n, t, *_uv(t))  # noqa: E731
@@ -267,20 +268,20 @@ def _drift_check(claim, spec, seed):
                  r"\frac{\eta}{2}\mathrm{tr}\left(\Sigma\nabla^{2}w_{\alpha}\right)"}
 
 
-@check("drift_general")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("drift_general")
+def _(claim, spec, *, seed, fast, paper=None):
     return _drift_check(claim, spec, seed)
 
 
-@check("drift_appD")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("drift_appD")
+def _(claim, spec, *, seed, fast, paper=None):
     return _drift_check(claim, spec, seed)
 
 
-@check("noise_row")
-def _(claim, spec, *, seed, fast):
-    from ..modes import mode_vector
-    from ..papers.corlouer2026.sec2_3 import J_correct
+@PAPER.check("noise_row")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import mode_vector
+    from .sec2_3 import J_correct
     cond = lambda n, t: np.kron(_uv(t)[1], _uv(t)[0]) @ np.hstack(  # noqa: E731
         [J_correct(n, l) for l in range(1, n.depth + 1)])
     return _matrix_claim(claim, spec, seed, lambda n, t: claim.expr(n, *_uv(t)), lambda n, t: mode_vector(n, *_uv(t)),
@@ -298,11 +299,11 @@ def _hess_ref(net, u, v, l, m):
     return H.reshape(net.widths[l - 1] * net.widths[l], net.widths[m - 1] * net.widths[m])
 
 
-@check("hessian")
-def _(claim, spec, *, seed, fast):
-    from ..modes import mode_hessian_dense
+@PAPER.check("hessian")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import mode_hessian_dense
     build = claim.expr if callable(claim.expr) else None
-    from ..papers.corlouer2026.sec2_3 import hessian_block_printed
+    from .sec2_3 import hessian_block_printed
     build = build or hessian_block_printed
 
     def allb(n, t, fn):
@@ -320,8 +321,8 @@ def _(claim, spec, *, seed, fast):
     return evs, {"derived_latex": claim.printed}
 
 
-@check("bilinear_hessian")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("bilinear_hessian")
+def _(claim, spec, *, seed, fast, paper=None):
     rng = np.random.default_rng(seed)
     evs = []
     for label, net, t in settings(seed):
@@ -346,9 +347,9 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("first_order")
-def _(claim, spec, *, seed, fast):
-    from ..modes import mode_jacobian
+@PAPER.check("first_order")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import mode_jacobian
     rng = np.random.default_rng(seed)
     evs = []
     for label, net, t in settings(seed):

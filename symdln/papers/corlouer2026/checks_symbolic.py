@@ -4,14 +4,14 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from ..symbolic.symbols import L, b, beta, eta, latex_names, s, s_beta, sigma_q, t, w, w0, w_beta, z
-from ..verdict import Evidence
-from .checks import check
-from .symbolic import normalize
+from ...symbolic.symbols import L, b, beta, eta, latex_names, s, s_beta, sigma_q, t, w, w0, w_beta, z
+from ...verdict import Evidence
+from ._base import PAPER
+from ...checkkit import normalize
 
 
 def _d(q, key=None):
-    from ..symbolic import derive
+    from ...symbolic import derive
     d = derive(q)
     return normalize(d.extra[key] if key else d.expr)
 
@@ -24,8 +24,8 @@ def _zero(e):
     return sp.simplify(e) == 0
 
 
-@check("sde_moments")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("sde_moments")
+def _(claim, spec, *, seed, fast, paper=None):
     # one SGD step: mean -eta g, covariance eta^2 Sigma/b; one Euler-Maruyama step of Eq. (1) with dt = eta:
     # mean -g dt, covariance dt * eta Sigma_b.  Compare the coefficients of g and of Sigma.
     dt = eta
@@ -36,8 +36,8 @@ def _(claim, spec, *, seed, fast):
                      "and covariance (eta^2 Sigma / b)", {})]
 
 
-@check("logistic_solves_ode")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("logistic_solves_ode")
+def _(claim, spec, *, seed, fast, paper=None):
     wt = claim.expr
     res = sp.simplify(sp.diff(wt, t) - 2 * (s - wt) * wt)
     init = sp.simplify(wt.subs(t, 0) - w0)
@@ -45,9 +45,9 @@ def _(claim, spec, *, seed, fast):
             Evidence("symbolic", init == 0, "Eq. (3) at t = 0 equals w(0)", {})]
 
 
-@check("logistic_timescale")
-def _(claim, spec, *, seed, fast):
-    from ..papers.corlouer2026 import get
+@PAPER.check("logistic_timescale")
+def _(claim, spec, *, seed, fast, paper=None):
+    get = PAPER.get
     wt = get("eq.3").expr
     c = sp.Rational(1, 2)
     t_half = sp.solve(sp.Eq(wt, c * s), t)[0]
@@ -57,8 +57,8 @@ def _(claim, spec, *, seed, fast):
                      f"{sp.sstr(scaled)} (rate 2s: timescale ~ 1/s up to a logarithm)", {})]
 
 
-@check("decoupling")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("decoupling")
+def _(claim, spec, *, seed, fast, paper=None):
     cross = _d("ito_drift_aligned", "cross_term")
     R = sp.Rational
     pt = {L: 3, w: R(1, 2), s: 1, w_beta: R(3, 10), s_beta: R(3, 5), eta: R(1, 50), b: 2}
@@ -80,15 +80,15 @@ def _(claim, spec, *, seed, fast):
                                                    "cross_term": float(val)}}
 
 
-@check("drift_sum")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("drift_sum")
+def _(claim, spec, *, seed, fast, paper=None):
     tot, g, i = _d("drift_aligned"), _d("grad_drift_aligned"), _d("ito_drift_aligned")
     return [Evidence("symbolic", _zero(tot - g - i),
                      "derived drift_aligned = grad_drift_aligned + ito_drift_aligned", {})]
 
 
-@check("peak_existence")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("peak_existence")
+def _(claim, spec, *, seed, fast, paper=None):
     """Eq. (10): the equality of its two printed forms; 'maximum exists iff <=' at the boundary, L = 1, globally."""
     a = 4 * (L - 1) / L
     evs = []
@@ -125,9 +125,9 @@ def _(claim, spec, *, seed, fast):
                  r"\text{(local maximum)}"}
 
 
-@check("peak_below_s")
-def _(claim, spec, *, seed, fast):
-    from ..papers.corlouer2026 import get
+@PAPER.check("peak_below_s")
+def _(claim, spec, *, seed, fast, paper=None):
+    get = PAPER.get
     ws = get("eq.9").expr
     a = 4 * (L - 1) / L
     gap = sp.simplify((s - ws) * (a + 2))
@@ -136,8 +136,8 @@ def _(claim, spec, *, seed, fast):
                      "(a+2)(s - w*) = s + sqrt(s^2 - a(a+2)sigma_q^2/2) > 0 whenever the root is real", {})]
 
 
-@check("fp_coefficient")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("fp_coefficient")
+def _(claim, spec, *, seed, fast, paper=None):
     correct, printed = eta / (2 * b), eta / 2
     return [Evidence("symbolic", _zero(correct - printed),
                      "second-order coefficient: Eq. (1) has diffusion eta Sigma_b = "
@@ -147,8 +147,8 @@ def _(claim, spec, *, seed, fast):
         {"derived_latex": r"\partial_t p=\nabla\cdot(g p)+\frac{\eta}{2b}\sum_{i,j}\partial_i\partial_j(\Sigma_{ij}p)"}
 
 
-@check("fp_1d")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("fp_1d")
+def _(claim, spec, *, seed, fast, paper=None):
     x, tt = sp.Dummy("x", real=True), sp.Dummy("tau", positive=True)
     k, m, d, x0 = (sp.Dummy(n, positive=True) for n in ("k", "m", "d", "x0"))
     mean = m + (x0 - m) * sp.exp(-k * tt)
@@ -166,18 +166,18 @@ def _(claim, spec, *, seed, fast):
             Evidence("symbolic", res2 == 0, "the geometric-Brownian-motion (state-dependent D) density solves it", {})]
 
 
-@check("cross_reference")
-def _(claim, spec, *, seed, fast):
-    from ..papers.corlouer2026 import PROPOSITIONS
+@PAPER.check("cross_reference")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ._base import PROPOSITIONS
     return [Evidence("consistency", "6.4" in PROPOSITIONS, f"Proposition 6.4 does not exist (the paper's propositions: "
                      f"{', '.join(PROPOSITIONS)}); the drift and diffusion are those of Proposition 3.5", {})], \
         {"derived_latex": r"\text{(from Proposition 3.5)}"}
 
 
-@check("density_reference")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("density_reference")
+def _(claim, spec, *, seed, fast, paper=None):
     """Eq. (16) integrates 2 mu/D from 0: near 0 the integrand behaves like z^(-2(L-1)/L) and z^(-1)."""
-    from ..papers.corlouer2026 import get
+    get = PAPER.get
     mu = get("eq.13").expr + get("eq.14").expr
     D = get("eq.15").expr
     mu_d, D_d = _d("drift_aligned"), _d("diffusion_aligned")
@@ -197,7 +197,7 @@ def _(claim, spec, *, seed, fast):
                                 {"values": vals, "L": Lk,
                                  "scope": "printed" if label.startswith("printed") else "info"}))
     # with a reference point w0 > 0 the zero-current ODE holds (derived form)
-    from ..symbolic import quantity_ids
+    from ...symbolic import quantity_ids
     dl = (r"p_{\alpha}^{\star}(w)\propto\frac{1}{D_{\alpha}(w)}\exp\left(\int_{w_{0}}^{w}"
           r"\frac{2\mu_{\alpha}(z)}{D_{\alpha}(z)}dz\right),\ w_{0}>0")
     if "stationary_density" in quantity_ids():
@@ -206,8 +206,8 @@ def _(claim, spec, *, seed, fast):
                  "counterexample": {"L": 2, "s": 1, "sigma_q": 0.3, "beta": 0.01, "integral_from": 0}}
 
 
-@check("no_label_noise")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("no_label_noise")
+def _(claim, spec, *, seed, fast, paper=None):
     mu, D = _d("drift_aligned").subs(sigma_q, 0), _d("diffusion_aligned").subs(sigma_q, 0)
     evs = []
     for Lk in (1, 2, 3, 4):
@@ -219,7 +219,7 @@ def _(claim, spec, *, seed, fast):
         ok = bool(sp.simplify(Q).is_positive and sp.simplify(q).is_positive and gamma.is_positive)
         evs.append(Evidence("symbolic", ok, f"L={Lk}: D ~ Q (s-w)^2 with Q = {sp.sstr(Q)}, mu ~ q (s-w) with q = "
                             f"{sp.sstr(q)}; density ~ (s-w)^(-2-2q/Q), exponent < -1: not integrable", {}))
-        from ..symbolic import quantity_ids
+        from ...symbolic import quantity_ids
         if "stationary_no_label_noise" in quantity_ids():
             expo = _d("stationary_no_label_noise").subs(L, Lk)
             evs.append(Evidence("symbolic", _zero(expo - (-2 - gamma)), f"L={Lk}: agrees with the derivation "
@@ -228,8 +228,8 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("a_notation")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("a_notation")
+def _(claim, spec, *, seed, fast, paper=None):
     a4, a2 = 4 * (L - 1) / L, 2 * (L - 1) / L
     D = _d("diffusion_aligned")
     mug = _d("grad_drift_aligned")
@@ -243,8 +243,8 @@ def _(claim, spec, *, seed, fast):
                      {"scope": "info"})]
 
 
-@check("pair_sum")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("pair_sum")
+def _(claim, spec, *, seed, fast, paper=None):
     import itertools
     evs = []
     for Lk in (2, 3, 4, 5, 6):
@@ -258,8 +258,8 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("zero_current")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("zero_current")
+def _(claim, spec, *, seed, fast, paper=None):
     x = sp.Dummy("x", positive=True)
     mu, D = sp.Function("mu_")(x), sp.Function("D_")(x)
     F = sp.Function("F_")(x)     # F' = 2 mu / D
@@ -271,8 +271,8 @@ def _(claim, spec, *, seed, fast):
             Evidence("symbolic", logform == 0, "(log p)' + (log D)' = 2 mu / D", {})]
 
 
-@check("undefined_b")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("undefined_b")
+def _(claim, spec, *, seed, fast, paper=None):
     aF = 2 * (L - 1) / L
     bb = sp.Dummy("b_exp")
     # App. F's own next line: -mu(s)/mu'(s) with mu(s) ~ s^b, mu'(s) = -L s^a must give s^(-2/L)
@@ -286,8 +286,8 @@ def _(claim, spec, *, seed, fast):
         {"derived_latex": r"\mu_{\alpha}(s_{\alpha})=" + _tex(mus)}
 
 
-@check("newton")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("newton")
+def _(claim, spec, *, seed, fast, paper=None):
     mu = _d("drift_aligned")
     eps = sp.Dummy("epsilon", positive=True)
     m_eps = mu.subs(eta, eps * b)               # eta/b = eps
@@ -302,8 +302,8 @@ def _(claim, spec, *, seed, fast):
                      "equal to -mu(s)/mu'(s) at that order", {})]
 
 
-@check("ou_variance")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("ou_variance")
+def _(claim, spec, *, seed, fast, paper=None):
     k, sg, V = sp.Dummy("k", positive=True), sp.Dummy("sigma", positive=True), sp.Dummy("V")
     sol = sp.solve(sp.Eq(2 * (-k) * V + sg ** 2, 0), V)[0]
     ok = sp.simplify(sol - sg ** 2 / (2 * k)) == 0
@@ -311,8 +311,8 @@ def _(claim, spec, *, seed, fast):
                      "Var = sigma^2 / (-2 mu')", {})]
 
 
-@check("qv")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("qv")
+def _(claim, spec, *, seed, fast, paper=None):
     import numpy as np
     rng = np.random.default_rng(seed)
     et, sg, T, n = 0.05, 1.7, 2.0, 200_000
@@ -327,8 +327,8 @@ def _(claim, spec, *, seed, fast):
                      f"(n = {n} increments, 6-sd band)", {"scope": "info"})]
 
 
-@check("ito_formula")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("ito_formula")
+def _(claim, spec, *, seed, fast, paper=None):
     """Depth 2, scalar layers: w = w2 w1 with d theta = f dt + G dB.  The product rule with the bracket,
     w1 dw2 + w2 dw1 + d[w1, w2], must equal <grad w, d theta> + 1/2 d[theta] : Hess w."""
     w1, w2, f1, f2 = (sp.Dummy(n) for n in ("w1", "w2", "f1", "f2"))
