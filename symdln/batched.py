@@ -258,17 +258,16 @@ def _ito_single(Ws, M, Sq, u, v, has_label: bool) -> float:
     S = P @ Sfull                                                # rows s_l^T (Sfull symmetric)
     DQ = Q @ D.T                                                 # rows (Delta q_m)^T
     PDQ = P @ DQ.T                                               # [l, m] = p_l^T Delta q_m
+    BQ = [None] + [B @ Q.T for B in belows[1:]]                  # [l-1][:, m-1] = B_l q_m
     total = 0.0
     for m in range(1, L):
         Am = aboves[m - 1]
         x = S if Am is None else S @ Am                          # rows (A_m^T s_l)^T
         Ub = D.T if Am is None else Am.T @ D                     # A_m^T Delta
-        qm = Q[m - 1]
         for l in range(m + 1, L + 1):
             if l > m + 1:
                 Wl1 = Ws[l - 2]
                 Ub = Wl1 @ Ub
                 x = x @ Wl1.T
-            Bl = belows[l - 1]
-            total += x[l - 1] @ (Bl @ qm) + np.vdot(Ub, Bl) * PDQ[l - 1, m - 1]
+            total += x[l - 1] @ BQ[l - 1][:, m - 1] + np.vdot(Ub, belows[l - 1]) * PDQ[l - 1, m - 1]
     return float(total)
