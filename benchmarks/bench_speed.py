@@ -111,7 +111,7 @@ def cli_rows(repeat: int, cache_dir: str, with_tests: bool):
     hlp = min(child_cpu(["-m", "symdln.cli", "--help"], env) for _ in range(repeat))
     row("symdln --help, CPU s", hlp, None, hlp / 0.5, "< 0.5 s", hlp < 0.5, note="lazy imports: not this work item")
     if with_tests:
-        t = child_cpu(["-m", "pytest", "-q", "-p", "no:cacheprovider", "-x"], env)
+        t = child_cpu(["-m", "pytest", "-q", "-p", "no:cacheprovider"], env)
         row("default test tier (pytest, not slow), CPU s", t, None, t / 120.0, "< 120 s", t < 120.0)
 
 
