@@ -83,7 +83,7 @@ def test_disabled_cache_reads_and_writes_nothing(private_cache):
         assert _cache.load("diffusion_aligned") is None
         assert not private_cache.exists()
     finally:
-        _cache.set_enabled(True)
+        _cache.set_enabled(None)
 
 
 def test_key_covers_new_modules_and_sympy_version(tmp_path):
@@ -108,3 +108,19 @@ def test_memoised_simplify_matches_sympy():
     a = memo_simplify(e)
     assert a == sp.simplify(e) and memo_simplify(e) is a
     assert memo_simplify(sp.Float(2.0) * x) != memo_simplify(2 * x)        # structural keys: 2.0 is not 2
+
+
+def test_no_cache_flag_turns_the_disk_cache_off(private_cache, tmp_path, monkeypatch):
+    """``symdln derive --no-cache`` computes instead of reading (render_all stubbed: the flag is what is tested)."""
+    import symdln.verify.render as render
+    from symdln.cli import main
+    seen = []
+    monkeypatch.setattr(render, "render_all", lambda progress=None: seen.append(_cache.enabled()) or {})
+    try:
+        assert main(["derive", "--no-cache", "--quiet", "--out", str(tmp_path / "d")]) == 0
+        assert seen == [False]
+        _cache.set_enabled(None)
+        assert main(["derive", "--quiet", "--out", str(tmp_path / "d")]) == 0
+        assert seen == [False, True]
+    finally:
+        _cache.set_enabled(None)

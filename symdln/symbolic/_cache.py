@@ -31,10 +31,10 @@ _enabled: bool | None = None
 _key: str | None = None
 
 
-def set_enabled(flag: bool) -> None:
-    """Turn the on-disk cache on or off for this process (``--no-cache``)."""
+def set_enabled(flag: bool | None) -> None:
+    """Turn the on-disk cache on or off for this process (``--no-cache``); ``None``: back to the environment."""
     global _enabled
-    _enabled = bool(flag)
+    _enabled = None if flag is None else bool(flag)
 
 
 def enabled() -> bool:
