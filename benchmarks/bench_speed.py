@@ -30,6 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+try:        # before the BLAS limit: imported after it, torch's runtime slowed NumPy's kernels ~10x (measured)
+    import torch  # noqa: F401
+except ImportError:
+    torch = None
+
 from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
 threadpool_limits(1)
@@ -214,13 +219,59 @@ def sim_rows(repeat: int, steps: int):
                 max(2, repeat // 2))
 
 
-def torch_row(repeat: int):
+def torch_rows(repeat: int):
+    """Per-sample gradients and a Monte Carlo diffusion estimate against torch.func (vmap of grad), float64,
+    N = 4096, d = 12, L = 4, the same data on both sides; skipped when torch is not installed."""
     try:
-        import torch  # noqa: F401
+        import torch
+        from torch.func import grad, vmap
     except ImportError:
         row("per-sample gradients vs torch.func, float64, N=4096", None, None, None, ">= 1.5x", False,
             note="skipped: torch not installed (not a dependency)")
         return
+    torch.set_num_threads(1)
+    from symdln.modes import mode_jacobian, mode_vectors
+    from symdln.montecarlo import _directional
+    from symdln.noise import gradient_factors, per_sample_gradients, sample_data
+    nets, t = setting(12, 4)
+    net = nets[0]
+    X, Y = sample_data(t, 4096, 0)
+    Ws = [torch.tensor(w) for w in net.layers]
+    Xt, Yt = torch.tensor(X), torch.tensor(Y)
+
+    def loss(ws, x, y):
+        h = x
+        for w in ws:
+            h = w @ h
+        return 0.5 * torch.sum((y - h) ** 2)
+
+    psg = vmap(grad(loss), in_dims=(None, 0, 0))
+
+    def ref():
+        return psg(Ws, Xt, Yt)
+
+    bufs = [np.empty((4096,) + w.shape) for w in net.layers]
+
+    def ours():
+        return per_sample_gradients(net, t, X, Y, out=bufs)
+    g_t, g_o = ref(), ours()
+    assert all(np.allclose(a.numpy(), b, rtol=1e-12, atol=1e-12) for a, b in zip(g_t, g_o))
+    speedup_row("per-sample gradients vs torch.func vmap(grad), float64, N=4096, d=12, L=4", ref, ours, 1.5, repeat,
+                3, 3)
+    A = [torch.tensor(a) for a in mode_jacobian(net, *mode_vectors(t, 0))]
+    An = mode_jacobian(net, *mode_vectors(t, 0))
+
+    def ref_cov():                       # torch route: N x P per-sample gradients, project on a_alpha, variance
+        g = psg(Ws, Xt, Yt)
+        y = sum(torch.einsum("nij,ij->n", gl, al) for gl, al in zip(g, A))
+        return float(torch.var(y, correction=1))
+
+    def ours_cov():                      # per-layer factors: y_n = -sum_l b_l^T A_l a_l, no N x P array
+        a, b = gradient_factors(net, X, Y)
+        return float(np.var(_directional(net, a, b, An), ddof=1))
+    assert abs(ref_cov() - ours_cov()) <= 1e-9 * abs(ref_cov())
+    speedup_row("MC estimate of a^T Sigma a (D_alpha), N=4096: factors vs torch.func N x P route", ref_cov, ours_cov,
+                1.5, repeat, 3, 3)
 
 
 def save_profiles(outdir: Path):
@@ -248,23 +299,49 @@ def save_profiles(outdir: Path):
         print(f"profile: benchmarks/profiles/{name}")
 
 
+def markdown_table(res: dict) -> str:
+    """The README table of a results JSON."""
+    def f(x, unit=""):
+        if x is None:
+            return "-"
+        return f"{x:.3g}{unit}"
+    out = ["| figure | ours | reference | ratio | target | met? |", "|---|---|---|---|---|---|"]
+    for r in res["rows"]:
+        sec = r["unit"] == "s"
+        out.append(f"| {r['figure']}{' (' + r['note'] + ')' if r['note'] else ''} | {f(r['ours'], ' s' if sec else '')} | "
+                   f"{f(r['reference'], ' s' if sec else '')} | {f(r['ratio'])} | {r['target']} | "
+                   f"{'yes' if r['met'] else '**no**'} |")
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats and steps")
     ap.add_argument("--with-tests", action="store_true", help="also measure the default pytest tier (minutes)")
     ap.add_argument("--profile-misses", action="store_true", help="cProfile each missed target")
     ap.add_argument("--skip-cli", action="store_true")
+    ap.add_argument("--only", default=None, help="comma list of groups to run: cli,core,sim,torch")
     ap.add_argument("--out", default=str(Path(__file__).with_name("speed_results.json")))
+    ap.add_argument("--table", metavar="JSON", help="print the Markdown table of an existing results file and exit")
     a = ap.parse_args(argv)
+    if a.table:
+        print(markdown_table(json.loads(Path(a.table).read_text())))
+        return 0
     repeat = 2 if a.quick else 5
     load0 = os.getloadavg()
     t0 = time.time()
     with tempfile.TemporaryDirectory() as cache:
-        if not a.skip_cli:
+        groups = set((a.only or "cli,core,sim,torch").split(","))
+        if a.skip_cli:
+            groups.discard("cli")
+        if "cli" in groups:
             cli_rows(max(1, repeat // 2), cache, a.with_tests)
-        core_rows(repeat)
-        sim_rows(repeat, 400 if a.quick else 1000)
-        torch_row(repeat)
+        if "core" in groups:
+            core_rows(repeat)
+        if "sim" in groups:
+            sim_rows(repeat, 400 if a.quick else 1000)
+        if "torch" in groups:
+            torch_rows(repeat)
         if a.profile_misses:
             save_profiles(Path(__file__).with_name("profiles"))
     import numpy
