@@ -17,6 +17,7 @@ so ``Sigma_lm = (W_{<l} kron W_{>l}^T) Cov(vec S) (W_{<m} kron W_{>m}^T)^T``.  N
 """
 from __future__ import annotations
 
+import threading
 from typing import Iterator
 
 import numpy as np
@@ -103,16 +104,46 @@ def gradient_factors(net: DLN, X: np.ndarray, Y: np.ndarray) -> tuple[list[np.nd
     ``a_l = W_{<l} x`` (rows of an ``(n, d_{l-1})`` array) and ``b_l = W_{>l}^T eps`` with
     ``eps = y - W x`` (``(n, d_l)``); lists indexed ``l-1``.  Two GEMMs per layer (App. B).
     """
-    L = net.depth
-    a = [X]
-    for W in net.layers[:-1]:
-        a.append(a[-1] @ W.T)
-    E = Y - a[-1] @ net.layers[-1].T
-    b = [E]
-    for W in reversed(net.layers[1:]):
-        b.append(b[-1] @ W)
-    b.reverse()
-    assert len(a) == L and len(b) == L
+    return _factors(net.layers, X, Y, None)
+
+
+_WORK = threading.local()
+
+
+def _work_buffers(layers, n: int):
+    """Per-thread reusable factor buffers for ``n`` samples (fresh multi-100-kB arrays each call cost page
+    faults that tripled the time of the streamed gradients; measured in benchmarks/)."""
+    key = (n,) + tuple(W.shape for W in layers)
+    if getattr(_WORK, "key", None) != key:
+        _WORK.key = key
+        _WORK.a = [np.empty((n, W.shape[1])) for W in layers]
+        _WORK.b = [np.empty((n, W.shape[0])) for W in layers]
+    return _WORK.a, _WORK.b
+
+
+def _factors(layers, X, Y, work):
+    """``(a, b)`` of :func:`gradient_factors`; with ``work = (a_bufs, b_bufs)`` written into those and with
+    ``b`` negated (``-b_l``, so that ``g_l = (-b_l) a_l^T`` is one product)."""
+    L = len(layers)
+    if work is None:
+        a = [X]
+        for W in layers[:-1]:
+            a.append(a[-1] @ W.T)
+        E = Y - a[-1] @ layers[-1].T
+        b = [E]
+        for W in reversed(layers[1:]):
+            b.append(b[-1] @ W)
+        b.reverse()
+        assert len(a) == L and len(b) == L
+        return a, b
+    a, b = work
+    a[0][...] = X
+    for l in range(1, L):
+        np.matmul(a[l - 1], layers[l - 1].T, out=a[l])
+    np.matmul(a[L - 1], layers[L - 1].T, out=b[L - 1])
+    np.subtract(b[L - 1], Y, out=b[L - 1])                 # -eps = W x - y
+    for l in range(L - 2, -1, -1):
+        np.matmul(b[l + 1], layers[l + 1], out=b[l])
     return a, b
 
 
@@ -127,14 +158,15 @@ def per_sample_gradients(net: DLN, teacher: Teacher, X, Y, *, out: list[np.ndarr
     """
     _check_pair(net, teacher)
     X, Y = _check_xy(net, X, Y)
-    a, b = gradient_factors(net, X, Y)
     if out is None:
+        a, b = gradient_factors(net, X, Y)
         return [np.einsum("ni,nj->nij", -bl, al) for al, bl in zip(a, b)]
-    shapes = [(X.shape[0], bl.shape[1], al.shape[1]) for al, bl in zip(a, b)]
+    shapes = [(X.shape[0],) + W.shape for W in net.layers]
     if len(out) != len(shapes) or any(np.shape(o) != sh for o, sh in zip(out, shapes)):
         raise SymdlnInputError(f"out must be a list of arrays of shapes {shapes}")
-    for al, bl, o in zip(a, b, out):
-        np.einsum("ni,nj->nij", -bl, al, out=o)
+    a, nb = _factors(net.layers, X, Y, _work_buffers(net.layers, X.shape[0]))
+    for al, bl, o in zip(a, nb, out):
+        np.einsum("ni,nj->nij", bl, al, out=o)
     return out
 
 
