@@ -255,6 +255,7 @@ def torch_rows(repeat: int):
     def ours():
         return per_sample_gradients(net, t, X, Y, out=bufs)
     g_t, g_o = ref(), ours()
+    threadpool_limits(1)                 # torch's own OpenBLAS is loaded by its first product: limit it too
     assert all(np.allclose(a.numpy(), b, rtol=1e-12, atol=1e-12) for a, b in zip(g_t, g_o))
     speedup_row("per-sample gradients vs torch.func vmap(grad), float64, N=4096, d=12, L=4", ref, ours, 1.5, repeat,
                 3, 3)
@@ -274,9 +275,11 @@ def torch_rows(repeat: int):
                 1.5, repeat, 3, 3)
 
 
-def save_profiles(outdir: Path):
+def save_profiles(outdir: Path, only=None):
     outdir.mkdir(exist_ok=True)
     for fig, what in PROFILES.items():
+        if only is not None and fig not in only:
+            continue
         name = "".join(c if c.isalnum() else "_" for c in fig)[:60].strip("_") + ".txt"
         if isinstance(what, tuple) and what[0] == "cli":
             with tempfile.TemporaryDirectory() as tmp:
@@ -289,8 +292,10 @@ def save_profiles(outdir: Path):
                 text = s.getvalue()
         else:
             pr = cProfile.Profile()
+            t_end = time.process_time() + 1.0          # enough calls for the per-call costs to show
             pr.enable()
-            what()
+            while time.process_time() < t_end:
+                what()
             pr.disable()
             s = io.StringIO()
             pstats.Stats(pr, stream=s).sort_stats("tottime").print_stats(25)
