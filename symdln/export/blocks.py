@@ -98,7 +98,7 @@ def _errata(data: ReportData) -> list:
                 why += [("i", " Severity: ")] + _prose(v.severity_reason)
             rows.append([head, _formula(e.printed, derived=False), _formula(v.derived_latex, derived=True),
                          [("i", "Why. ")] + why + [("br", ""), ("i", "Evidence. ")]
-                         + [(k, expand_macros(s) if k == "math" else s) for k, s in decisive(v)]])
+                         + [(k, expand_macros(s) if k == "math" else s) for k, s in decisive(v, e.paper)]])
         out.append(("errata", ["Claim", "As printed", "Corrected (derived)", "Why and evidence"], rows))
     return out
 
@@ -173,7 +173,7 @@ def _evidence(data: ReportData) -> list:
             if v.condition:
                 out.append(("p", [("i", "Holds if: ")] + _prose(v.condition)))
             items = []
-            for lab, summary in evidence_items(v):
+            for lab, summary in evidence_items(v, e.paper):
                 fix = [(k, expand_macros(s) if k == "math" else s) for k, s in lab]
                 items.append(([("text", "[")] + fix + [("text", "] ")] if lab else [])
                              + [(k, expand_macros(s) if k == "math" else s) for k, s in summary])

@@ -132,7 +132,7 @@ def errata_tex(data: ReportData) -> str:
             if v.severity_reason:
                 why += r" \emph{Severity:} " + segs_tex(segments(v.severity_reason))
             out.append(_SPAN + r"{\textit{Why.} %s\newline \textit{Evidence.} %s} \\ \midrule"
-                       % (why, segs_tex(decisive(v))))
+                       % (why, segs_tex(decisive(v, e.paper))))
     out.append(r"\end{longtable}}")
     return "\n".join(out) + "\n"
 
@@ -149,7 +149,7 @@ def evidence_tex(data: ReportData) -> str:
             out.append(r"\label{%s}" % label("ev", e.id))
             if v.condition:
                 out.append(r"\noindent\textit{Holds if:} %s\par" % segs_tex(segments(v.condition)))
-            items = evidence_items(v)
+            items = evidence_items(v, e.paper)
             if not items:
                 out.append(r"\noindent\emph{No evidence recorded.}\par")
                 continue

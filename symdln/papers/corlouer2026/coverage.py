@@ -73,8 +73,8 @@ COVERAGE = [
     _e("Sec. 2.3", "sentence", "2.3", "non-strict saddles are prevalent in DLNs", reason=_QUAL),
     _obs("Fig. 2", "2.3", "depth-6 ... the 5 singular values of the teacher matrix are learned in descending order",
          "stagewise"),
-    _e("(A1)", "sentence", "2.4", "This condition is preserved under gradient flow",
-       ("sec2.A1-preserved", "net.A1-sgd")),
+    _e("(A1)", "sentence", "2.4", "This condition is preserved under gradient flow (and assumed 'for all times in "
+       "training')", ("sec2.A1-preserved", "net.A1-sgd")),
     _e("(A2)", "sentence", "2.4", "cross-mode amplitudes vanish", reason=_DEF, note="an assumption"),
     _e("Footnote 4", "sentence", "2.4", "This can probably be relaxed", reason=_QUAL),
     # ---- Sec. 3 -------------------------------------------------------------------------------------------
