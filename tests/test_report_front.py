@@ -186,3 +186,14 @@ def test_real_report_fast_writes_every_format_without_type3_fonts(tmp_path):
     assert "Corlouer" in page1 and "Errata at a glance" in page1
     tex = (out / "report.tex").read_text()
     assert not re.search(r"operands could not be broadcast|input array dimensions|\*\*\d", tex)
+
+
+def test_formula_too_wide_to_read_is_replaced_not_shrunk():
+    from symdln.export.latex import fit_math
+    assert fit_math("a + b") == r"\fitmath{a + b}"
+    huge = " + ".join(f"x_{{{i}}}" for i in range(3000))  # one line ~9000 symbols: overflowed TeX's dimensions
+    note = fit_math(huge)
+    assert r"\fitmath" not in note and "results.json" in note
+    # the limit is per line: the same symbols stacked in short lines are typeset
+    stacked = r"\\ ".join(" + ".join(f"x_{{{i}}}" for i in range(k, k + 20)) for k in range(0, 200, 20))
+    assert fit_math(stacked).startswith(r"\fitmath{")
