@@ -47,13 +47,14 @@ def _q_from_free(u_free: np.ndarray, logs2: np.ndarray) -> np.ndarray:
 
 
 def noise_gauge(s, *, depth: int, d_in: int, d_out: int, sigma_q: float | None = None, sig2=None,
-                tr_sigma: float | None = None, beta: float = 1.0) -> dict:
+                tr_sigma: float | None = None, beta: float = 1.0, start=None) -> dict:
     """The label-noise gauge at a minimum of an aligned depth-``depth`` network with teacher values ``s``.
 
     Isotropic label noise: give ``sigma_q`` (std); otherwise ``sig2`` (``u_a^T Sigma_q u_a`` per mode) and
     ``tr_sigma``.  Returns ``q`` (``(L, r)`` squared layer actions), ``D`` (``(L-1, r)`` per-mode balance values),
     ``rates`` (eigenvalues of ``-dF/dD`` times ``beta``, ascending: relaxation rates in ``t = eta k``),
-    ``time_scale`` (``1 / smallest rate``) and the residual ``max |F|`` at the solution.
+    ``time_scale`` (``1 / smallest rate``) and the residual ``max |F|`` at the solution.  ``start``: an
+    ``(L, r)`` array of positive squared layer actions to start the root search from (default: balanced).
     """
     s = as_vector("s", s)
     if np.any(s <= 0):
@@ -75,7 +76,13 @@ def noise_gauge(s, *, depth: int, d_in: int, d_out: int, sigma_q: float | None =
         return aligned_gauge_force(_q_from_free(u_flat.reshape(L - 1, r), logs2), sig2, tr_sigma, d_in)
 
     # solve in scaled form F / |force scale| on log-variables, from the balanced gauge
-    u0 = np.tile(logs2 / L, (L - 1, 1)).ravel()
+    if start is None:
+        u0 = np.tile(logs2 / L, (L - 1, 1)).ravel()
+    else:
+        q0 = np.asarray(start, dtype=float)
+        if q0.shape != (L, r) or not np.all(q0 > 0):
+            raise SymdlnInputError(f"start must be a positive array of shape {(L, r)}; got shape {q0.shape}")
+        u0 = np.log(q0[:-1]).ravel()
     scale = max(1.0, float(np.abs(F_of(u0)).max()))
     sol = optimize.root(lambda u: F_of(u).ravel() / scale, u0, method="hybr", tol=1e-13)
     # accept on the residual: hybr reports 'no progress' when it is already at machine precision

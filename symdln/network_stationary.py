@@ -64,7 +64,9 @@ class NetworkStationaryMoments:
     layer, shape of ``W_l``) is the ``O(beta)`` velocity ``d theta / dt`` of the base point along the flat
     directions (continuous time ``t = eta k``); ``function_covariance`` is ``Cov(vec(W - M))`` and
     ``function_mean`` is ``E[vec(W - M)]`` (column-major ``vec``).  ``orders`` states each order in beta;
-    ``discrete_correction`` the difference between the discrete chain and the continuous Lyapunov equation.
+    ``discrete_correction`` the difference between the discrete chain and the continuous Lyapunov equation;
+    ``mean_shift_discrete`` / ``variance_discrete`` use the discrete chain's covariance (first order in beta,
+    every order in eta: isotropic ``Var(w_a) = T kappa_a / (1 - eta kappa_a / 2)``).
     """
     beta: float
     eta: float
@@ -75,6 +77,8 @@ class NetworkStationaryMoments:
     function_covariance: np.ndarray
     function_mean: np.ndarray
     ntk_rank: int
+    mean_shift_discrete: np.ndarray = None
+    variance_discrete: np.ndarray = None
     orders: dict = field(default_factory=lambda: dict(ORDERS))
     discrete_correction: str = ("the discrete chain solves H C + C H - eta H C H = beta Sigma_1: an O(eta beta) "
                                 "correction; for Sigma_q = sigma_q^2 I, C = (beta sigma_q^2/2)(I - eta H/2)^(-1) Pi")
@@ -201,10 +205,18 @@ def _network_stationary(net, teacher, eta, b):
     Er = Kvecs[:, keep]
     Q = np.kron(np.eye(net.d_in), teacher.Sigma_q)
     lam = Kvals[keep]
-    A_t = beta * (Er.T @ Q @ Er) / (lam[:, None] + lam[None, :])
+    Qt = Er.T @ Q @ Er
+    A_t = beta * Qt / (lam[:, None] + lam[None, :])
     shift, var, drift, cov_r, mean_r = _moments_from_A(net, teacher, Kvals, Kvecs, keep, A_t)
+    # the discrete chain: K A + A K - eta K A K = beta P Q P (first order in beta, every order in eta)
+    den = lam[:, None] + lam[None, :] - eta * lam[:, None] * lam[None, :]
+    if np.any(den <= 0):
+        raise SymdlnInputError(f"eta must satisfy eta * lambda_max(K) < 2 for SGD to be stable at this minimum; "
+                               f"got eta * lambda_max = {eta * lam.max():.3g}")
+    shift_d, var_d, _, _, _ = _moments_from_A(net, teacher, Kvals, Kvecs, keep, beta * Qt / den)
     return NetworkStationaryMoments(beta=beta, eta=eta, b=b, mean_shift=shift, variance=var, drift=drift,
-                                    function_covariance=cov_r, function_mean=mean_r, ntk_rank=int(keep.sum()))
+                                    function_covariance=cov_r, function_mean=mean_r, ntk_rank=int(keep.sum()),
+                                    mean_shift_discrete=shift_d, variance_discrete=var_d)
 
 
 # -- dense P x P reference (small sizes, tests) ------------------------------------------------------------

@@ -24,3 +24,21 @@ def outcome(evs):
     if cond and all(e.passed for e in cond):
         return "conditional"
     return "refuted"
+
+
+def cli_json(args, capsys):
+    """``symdln <args> --json --quiet``: exit status and the parsed JSON list of verdicts."""
+    import json
+    from symdln.cli import main
+    rc = main([*args, "--json", "--quiet"])
+    return rc, json.loads(capsys.readouterr().out)
+
+
+def check_cli(paper, capsys, cid=None):
+    """``symdln verify [cid] --paper KEY --fast``: exit 0 and the paper's expected verdicts (one claim, or all)."""
+    rc, out = cli_json(["verify", *([cid] if cid else []), "--paper", paper.key, "--fast"], capsys)
+    assert rc == 0 and all(v["paper"] == paper.key and v["level"] for v in out)
+    want = paper.expected if cid is None else {cid: paper.expected[cid]}
+    assert {v["id"]: v["verdict"] for v in out} == want
+    for v in out:
+        assert v["severity"] == (paper.severity[v["id"]][0] if v["id"] in paper.severity else None)

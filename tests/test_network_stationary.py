@@ -149,3 +149,33 @@ def test_anisotropic_balanced_closed_form(widths):
         iso = np.full(2, np.trace(T.Sigma_q) / dL)
         assert res.mean_shift[a] != pytest.approx(_aniso_balanced_shift(len(widths) - 1, s, iso, np.trace(T.Sigma_q),
                                                                         d0, a, 0.01)[0], rel=1e-3)
+
+
+def test_depth2_gauge_where_the_manifold_drift_vanishes():
+    """Depth 2, isotropic noise: the drift along the manifold vanishes at d_L W_1 W_1^T = d_0 W_2^T W_2 (per mode
+    rho = sqrt(d_0/d_L)); there E[w_a] - s_a = -T sqrt(d_0 d_L) and Var(w_a) = T s_a (d_0 + d_L)/sqrt(d_0 d_L)."""
+    d0, h, dL = 3, 5, 7
+    s = np.array([1.2, 0.5])
+    T = Teacher.from_singular_values(s, dL, d0, sigma_q=0.3, rng=0)
+    Q = np.linalg.qr(np.random.default_rng(1).standard_normal((h, h)))[0][:, :2]
+    for rho, zero in ((np.sqrt(d0 / dL), True), (1.0, False)):     # mutation: the balanced gauge drifts
+        net = DLN([(Q * np.sqrt(s * rho)) @ T.V.T, (T.U * np.sqrt(s / rho)) @ Q.T])
+        res = network_stationary_moments(net, T, eta=0.01, b=1)
+        drift = max(np.abs(x).max() for x in res.drift)
+        assert (drift <= 1e-12) == zero                  # 1e-12: float rounding of O(1e-4) drift entries
+    Tt = 0.01 * 0.09 / 2
+    net = DLN([(Q * np.sqrt(s * np.sqrt(d0 / dL))) @ T.V.T, (T.U * np.sqrt(s / np.sqrt(d0 / dL))) @ Q.T])
+    res = network_stationary_moments(net, T, eta=0.01, b=1)
+    assert np.allclose(res.mean_shift, -Tt * np.sqrt(d0 * dL), rtol=1e-9)
+    assert np.allclose(res.variance, Tt * s * (d0 + dL) / np.sqrt(d0 * dL), rtol=1e-9)
+
+
+def test_discrete_moments_match_dense_discrete_lyapunov():
+    net, T = _net((2, 3, 3), (1.5, 0.7), sigma_q=0.4, gauge_noise=0.3, aniso=True)
+    eta = 0.05
+    res = network_stationary_moments(net, T, eta=eta, b=1)
+    dd = network_stationary_dense(net, T, eta=eta, b=1, discrete=True)
+    assert _close(res.variance_discrete, dd["variance"]) and _close(res.mean_shift_discrete, dd["mean_shift"])
+    assert not _close(res.variance_discrete, res.variance)          # the correction is not zero
+    with pytest.raises(SymdlnInputError, match="stable"):
+        network_stationary_moments(net, T, eta=50.0, b=1)

@@ -70,8 +70,9 @@ def test_exact_algorithm_matches_float_network_stationary_moments():
     net = aligned_net(widths, roots, svals, seed=1)
     ex = exact_network_moments(net.layers, net.U, net.V, temperature=TEMP)
     f = lambda Mx: np.array(Mx.tolist(), dtype=float)   # noqa: E731
-    T = Teacher(f(net.U), np.array([float(x) for x in svals]), f(net.V), 2 * float(TEMP) * np.eye(widths[-1]))
-    res = network_stationary_moments(DLN([f(w) for w in net.layers]), T, eta=1.0, b=1)
+    eta = 0.01                                           # beta sigma_q^2 / 2 = TEMP with sigma_q^2 = 2 TEMP / eta
+    T = Teacher(f(net.U), np.array([float(x) for x in svals]), f(net.V), 2 * float(TEMP) / eta * np.eye(widths[-1]))
+    res = network_stationary_moments(DLN([f(w) for w in net.layers]), T, eta=eta, b=1)
     # float64 eigen-solves of a 8 x 8 K: ~1e-14 relative; 1e-9 is far below any wrong term (~1e-3 relative)
     assert np.allclose(res.mean_shift, [float(x) for x in ex["mean_shift"]], rtol=1e-9, atol=0)
     assert np.allclose(res.variance, [float(x) for x in ex["variance"]], rtol=1e-9, atol=0)

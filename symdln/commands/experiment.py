@@ -12,7 +12,7 @@ HELP = "run a paper experiment or diagnostic (writes a figure and a JSON of numb
 
 
 def add_arguments(p):
-    p.add_argument("name", help="experiment name ('list' to list them)")
+    p.add_argument("name", help="experiment name ('list' shows them with their expected runtimes)")
     p.add_argument("--out", default="results", help="output folder (default: results/)")
     p.add_argument("--fast", action="store_true", help="small setting for a quick look / CI smoke test")
     p.add_argument("--full", action="store_true", help="the largest setting where an experiment has one")
@@ -36,14 +36,41 @@ def runner_from_args(args):
     return Runner(workers=args.workers, scheduler=args.scheduler)
 
 
+def _duration(entry: dict | None) -> str:
+    """``~40 s`` / ``~3 min`` from a measured runtime (CPU seconds of one run); ``>5 min`` when the
+    measurement was stopped before the run finished; ``?`` when never measured."""
+    if not entry:
+        return "?"
+    secs = float(entry.get("cpu_s") or 0.0)
+    if not entry.get("finished", True):
+        limit = float(entry.get("wall_s") or secs)
+        return f">{int(limit // 60)} min" if limit >= 120 else f">{int(limit)} s"
+    if secs < 1:
+        return "<1 s"
+    return f"~{secs:.0f} s" if secs < 100 else f"~{secs / 60:.0f} min"
+
+
+def listing() -> str:
+    """One line per experiment: name, expected runtime at --fast / default / --full, what it does."""
+    times = experiments.runtimes()
+    rows = [f"{'experiment':<16} {'--fast':>7} {'default':>8} {'--full':>8}  what it shows"]
+    for n in experiments.names():
+        t = times.get(n, {})
+        rows.append(f"{n:<16} {_duration(t.get('fast')):>7} {_duration(t.get('default')):>8} "
+                    f"{_duration(t.get('full')):>8}  {experiments.get(n).help}")
+    rows.append("runtimes: CPU time of one run measured with `symdln experiment NAME` (one thread; "
+                "symdln/experiments/runtimes.json); '>' marks a run stopped at that wall time.")
+    return "\n".join(rows)
+
+
 def run(args) -> int:
     if args.name == "list":
-        for n in experiments.names():
-            print(f"{n:24s} {experiments.get(n).help}")
+        print(listing())
         return 0
     exp = experiments.get(args.name)
     out = Path(args.out) / exp.name
-    t0 = time.perf_counter()
+    from .report import cpu_seconds
+    t0, c0 = time.perf_counter(), cpu_seconds()
     progress = Progress(exp.name, quiet=args.quiet)
     from ..tasks import using_runner
     with using_runner(runner_from_args(args), cache_dir=Path(args.out) / "tasks"):  # shared by experiments
@@ -53,5 +80,6 @@ def run(args) -> int:
     summary["provenance"] = provenance(seed=args.seed, experiment=exp.name, fast=args.fast, full=args.full,
                                        seconds=round(time.perf_counter() - t0, 2))
     atomic_write_json(out / f"{exp.name}.json", summary)
-    print(f"wrote {out}/ ({time.perf_counter() - t0:.1f} s)")
+    from .report import cpu_seconds
+    print(f"wrote {out}/ (wall {time.perf_counter() - t0:.1f} s, cpu {cpu_seconds() - c0:.1f} s)")
     return 0

@@ -1,11 +1,12 @@
-"""``symdln report``: derivations + claim verdicts + Monte Carlo checks -> report.tex/.pdf/.md/results.json."""
+"""``symdln report``: derivations + claim verdicts + Monte Carlo checks -> report.tex/.pdf/.md/.html/results.json."""
 from __future__ import annotations
 
 import sys
 import time
 from pathlib import Path
 
-HELP = "run every derivation, verdict and fast Monte Carlo check; write the LaTeX/PDF/Markdown report"
+HELP = ("run every derivation, verdict and Monte Carlo check; write the report as PDF (page 1: the paper and its "
+        "errata), Markdown, HTML (math rendered offline) and JSON")
 
 
 def add_arguments(p):

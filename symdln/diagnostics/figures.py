@@ -42,7 +42,9 @@ def unlabelled_axes(fig) -> list[str]:
             continue
         if not (ax.lines or ax.collections or ax.images or ax.patches or ax.texts):
             continue
-        missing = [k for k, lab in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if not lab.strip()]
+        # a hidden axis (the shared x axis of a twinx panel) is labelled by its twin
+        missing = [k for k, lab, axis in (("x", ax.get_xlabel(), ax.xaxis), ("y", ax.get_ylabel(), ax.yaxis))
+                   if axis.get_visible() and not lab.strip()]
         if missing:
             bad.append(f"axes {i} ({ax.get_title() or 'untitled'}): no {'/'.join(missing)} label")
     return bad
@@ -78,9 +80,10 @@ def heatmap(ax, P, *, title: str = "", vmin=None, vmax=None, fmt: str = "{:.2g}"
     im = ax.imshow(M, vmin=vmin, vmax=vmax, cmap=cmap)
     for i in range(L):
         for j in range(i, L):
-            ax.text(j, i, fmt.format(M[i, j]), ha="center", va="center", fontsize=7, color="w")
+            ax.text(j, i, fmt.format(M[i, j]), ha="center", va="center", fontsize=8, color="w")
     ax.set_xticks(range(L), [str(j + 1) for j in range(L)])
     ax.set_yticks(range(L), [str(i + 1) for i in range(L)])
-    ax.set_xlabel("j"); ax.set_ylabel("i")
-    ax.set_title(title, fontsize=8)
+    ax.set_xlabel("end layer j of the product")
+    ax.set_ylabel("start layer i")
+    ax.set_title(title, fontsize=9)
     return im

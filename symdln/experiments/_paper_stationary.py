@@ -185,20 +185,22 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
     for j, name in enumerate(("sgd", "anisotropic", "isotropic")):
         x0 = finals[("no_label_noise", name)] - s[0]
         axes[0, j].hist(x0, bins=40, color="C0")
-        axes[0, j].set_title(f"{name}, no label noise", fontsize=9); axes[0, j].set_xlabel("w_0 - s_0")
+        axes[0, j].set_title(f"{name}, no label noise: end-of-training spread")
+        axes[0, j].set_xlabel(r"$w_0 - s_0$ (linear)"); axes[0, j].set_ylabel("number of seeds")
         axes[1, j].hist(finals[("label_noise", name)], bins=30, density=True, color="C1", alpha=0.6)
         axes[0, j].ticklabel_format(axis="x", style="sci", scilimits=(-2, 2))
         if "label_noise" in dens and name != "isotropic":     # the derived law is for Eq. 1's noise, not isotropic
             g, p = dens["label_noise"]
             axes[1, j].plot(g, p, "k-", lw=1, label="derived p* (Eq. 16)")
             axes[1, j].set_xlim(g[0] + 0.6 * (g.mean() - g[0]), g[-1] - 0.6 * (g[-1] - g.mean()))
-        axes[1, j].set_title(f"{name}, label noise Sigma_q = 0.1 I", fontsize=9); axes[1, j].set_xlabel("w_0")
-    axes[1, 0].legend(fontsize=7)
+        axes[1, j].set_title(f"{name}, label noise $\\Sigma_q = 0.1 I$:\nsamples vs derived law")
+        axes[1, j].set_xlabel(r"top-mode amplitude $w_0$ (linear)"); axes[1, j].set_ylabel("probability density")
+    axes[1, 0].legend()
     fig.tight_layout()
     res["figures"] = _save(fig, out_dir, "stationary") + ["stationary_samples.npz"]
     fig2, ax2 = plt.subplots(1, 1, figsize=(7, 4))
     netlevel.plot(ax2, net_block)
-    ax2.set_title("stationary mean of the top mode: SGD vs 1-D law vs network theory", fontsize=9)
+    ax2.set_title("stationary mean of the top mode: SGD vs 1-D law vs network theory")
     fig2.tight_layout()
     res["figures"] += _save(fig2, out_dir, "stationary_network")
     return res
@@ -253,7 +255,9 @@ def scaling(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> di
         rs = [r for r in rows if sel(r)]
         for a in range(len(s)):
             ax.loglog([xf(r) for r in rs], [np.median(r["Dmax"][:, a]) for r in rs], "o-", label=f"mode {a}")
-        ax.set_xlabel(k); ax.set_ylabel("max_t D_a (median over seeds)")
-    axes[0].legend(fontsize=7)
+        ax.set_xlabel({"eta": r"learning rate $\eta$ (log scale)", "1/b": "inverse batch size 1/b (log scale)"}[k])
+        ax.set_ylabel(r"peak diffusion $\max_t D_a$, median over seeds (log)")
+        ax.set_title(f"peak diffusion vs {'learning rate' if k == 'eta' else 'inverse batch size'}")
+    axes[0].legend()
     res["figures"] = _save(fig, out_dir, "scaling")
     return res

@@ -196,9 +196,8 @@ def regimes(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> di
 
 
 def _figure(out_dir, ws, gammas, table, curves):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..diagnostics.figures import plt as _plt
+    plt = _plt()
     fig, ax = plt.subplots(2, 3, figsize=(14, 7.5))
     wc = ws[-1]
     cmap = plt.get_cmap("viridis")
@@ -207,11 +206,16 @@ def _figure(out_dir, ws, gammas, table, curves):
         if c:
             t = np.array(c["t"])
             ax[0, 0].semilogy(t / max(t[-1], 1e-300), c["loss"], color=cmap(j / max(1, len(gammas) - 1)), label=f"$\\gamma$={g}")
-    ax[0, 0].set(xlabel="GF time / run length", ylabel="population loss", title=f"(a) loss curves, w={wc}")
-    ax[0, 0].legend(fontsize=7)
-    for key, a, lab in (("plateaus_mean", ax[0, 1], "(b) loss plateaus"),
+    ax[0, 0].set(xlabel="gradient-flow time / run length (linear)", ylabel="population loss (log scale)",
+                 title=f"(a) loss curves by init scale, w={wc}")
+    ax[0, 0].legend()
+    ylabels = {"plateaus_mean": "number of loss plateaus (mean)",
+               "d_min_over_d_saddle": r"$d_{\min}/d_{\rm saddle}$ (log scale)",
+               "order_follows_s_frac": "fraction of runs (linear)",
+               "mc_test_error_median": "test error (log scale)", "mc_rank_mean": "numerical rank (mean $\\pm$ sd)"}
+    for key, a, lab in (("plateaus_mean", ax[0, 1], "(b) loss plateaus vs init scale"),
                         ("d_min_over_d_saddle", ax[0, 2], r"(c) $d_{\min}/d_{\rm saddle}$ (upper bounds)"),
-                        ("order_follows_s_frac", ax[1, 2], "(f) learning order follows $s_\\alpha$ (fraction)"),
+                        ("order_follows_s_frac", ax[1, 2], "(f) learning order follows $s_\\alpha$"),
                         ("mc_test_error_median", ax[1, 0], "(d) completion test error (median, IQR)"),
                         ("mc_rank_mean", ax[1, 1], "(e) completion rank at the end")):
         for w in ws:
@@ -224,8 +228,8 @@ def _figure(out_dir, ws, gammas, table, curves):
                 q = [r["mc_test_error_iqr"] for r in rows]
                 err = [[max(m - a, 0) for m, (a, _) in zip(y, q)], [max(b - m, 0) for m, (_, b) in zip(y, q)]]
             a.errorbar(gammas, y, yerr=err, marker="o", capsize=3, label=f"w={w}")
-        a.set(xlabel=r"$\gamma$ (init variance $w^{-\gamma}$)", title=lab)
-        a.legend(fontsize=7)
+        a.set(xlabel=r"$\gamma$ (init variance $w^{-\gamma}$)", ylabel=ylabels[key], title=lab)
+        a.legend()
     ax[0, 2].set_yscale("log")
     ax[0, 2].axhline(1, color="k", lw=0.5)
     ax[1, 0].axhline(1, color="k", lw=0.5, ls="--")
@@ -233,6 +237,6 @@ def _figure(out_dir, ws, gammas, table, curves):
     fig.tight_layout()
     for ext in ("png", "pdf"):
         buf = io.BytesIO()
-        fig.savefig(buf, format=ext, dpi=130)
+        fig.savefig(buf, format=ext, dpi=130, metadata={"CreationDate": None} if ext == "pdf" else None)
         atomic_write_bytes(Path(out_dir) / f"regimes.{ext}", buf.getvalue())
     plt.close(fig)

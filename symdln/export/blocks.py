@@ -21,7 +21,7 @@ from .model import ReportData, check_note, fmt_num, mc_numbers, proposition_of, 
 from .notation import MACROS, split_long
 from .prose import segments
 
-__all__ = ["build_blocks", "expand_macros"]
+__all__ = ["build_blocks", "front_blocks", "errata_blocks", "expand_macros"]
 
 
 def expand_macros(latex_src: str) -> str:
@@ -98,7 +98,7 @@ def _errata(data: ReportData) -> list:
                 why += [("i", " Severity: ")] + _prose(v.severity_reason)
             rows.append([head, _formula(e.printed, derived=False), _formula(v.derived_latex, derived=True),
                          [("i", "Why. ")] + why + [("br", ""), ("i", "Evidence. ")]
-                         + [(k, expand_macros(s) if k == "math" else s) for k, s in decisive(v)]])
+                         + [(k, expand_macros(s) if k == "math" else s) for k, s in decisive(v, e.paper)]])
         out.append(("errata", ["Claim", "As printed", "Corrected (derived)", "Why and evidence"], rows))
     return out
 
@@ -173,7 +173,7 @@ def _evidence(data: ReportData) -> list:
             if v.condition:
                 out.append(("p", [("i", "Holds if: ")] + _prose(v.condition)))
             items = []
-            for lab, summary in evidence_items(v):
+            for lab, summary in evidence_items(v, e.paper):
                 fix = [(k, expand_macros(s) if k == "math" else s) for k, s in lab]
                 items.append(([("text", "[")] + fix + [("text", "] ")] if lab else [])
                              + [(k, expand_macros(s) if k == "math" else s) for k, s in summary])
@@ -232,3 +232,13 @@ def build_blocks(data: ReportData, *, figure_path=lambda f: f"figures/{f.png.nam
                         [[[("code", v.claim_id)], [("b", v.verdict)], _prose(v.reason)] for v in data.verdicts]))
     return (_front(data) + _errata(data) + _reproduce(data) + summary + _propositions(data) + _evidence(data)
             + _confirmed(data) + _checks(data) + _figures(data, figure_path))
+
+
+def front_blocks(data: ReportData) -> list:
+    """The paper and what was checked."""
+    return _front(data)
+
+
+def errata_blocks(data: ReportData) -> list:
+    """The errata at a glance."""
+    return _errata(data)

@@ -167,8 +167,8 @@ def _checks(data: ReportData) -> str:
         out.append(r"\noindent %s.\par" % escape(note))
     head = (r"\textbf{Quantity} & \textbf{Network} & $n$ & \textbf{Estimate} & \textbf{SE} & "
             r"\textbf{Closed form} & $z$ & \textbf{Pass} \\ \midrule")
-    out += [r"{\small\setlength{\tabcolsep}{4pt}\begin{longtable}{l"
-            r">{\raggedright\arraybackslash}p{0.25\linewidth}rrrrrl}",
+    out += [r"{\small\setlength{\tabcolsep}{3pt}\begin{longtable}{l"
+            r">{\raggedright\arraybackslash}p{0.20\linewidth}rrrrrl}",
             r"\caption{Monte Carlo checks (estimate $\pm$ SE against the closed form).}\label{tab:checks}\\ \toprule",
             head, r"\endfirsthead", r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
     for r in rows:

@@ -42,6 +42,11 @@ class ErrataEntry:
         return self.verdict.location or (self.claim.location if self.claim is not None else "")
 
     @property
+    def paper(self) -> str:
+        """The paper key: the verdict's, else its claim's."""
+        return self.verdict.paper or (getattr(self.claim, "paper", "") if self.claim is not None else "")
+
+    @property
     def printed(self) -> str:
         return self.verdict.printed_latex or (self.claim.printed if self.claim is not None else "")
 
@@ -128,10 +133,10 @@ def _mc_segments(e) -> list[tuple[str, str]]:
     return segs + [("text", "; ")] + segments(e.summary)
 
 
-def decisive(v) -> list[tuple[str, str]]:
+def decisive(v, paper_key: str = "") -> list[tuple[str, str]]:
     """The evidence that decides the verdict, as segments (see the module docstring); when it would
     only repeat the reason, the tally of failed checks by kind instead."""
-    segs = _decisive(v)
+    segs = _decisive(v, v.paper or paper_key)
     if segs == segments(v.reason):
         failed = [e.kind for e in v.evidence if not e.passed]
         kinds = ", ".join(f"{failed.count(k)} {k}" for k in dict.fromkeys(failed))
@@ -139,14 +144,14 @@ def decisive(v) -> list[tuple[str, str]]:
     return segs
 
 
-def _decisive(v) -> list[tuple[str, str]]:
+def _decisive(v, paper_key: str) -> list[tuple[str, str]]:
     ce = v.counterexample or {}
     if isinstance(ce, dict) and isinstance(ce.get("point"), dict):
         segs = [("text", "exact counterexample at "), ("math", point_latex(ce["point"]))]
         if "printed_value" in ce and "derived_value" in ce:
             segs += [("text", ": printed "), ("math", fmt_num(ce["printed_value"])), ("text", ", derived "),
                      ("math", fmt_num(ce["derived_value"]))]
-        label = reading_label(ce.get("reading"), v.paper)
+        label = reading_label(ce.get("reading"), paper_key)
         return segs + ([("text", " (")] + label + [("text", ")")] if label else [])
     mc = [e for e in v.evidence if e.kind == "monte-carlo" and isinstance(e.data, dict) and "z" in e.data]
     failed_mc = [e for e in mc if not e.passed] or mc
@@ -180,7 +185,7 @@ def _decisive(v) -> list[tuple[str, str]]:
     return [("text", "see the evidence list")]
 
 
-def evidence_items(v) -> list[tuple[list, list]]:
+def evidence_items(v, paper_key: str = "") -> list[tuple[list, list]]:
     """``[(label_segments, summary_segments), ...]``: each piece of evidence with the reading (or the
     condition) it was computed under, so a conditional claim's checks say which reading they test."""
     out = []
@@ -188,7 +193,7 @@ def evidence_items(v) -> list[tuple[list, list]]:
         label = []
         reading = e.data.get("reading") if isinstance(e.data, dict) else None
         if reading:
-            label = reading_label(reading, v.paper)
+            label = reading_label(reading, v.paper or paper_key)
         elif v.verdict == "conditional":
             label = [("text", "under the stated condition" if "(condition:" in e.summary else "as printed")]
         summary = e.summary

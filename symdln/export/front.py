@@ -8,6 +8,8 @@ then the one-line reason and the decisive evidence, both typeset (:mod:`symdln.e
 """
 from __future__ import annotations
 
+import re
+
 from .errata import SEVERITY_TEXT, checked_summary, decisive, errata_groups, evidence_items, paper_citation
 from .latex import escape as _escape
 from .latex import fit_math, lines_math, printed_math, split_source
@@ -83,8 +85,14 @@ def _formula(src: str, *, derived: bool) -> str:
     math, is_math = printed_math(src)
     if not is_math:
         return math
-    return fit_math(lines_math(split_source(math, _HALF_WIDTH)))
+    prose = ""
+    m = _LEADING_TEXT.match(math)
+    if m and m.end() < len(math):  # a sentence printed before the formula is set as text, not shrunk as math
+        prose, math = m.group(1) + r"\par ", math[m.end():]
+    return prose + fit_math(lines_math(split_source(math, _HALF_WIDTH)), limit=4 * _HALF_WIDTH)
 
+
+_LEADING_TEXT = re.compile(r"^\s*\\text\{((?:[^{}]|\{[^{}]*\})*)\}\s*(?:\\quad|\\qquad|\\;|\\,|\s)*")
 
 _COLS = (r"\begin{longtable}{@{}>{\raggedright\arraybackslash}p{0.485\linewidth}"
          r"@{\hspace{0.03\linewidth}}>{\raggedright\arraybackslash}p{0.485\linewidth}@{}}")
@@ -124,7 +132,7 @@ def errata_tex(data: ReportData) -> str:
             if v.severity_reason:
                 why += r" \emph{Severity:} " + segs_tex(segments(v.severity_reason))
             out.append(_SPAN + r"{\textit{Why.} %s\newline \textit{Evidence.} %s} \\ \midrule"
-                       % (why, segs_tex(decisive(v))))
+                       % (why, segs_tex(decisive(v, e.paper))))
     out.append(r"\end{longtable}}")
     return "\n".join(out) + "\n"
 
@@ -141,7 +149,7 @@ def evidence_tex(data: ReportData) -> str:
             out.append(r"\label{%s}" % label("ev", e.id))
             if v.condition:
                 out.append(r"\noindent\textit{Holds if:} %s\par" % segs_tex(segments(v.condition)))
-            items = evidence_items(v)
+            items = evidence_items(v, e.paper)
             if not items:
                 out.append(r"\noindent\emph{No evidence recorded.}\par")
                 continue

@@ -16,7 +16,7 @@ from .blocks import build_blocks
 from .model import ReportData
 from .notation import MACROS
 
-__all__ = ["render_html", "copy_katex", "KATEX_DIR"]
+__all__ = ["render_html", "render_fragment", "blocks_html", "copy_katex", "KATEX_DIR"]
 
 #: the KaTeX distribution shipped with symdln (package data)
 KATEX_DIR = Path(__file__).with_name("static") / "katex"
@@ -60,10 +60,10 @@ def _katex_macros() -> str:
     return json.dumps({"\\" + k: v for k, v in MACROS.items()})
 
 
-def render_html(data: ReportData, *, figure_path=lambda f: f"figures/{f.png.name}", katex: str = "katex") -> str:
-    """The whole page; ``katex`` is the folder (relative to the page) holding the KaTeX files."""
+def blocks_html(blocks) -> str:
+    """HTML of report blocks (:mod:`symdln.export.blocks`), math left as ``\\(...\\)`` for KaTeX or MathJax."""
     body = []
-    for block in build_blocks(data, figure_path=figure_path):
+    for block in blocks:
         kind = block[0]
         if kind == "h":
             body.append(f"<h{block[1]}>{_inline(block[2])}</h{block[1]}>")
@@ -89,6 +89,19 @@ def render_html(data: ReportData, *, figure_path=lambda f: f"figures/{f.png.name
         elif kind == "img":
             body.append(f"<figure><img src='{html.escape(block[1])}' alt='{html.escape(block[2])}'>"
                         f"<figcaption>{html.escape(block[2])}</figcaption></figure>")
+    return "\n".join(body)
+
+
+def render_fragment(data: ReportData) -> str:
+    """The paper, what was checked and the errata at a glance, as an HTML fragment (for Jupyter, whose
+    MathJax renders the ``\\(...\\)`` math)."""
+    from .blocks import errata_blocks, front_blocks
+    return "<div class='symdln-report'>" + blocks_html(front_blocks(data) + errata_blocks(data)) + "</div>"
+
+
+def render_html(data: ReportData, *, figure_path=lambda f: f"figures/{f.png.name}", katex: str = "katex") -> str:
+    """The whole page; ``katex`` is the folder (relative to the page) holding the KaTeX files."""
+    body = [blocks_html(build_blocks(data, figure_path=figure_path))]
     title = "Errata and verification report"
     script = ("document.addEventListener('DOMContentLoaded', function () { renderMathInElement(document.body, {"
               "delimiters: [{left: '\\\\[', right: '\\\\]', display: true}, {left: '\\\\(', right: '\\\\)', display: false}],"

@@ -199,9 +199,16 @@ def lines_math(lines: list[str]) -> str:
     return r"\begin{aligned}&%s\end{aligned}" % r"\\ &\quad ".join(lines)
 
 
-def fit_math(latex_math: str) -> str:
+def fit_math(latex_math: str, limit: float = 440) -> str:
     """Display-style math scaled down only if wider than the line (``\\fitmath``, see the report
-    preamble; uses ``adjustbox``'s ``max width``)."""
+    preamble; uses ``adjustbox``'s ``max width``).  A line longer than ``limit`` symbols
+    (:func:`visual_len`; 440 is four text widths, i.e. a quarter of the body size) cannot be read at
+    any scale that fits: a note says so instead (the formula stays in ``results.json``)."""
+    lines = re.split(r"\\\\", latex_math)
+    widest = max(visual_len(x) for x in lines)
+    if widest > limit:
+        return (r"\emph{(a formula about %d symbols wide on one line: too long to typeset legibly here; its LaTeX "
+                r"is in results.json)}" % round(widest, -1))
     return r"\fitmath{%s}" % latex_math
 
 
@@ -275,31 +282,44 @@ def parse_log(log: str) -> tuple[list[str], list[str], list[str]]:
     return errors, undef, overfull
 
 
-def compile_tex(tex: Path, *, max_runs: int = 3, timeout: float = 180.0) -> CompileResult:
-    """Run pdflatex on ``tex`` in its folder until references are resolved (2 runs, a 3rd if the
-    log asks to rerun).  ``ok`` is False on any error, undefined reference, or missing PDF."""
+def compile_tex(tex: Path, *, max_runs: int = 4, timeout: float = 240.0, use_latexmk: bool | None = None) -> CompileResult:
+    """Build ``tex`` to PDF in its folder: with ``latexmk -pdf`` (which reruns pdflatex until the
+    cross-references settle) when it is installed, else by running pdflatex until the log stops
+    asking for a rerun (at most ``max_runs`` times).  ``ok`` is False on any error, undefined
+    reference, or missing PDF."""
     engine = tex_engine()
     if engine is None:
         return CompileResult(False, None, "", ["no TeX engine (pdflatex) found"], engine="none")
     tex = Path(tex)
-    cmd = [engine, "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", tex.name]
-    log, runs = "", 0
-    for runs in range(1, max_runs + 1):
+    latexmk = shutil.which("latexmk") if use_latexmk in (None, True) else None
+    flags = ["-interaction=nonstopmode", "-halt-on-error", "-file-line-error"]
+    if latexmk:
+        cmds = [[latexmk, "-pdf", "-silent", *flags, tex.name]]
+        name, limit = "latexmk", 1
+    else:
+        cmds = [[engine, *flags, tex.name]]
+        name, limit = "pdflatex", max_runs
+    log, runs, proc = "", 0, None
+    for runs in range(1, limit + 1):
         try:
-            proc = subprocess.run(cmd, cwd=tex.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            proc = subprocess.run(cmds[0], cwd=tex.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            return CompileResult(False, None, log, [f"pdflatex timed out after {timeout:.0f} s"],
-                                 runs=runs, engine="pdflatex")
+            return CompileResult(False, None, log, [f"{name} timed out after {timeout:.0f} s"], runs=runs, engine=name)
         logfile = tex.with_suffix(".log")
         log = logfile.read_text(errors="replace") if logfile.exists() else proc.stdout.decode(errors="replace")
         if proc.returncode != 0:
             break
-        if runs >= 2 and "Rerun to get" not in log and "Label(s) may have changed" not in log:
+        if latexmk or (runs >= 2 and "Rerun to get" not in log and "Label(s) may have changed" not in log):
             break
+    if latexmk:
+        runs = max(1, proc.stdout.decode(errors="replace").count("Run number") or
+                   len(re.findall(r"Latexmk: applying rule 'pdflatex'", proc.stdout.decode(errors="replace"))) or 1)
+        for ext in (".fls", ".fdb_latexmk"):
+            tex.with_suffix(ext).unlink(missing_ok=True)
     errors, undef, overfull = parse_log(log)
     pdf = tex.with_suffix(".pdf")
     if proc.returncode != 0 and not errors:
-        errors = [f"pdflatex exited with status {proc.returncode}"]
+        errors = [f"{name} exited with status {proc.returncode}"]
     ok = proc.returncode == 0 and not errors and not undef and pdf.exists()
-    return CompileResult(ok, pdf if pdf.exists() else None, log, errors, undef, overfull, runs, "pdflatex")
+    return CompileResult(ok, pdf if pdf.exists() else None, log, errors, undef, overfull, runs, name)

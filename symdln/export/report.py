@@ -161,6 +161,14 @@ class ReportOutcome:
     exit_code: int
     message: str
 
+    def _repr_html_(self) -> str:
+        """Jupyter: where the report went, then its first page (paper, what was checked, errata)."""
+        import html
+        where = (f"written to <code>{html.escape(str(self.out_dir))}</code>" if self.out_dir is not None
+                 else "<b>nothing written</b>")
+        msg = f" ({html.escape(self.message)})" if self.message else ""
+        return f"<div>Report {where}, exit code {self.exit_code}{msg}.</div>" + self.data._repr_html_()
+
 
 def _move_into_place(tmp: Path, out: Path) -> None:
     old = None

@@ -26,8 +26,8 @@ _NET = ("network level (SGD on the full network near W = M, first order in beta 
 PAPER.add("net.eq.18", _LOC + ", Eq. (18)", _EQ18, kind="statement", readings=SIGMA_READINGS[:1],
           expr=eta * L / (2 * b) * sigma_q ** 2 * s ** (2 * (L - 1) / L), restates=("eq.18",), assumptions=_NET,
           level="network", spec=Spec(check="network_variance",
-                                     condition="the minimum is balanced (A1) on mode alpha; sigma_q read as a "
-                                               "standard deviation"),
+                                     condition="when the minimum is balanced (A1) on mode alpha (sigma_q read "
+                                               "as a standard deviation)"),
           notes="Eq. (18) read for SGD on the full network: Var(w_alpha) at stationarity.")
 PAPER.add("net.prop5.2.mean", _LOC, _MEAN, kind="statement", restates=("prop5.2.mean-above",), assumptions=_NET,
           level="network", spec=Spec(check="network_mean_order"),
