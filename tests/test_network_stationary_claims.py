@@ -23,6 +23,8 @@ def test_variance_is_conditional_on_balance_at_network_level():
     assert _by_scope(evs, "condition") and all(e.passed for e in _by_scope(evs, "condition"))
     printed = _by_scope(evs, "printed")
     assert printed and not any(e.passed for e in printed)          # unbalanced minimum: Eq. (18) fails
+    mc = [e for e in printed if e.kind == "monte-carlo"][0].data    # ... and SGD measures the network value
+    assert abs(mc["z_net"]) < mc["z_crit"] and mc["z_eq18"] > mc["z_crit"]
     assert all("network level" in e.summary for e in evs if e.data.get("scope") != "derived")
     assert "rho" in extra["derived_latex"]
 

@@ -25,7 +25,8 @@ def test_registered_with_sources_and_expected_table():
         assert P.spec(c.id).check in P.checks and c.id in P.expected
         assert c.location.startswith(("Abstract", "summary (seed 004)")), c.location
     assert P.get("fig1.three-plateaus").location == "summary (seed 004), Fig. 1 caption"
-    assert any("Theorem 1" in item for item, _ in P.coverage)
+    from symdln.verify.coverage import problems
+    assert problems(P) == [] and any(e["item"] == "Theorem 1" and e["reason"] for e in P.coverage)
 
 
 @pytest.mark.parametrize("cid", ["abstract.gamma-gt-1", "abstract.transition", "fig2.plateaus-longer"])

@@ -16,7 +16,7 @@ P = load("saxe2013")
 
 def test_registered_with_locations_checks_and_expected_table():
     assert "saxe2013" in available() and P.citation.arxiv == "1312.6120"
-    assert len(P.claims()) == 21
+    assert len(P.claims()) == 22
     for c in P.claims():
         assert P.spec(c.id).check in P.checks, c.id
         assert c.id in P.expected and c.location.startswith("Sec. "), c.id
@@ -24,9 +24,12 @@ def test_registered_with_locations_checks_and_expected_table():
             assert c.id in P.severity
     assert P.get("eq.15").location == "Sec. 2, Eq. (15) (from the energy of Eq. (14) on a_i(0) = a_0)"
     assert "@article{saxe2013" in P.citation.bibtex()
+    from symdln.verify.coverage import problems
+    assert problems(P) == []          # every claim named by a coverage entry; every other item has a reason
 
 
 CHEAP = ["eq.2", "eq.5-6", "eq.8-9", "eq.10", "eq.11", "eq.11-limit", "eq.12", "eq.13", "sec2.product", "eq.15",
+         "sec2.integrable",
          "eq.16", "eq.17", "sec2.time-to-zero", "sec2.alpha-opt", "sec2.depth-delay", "sec3.depth-independent",
          "sec3.orthogonal-products"]
 
@@ -61,6 +64,7 @@ MUTANTS = {
     "eq.15": (N_l - 1) * u ** (2 - 2 / N_l) * (s - u),                                                # wrong exponent
     "eq.16": N_l * u ** 3 * (s - u),
     "eq.17": tau / N_l * (sp.log(uf * (u0 - s) / (u0 * (uf - s))) + 1 / (s * u0) - 1 / (s * uf)),    # 1/s^2 dropped
+    "sec2.integrable": lambda K: 1.0,                                                                  # wrong time
     "sec2.time-to-zero": lambda n: 6.9,                                                                # no decay
     "sec2.depth-delay": sp.log(s / eps),                                                               # wrong order
     "sec3.depth-independent": 1e-3,                                                                    # small u_0

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import Teacher, aligned_balanced
+from ..network import DLN, Teacher, aligned_balanced
 from ..network_stationary import network_stationary_moments
 from ..simulate import sgd
 
-# (label, widths, s, sigma_q^2, eta, b)
+# (label, widths, s, sigma_q^2, eta, b[, rho]): rho (depth 2 only) puts mode amplitudes sqrt(s rho) on W_1 and
+# sqrt(s / rho) on W_2 (rho = 1 balanced; rho = sqrt(d_0/d_L) is the gauge where the manifold drift vanishes)
 SETTINGS_FAST = [("L2 d6 square", (6, 6, 6), (1.0, 0.7, 0.4), 0.1, 0.01, 1)]
 SETTINGS = [
     ("L2 d6 square", (6, 6, 6), (1.0, 0.7, 0.4), 0.1, 0.005, 1),
@@ -27,6 +28,7 @@ SETTINGS = [
     ("L3 d6 square", (6, 6, 6, 6), (1.0, 0.7, 0.4), 0.1, 0.005, 1),
     ("L4 d4 square", (4, 4, 4, 4, 4), (1.0, 0.7), 0.1, 0.005, 1),
     ("L2 d6 b=4 eta=.02", (6, 6, 6), (1.0, 0.7, 0.4), 0.1, 0.02, 4),
+    ("L2 rect 4-8-10 rho=sqrt(.4)", (4, 8, 10), (1.0, 0.7, 0.4), 0.1, 0.005, 1, float(np.sqrt(0.4))),
 ]
 
 
@@ -44,11 +46,17 @@ def _batch_means_se(x: np.ndarray, n_batches: int = 20) -> float:
 
 def measure(setting, *, n_traj: int, t_burn: float, t_avg: float, seed, progress=None) -> dict:
     """Run one setting; returns the row of the table (predictions, measured +- SE, z both ways)."""
-    label, widths, s, sq2, eta, b = setting
+    label, widths, s, sq2, eta, b = setting[:6]
+    rho = setting[6] if len(setting) > 6 else 1.0
     L = len(widths) - 1
     s = np.asarray(s, float)
     T = Teacher.from_singular_values(s, widths[-1], widths[0], sigma_q=float(np.sqrt(sq2)), rng=[seed, 7])
     net = aligned_balanced(T, s, widths, rng=[seed, 8])
+    if rho != 1.0:
+        if L != 2:
+            raise ValueError("a gauge rho is supported at depth 2 only")
+        W1, W2 = net.layers                              # a scalar gauge: same end-to-end map, balance rho per mode
+        net = DLN([np.sqrt(rho) * W1, W2 / np.sqrt(rho)])
     th = network_stationary_moments(net, T, eta=eta, b=b)
     beta = eta / b
     m1, v1 = one_d_first_order(L, float(s[0]), sq2, beta)
@@ -64,7 +72,7 @@ def measure(setting, *, n_traj: int, t_burn: float, t_avg: float, seed, progress
     var = m2 - mean ** 2
     net_mean, net_var = float(th.mean_shift[0]), float(th.variance[0])
     net_mean_d, net_var_d = float(th.mean_shift_discrete[0]), float(th.variance_discrete[0])
-    return {"setting": label, "widths": list(widths), "L": L, "s": s.tolist(), "sigma_q2": sq2, "eta": eta, "b": b,
+    return {"setting": label, "widths": list(widths), "L": L, "rho": rho, "s": s.tolist(), "sigma_q2": sq2, "eta": eta, "b": b,
             "beta": beta, "n_traj": n_traj, "t_burn": t_burn, "t_avg": t_avg, "record_every_steps": rec,
             "pred_1d_mean_shift": m1, "pred_net_mean_shift": net_mean,
             "measured_mean_shift": mean, "se_mean_shift": se,

@@ -19,7 +19,18 @@ KINDS = ("equation", "proposition", "remark", "figure", "sentence")
 
 
 def _entries(paper) -> list[dict]:
-    return list(paper.coverage)
+    """The paper's entries, with each claim that restates a named claim but is not named itself (e.g. the
+    network-level version of a reduction-level claim) added next to the claim it restates."""
+    es = [dict(e, claims=tuple(e.get("claims") or ())) for e in paper.coverage]
+    named = {c for e in es for c in e["claims"]}
+    for cid in paper.claim_ids():
+        if cid in named:
+            continue
+        targets = [r for r in paper.get(cid).restates if r in named]
+        for e in es:
+            if any(r in e["claims"] for r in targets):
+                e["claims"] = e["claims"] + (cid,)
+    return es
 
 
 def problems(paper) -> list[str]:
@@ -96,8 +107,8 @@ def main(argv=None) -> int:
     ap.add_argument("--paper", default="corlouer2026")
     ap.add_argument("--write", metavar="PATH", help="write the Markdown table to PATH (atomically)")
     a = ap.parse_args(argv)
-    from ..papers import load
-    paper = load(a.paper)
+    import importlib
+    paper = importlib.import_module("symdln.papers").load(a.paper)    # the registry, never a paper module
     bad = problems(paper)
     if bad:
         print("coverage table problems:\n  " + "\n  ".join(bad), file=sys.stderr)

@@ -73,7 +73,8 @@ COVERAGE = [
     _e("Sec. 2.3", "sentence", "2.3", "non-strict saddles are prevalent in DLNs", reason=_QUAL),
     _obs("Fig. 2", "2.3", "depth-6 ... the 5 singular values of the teacher matrix are learned in descending order",
          "stagewise"),
-    _e("(A1)", "sentence", "2.4", "This condition is preserved under gradient flow", ("sec2.A1-preserved",)),
+    _e("(A1)", "sentence", "2.4", "This condition is preserved under gradient flow (and assumed 'for all times in "
+       "training')", ("sec2.A1-preserved", "net.A1-sgd")),
     _e("(A2)", "sentence", "2.4", "cross-mode amplitudes vanish", reason=_DEF, note="an assumption"),
     _e("Footnote 4", "sentence", "2.4", "This can probably be relaxed", reason=_QUAL),
     # ---- Sec. 3 -------------------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ COVERAGE = [
     _e("Remark (after Prop. 3.4)", "remark", "3", "If the NTK is frozen ... Langevin will be isotropic and "
        "state-independent", ("remark3.frozen-ntk",)),
     _e("Prop. 3.5", "proposition", "3", "each mode evolves independently; Eqs. (4)-(7); mode-diagonal diffusion",
-       ("prop3.5.decoupling", "prop3.5.D-cross")),
+       ("prop3.5.decoupling", "prop3.5.D-cross", "net.prop3.5-independent")),
     _e("Eq. (4)", "equation", "3", "dw = [mu_grad + mu_Ito] dt + sqrt(D) dB", ("eq.4",)),
     _e("Eq. (5)", "equation", "3", "mu_grad = (s - w) L w^(2(L-1)/L)", ("eq.5",)),
     _e("Eq. (6)", "equation", "3", "mu_Ito", ("eq.6",)),

@@ -284,3 +284,30 @@ def check_decoupling(claim, spec, *, seed, fast, paper=None):
     return evs, {"derived_latex": r"\mu^{\rm Ito}_{\alpha}=" + sp.latex(_derived("ito_drift_aligned"))
                  + r"+\sum_{\beta\neq\alpha}c(w_{\alpha},w_{\beta}),\ c=0\iff w_{\beta}\in\{0,s_{\beta}\}",
                  "counterexample": {"point": {k.name: str(v) for k, v in pt.items()}, "cross_term": float(val)}}
+
+
+# ---- Eq. (16): the lower limit 0 -------------------------------------------------------------------------
+@PAPER.check("density_lower_limit")
+def check_density_lower_limit(claim, spec, *, seed, fast, paper=None):
+    """Eq. (16) as printed (the integral from 0 diverges: ``density_reference``) and read with the lower limit at
+    any fixed w0 > 0: the zero-current solution, normalizable on the domain computed for Prop. 5.2 (ii)."""
+    evs, extra = PAPER.checks["density_reference"](claim, spec, seed=seed, fast=fast, paper=paper)
+    mu, D = _derived("drift_aligned"), _derived("diffusion_aligned")
+    z0 = sp.Symbol("w_0", positive=True)
+    zz = sp.Symbol("z", positive=True)
+    ok = []
+    for Lk in (2, 3):
+        muL, DL = mu.subs(L, Lk), D.subs(L, Lk)
+        p = sp.exp(sp.Integral((2 * muL / DL).subs(w, zz), (zz, z0, w))) / DL
+        # zero current (1/2)(D p)' - mu p = 0 -- by the fundamental theorem of calculus, so this confirms the
+        # transcription of the reading, not an independent fact
+        ok.append(sp.simplify((sp.diff(DL * p, w) / 2 - muL * p) / p) == 0)
+    bnd, _ = l2_beta_bound()
+    p3, c3 = density_exponent_at_zero(3)
+    evs.append(Evidence("symbolic", all(ok) and p3 > 1, "lower limit read as any fixed w0 > 0: (1/2)(D p)' = mu p "
+                        "(zero current, by construction) at L = 2, 3; changing w0 only rescales p; normalizable "
+                        f"for L >= 3 and, at L = 2, for beta < {sp.sstr(bnd)} (see prop5.2.ii-unique)",
+                        {"scope": "condition", "condition": "the lower limit 0 read as any fixed w0 > 0 (p* is "
+                         "defined up to a constant); normalizable for L >= 3, and for L = 2 when eta/b < 2 s/(2 s^2 + "
+                         "sigma_q^2)"}))
+    return evs, extra

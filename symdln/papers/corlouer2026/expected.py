@@ -4,8 +4,9 @@ gives the same table.  A change here is a change of a verdict and must be explai
 
 Whole-domain revision (``domain.py``): ``sec2.timescale`` confirmed -> conditional (larger modes rise earlier
 only for s/w(0) > 1 + 1/W(1/e)); ``prop3.5.decoupling``, ``eq.4``, ``eq.11`` refuted -> conditional (the modes
-decouple exactly on the plateaus w_beta in {0, s_beta}).  Ten claims from the running text and remarks
-(``text.py``).  Now 67 confirmed, 23 refuted, 26 conditional (116 claims)."""
+decouple exactly on the plateaus w_beta in {0, s_beta}); ``eq.16`` refuted -> conditional (lower limit read as
+any w0 > 0).  Ten claims from the running text and remarks
+(``text.py``); tests/test_paper_plugin.py pins the current counts."""
 from __future__ import annotations
 
 from ._base import PAPER
@@ -111,7 +112,7 @@ EXPECTED = {
     "eq.14": "refuted",
     "eq.15": "conditional",
     "prop5.2.cites": "refuted",
-    "eq.16": "refuted",
+    "eq.16": "conditional",
     "prop5.2.i": "confirmed",
     "eq.17": "refuted",
     "eq.18": "conditional",

@@ -86,7 +86,7 @@ add("eq.16", "Sec. 5, Prop. 5.2, Eq. (16)",
     r"{D_{\alpha}(z)}\,dz\right).",
     quantity="stationary_density",
     expr=1 / _D * sp.exp(sp.Integral(2 * _mu_printed / _D_z, (z, 0, w))), kind="statement",
-    assumptions=("detailed balance", "D > 0"), spec=Spec(check="density_reference"))
+    assumptions=("detailed balance", "D > 0"), spec=Spec(check="density_lower_limit"))
 add("prop5.2.i", "Sec. 5, Prop. 5.2 (i)",
     r"D_{\alpha}(w)\sim Q\,(s_{\alpha}-w)^{2}\ \text{and}\ \mu_{\alpha}(w)\sim q\,(s_{\alpha}-w)\ \text{as}\ "
     r"w\uparrow s_{\alpha}"

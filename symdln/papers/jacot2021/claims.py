@@ -44,11 +44,34 @@ A("fig2.plateaus-longer", Where(section=SUMMARY, item="Fig. 2 caption", detail="
   kind="statement", level="network", spec=Spec(check="plateau_length"),
   notes="The caption does not give gamma for panel (c); tested at gamma = 2 (as in Fig. 1), widths 10, 20, 40.")
 
-PAPER.coverage = [
-    ("Theorem 1", "hypothesis sourced (i.i.d. N(0, w^-gamma), 1 - 1/L <= gamma < oo); conclusion not available. "
-                  "Derived: 1 - 1/L is where E||W(theta_0)||^2 = d_in d_out w^(L-1-gamma L) stops growing"),
-    ("Theorem 2, Conjecture 3", "not available"),
-    ("Fig. 2(b)", "mean-field regime: gamma not given in the caption; not decided"),
-    ("Fig. 3", "matrix completion test error vs gamma: run by `symdln experiment regimes`, not decided as a claim"),
-    ("Figs. 4-6", "illustrations of the same phenomena; not decided separately"),
+
+
+def _e(item, kind, where, quote, claims=(), reason="", note=""):
+    return {"item": item, "kind": kind, "where": where, "quote": quote, "claims": tuple(claims), "reason": reason,
+            "note": note}
+
+
+PAPER.coverage[:] = [
+    _e("Abstract", "sentence", "Abstract", "for large variance (gamma<1) ... close to a global minimum",
+       ("abstract.gamma-lt-1",)),
+    _e("Abstract", "sentence", "Abstract", "for small variance (gamma>1) ... close to a saddle point",
+       ("abstract.gamma-gt-1",)),
+    _e("Abstract", "sentence", "Abstract", "a phase transition w.r.t. the scaling gamma", ("abstract.transition",)),
+    _e("Abstract", "sentence", "Abstract", "we conjecture a Saddle-to-Saddle dynamics", ("abstract.saddle-to-saddle",)),
+    _e("Fig. 1", "figure", SUMMARY, "three plateaus, corresponding to the three saddles visited",
+       ("fig1.three-plateaus",)),
+    _e("Fig. 2", "figure", SUMMARY, "(a) NTK regime: linear convergence", ("fig2.ntk-linear",)),
+    _e("Fig. 2", "figure", SUMMARY, "(c) saddle-to-saddle regime: plateaus longer as the width grows",
+       ("fig2.plateaus-longer",)),
+    _e("Theorem 1", "proposition", SUMMARY, "i.i.d. centered Gaussian of variance w^-gamma, 1 - 1/L <= gamma < oo",
+       reason="no checkable content",
+       note="only the hypothesis is available; derived: 1 - 1/L is where E||W(theta_0)||^2 = d_in d_out "
+            "w^(L-1-gamma L) stops growing (init_scale_distances)"),
+    _e("Theorem 2, Conjecture 3", "proposition", "body", "not available", reason="no checkable content",
+       note="the body of the paper could not be found"),
+    _e("Fig. 2", "figure", SUMMARY, "(b) mean-field regime", reason="experimental observation",
+       note="gamma of the panel not given; not decided"),
+    _e("Fig. 3", "figure", SUMMARY, "test errors and ranks vs gamma, matrix completion",
+       reason="experimental observation", note="run by `symdln experiment regimes`; not decided as a claim"),
+    _e("Figs. 4-6", "figure", SUMMARY, "illustrations", reason="experimental observation", note="not decided"),
 ]

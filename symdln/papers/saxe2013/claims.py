@@ -58,6 +58,11 @@ A("sec2.product", loc("2", detail="definition after Eq. (13)"),
 A("eq.15", loc("2", "15", "from the energy of Eq. (14) on a_i(0) = a_0"),
   r"\displaystyle\tau\frac{d}{dt}u=(N_{l}-1)u^{2-2/(N_{l}-1)}(s-u)", kind="identity", level="reduction",
   spec=Spec(check="deep_rate"))
+A("sec2.integrable", loc("2", detail="after Eq. (15)"),
+  r"This can be integrated for any positive integer $N_{l}$, though the expression is complicated.",
+  kind="statement", level="reduction", spec=Spec(check="deep_integrable"),
+  notes="Derived for every N_l: u = y^(N_l-1) makes the time integrand rational in y (elementary antiderivative); "
+        "closed forms computed and checked for N_l = 3..5 (3..4 in the fast setting).")
 A("eq.16", loc("2", "16"), r"\tau\frac{d}{dt}u=N_{l}u^{2}(s-u)", kind="identity", level="reduction",
   spec=Spec(check="deep_limit_rate"), notes="As N_l -> oo at fixed u; not uniform near u = 0.")
 A("eq.17", loc("2", "17"),
@@ -100,12 +105,46 @@ A("sec3.orthogonal-products", loc("3", detail="after Eq. (19)"),
   r"therefore has all singular values equal to $1$", kind="statement", level="network",
   spec=Spec(check="orthogonal_products"))
 
-PAPER.coverage = [
-    ("Eq. (1)", "batch rule; its continuous-time limit is eq.2"),
-    ("Eqs. (3)-(4)", "SVD and change of variables; the gradient flow (4) is checked through eq.5-6 (E = ||S - W32 W21||^2/2tau)"),
-    ("Eq. (14)", "energy; its conserved quantities are evidence of eq.15"),
-    ("Eq. (18)", "pretraining condition Q = V^11: an empirical criterion on data (MNIST), not decided"),
-    ("Eqs. (20)-(22)", "nonlinear networks (Sec. 4): outside the deep linear model"),
-    ("Figs. 3-7", "MNIST and simulation figures: not reproduced except Fig. 6B (sec3.gaussian-products)"),
-    ("Supplementary Appendices A-G", "not in the source text; statements deferring to them are marked"),
-]
+
+
+def _e(item, kind, where, quote, claims=(), reason="", note=""):
+    return {"item": item, "kind": kind, "where": where, "quote": quote, "claims": tuple(claims), "reason": reason,
+            "note": note}
+
+
+_NUM = {"eq.2": "2", "eq.7": "7", "eq.10": "10", "eq.11": "11", "eq.12": "12", "eq.13": "13", "eq.15": "15",
+        "eq.16": "16", "eq.17": "17"}
+PAPER.coverage[:] = (
+    [_e(f"Eq. ({n})", "equation", f"Sec. {PAPER.get(c).location.split(',')[0][5:]}", PAPER.get(c).printed[:60] + "...",
+        (c,)) for c, n in _NUM.items()]
+    + [_e("Eqs. (5)-(6)", "equation", "Sec. 1.1", "connectivity-mode flow and its energy", ("eq.5-6",)),
+       _e("Eqs. (8)-(9)", "equation", "Sec. 1.3", "two-scalar flow and its error", ("eq.8-9",)),
+       _e("Sec. 1.2", "sentence", "Sec. 1.2", "only saddle points and no non-global local minima",
+          ("sec1.2.fixed-points",)),
+       _e("Sec. 1.3", "sentence", "Sec. 1.3", "t = tau/s ln(s/eps) = O(tau/s)", ("eq.11-limit",)),
+       _e("Sec. 2", "sentence", "Sec. 2", "definition of prod_{i=a}^{b} W^i", ("sec2.product",)),
+       _e("Sec. 2", "sentence", "Sec. 2", "can be integrated for any positive integer N_l", ("sec2.integrable",)),
+       _e("Sec. 2", "sentence", "Sec. 2", "learning time ... tends to zero as N_l goes to infinity",
+          ("sec2.time-to-zero",)),
+       _e("Sec. 2", "sentence", "Sec. 2", "alpha_opt decays with depth as O(1/(N_l s^2))", ("sec2.alpha-opt",)),
+       _e("Sec. 2", "sentence", "Sec. 2", "t_oo - t_3 ~ O(s/eps); delay inverse in the initial strength",
+          ("sec2.depth-delay",)),
+       _e("Sec. 3", "sentence", "Sec. 3", "learning times can be independent of depth", ("sec3.depth-independent",)),
+       _e("Sec. 3", "sentence", "Sec. 3", "<v^T W^T W v> = v^T v; concentrates", ("sec3.gaussian-norm",)),
+       _e("Fig. 6B", "figure", "Sec. 3", "singular values of W_Tot: kurtotic with depth", ("sec3.gaussian-products",)),
+       _e("Sec. 3", "sentence", "Sec. 3", "W_Tot orthogonal: all singular values 1", ("sec3.orthogonal-products",)),
+       _e("Eq. (1)", "equation", "Sec. 1", "batch learning rule", reason="definition",
+          note="its continuous-time limit is eq.2"),
+       _e("Eqs. (3)-(4)", "equation", "Sec. 1.1", "SVD and change of variables", reason="definition",
+          note="the flow (4) is the gradient flow of E(6), checked in eq.5-6"),
+       _e("Eq. (14)", "equation", "Sec. 2", "mode energy of a deep network", reason="definition",
+          note="its flow and conserved quantities are evidence of eq.15"),
+       _e("Eq. (18)", "equation", "Sec. 3", "Q = V^11 (pretraining condition)", reason="experimental observation",
+          note="an empirical criterion on data (MNIST); not decided"),
+       _e("Eqs. (19)-(22)", "equation", "Secs. 3-4", "W_Tot, nonlinear network, q^l, Jacobian", reason="definition",
+          note="Sec. 4 is about nonlinear networks, outside the deep linear model"),
+       _e("Figs. 3-5, 6A, 6C, 7", "figure", "Secs. 1-4", "MNIST and simulation figures",
+          reason="experimental observation", note="not reproduced"),
+       _e("Supplementary Appendices A-G", "sentence", "Supplement", "appendices", reason="no checkable content",
+          note="not in the source text; statements deferring to them are marked"),
+       ])

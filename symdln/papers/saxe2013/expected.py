@@ -7,7 +7,7 @@ from ._base import PAPER
 PAPER.expected.update({
     "eq.2": "confirmed", "eq.5-6": "confirmed", "sec1.2.fixed-points": "confirmed", "eq.7": "confirmed",
     "eq.8-9": "confirmed", "eq.10": "confirmed", "eq.11": "confirmed", "eq.11-limit": "confirmed",
-    "eq.12": "confirmed", "eq.13": "confirmed", "sec2.product": "conditional", "eq.15": "confirmed",
+    "eq.12": "confirmed", "eq.13": "confirmed", "sec2.product": "conditional", "eq.15": "confirmed", "sec2.integrable": "confirmed",
     "eq.16": "confirmed", "eq.17": "confirmed", "sec2.time-to-zero": "confirmed", "sec2.alpha-opt": "conditional",
     "sec2.depth-delay": "conditional", "sec3.depth-independent": "conditional", "sec3.gaussian-norm": "confirmed",
     "sec3.gaussian-products": "confirmed", "sec3.orthogonal-products": "confirmed",

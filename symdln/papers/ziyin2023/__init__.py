@@ -25,13 +25,15 @@ _NB = ("'balanced' read as noise-balanced (the v2 wording): the zero of the nois
        "W_{>l+1}) W_{<=l} W_{<=l}^T = ||W_{<l}||_F^2 W_{>l}^T Sigma_q W_{>l}")
 _NOISE = "with label noise (the gradient noise does not vanish at the minimum)"
 
-PAPER.add("abstract.balance-v1", Location(section="Abstract (v1, 13 Aug 2023)"),
+PAPER.add("abstract.balance-v1", Location(section="Abstract (v1, 13 Aug 2023)",
+                                               detail="arXiv abstract page of v1 (arxiv.org/abs/2308.06671v1)"),
           r"we prove that the minibatch noise of SGD regularizes the solution towards a balanced solution whenever "
           r"the loss function contains a rescaling symmetry",
           kind="statement", level="network", assumptions=("deep linear network, online SGD, global minimum",),
           notes="Decided for DLNs: 'balanced' as in A1 of corlouer2026, W_{l+1}^T W_{l+1} = W_l W_l^T.",
           spec=Spec(check="ziyin_balanced", condition=_NB))
-PAPER.add("abstract.noise-balance-v2", Location(section="Abstract (v2)"),
+PAPER.add("abstract.noise-balance-v2", Location(section="Abstract (v2)",
+                                                    detail="arXiv HTML of v2 (arxiv.org/html/2308.06671v2)"),
           r"we show that the minibatch noise of SGD regularizes the solution towards a noise-balanced solution "
           r"whenever the loss function contains a rescaling parameter symmetry",
           kind="statement", level="network", assumptions=("deep linear network, online SGD, global minimum",),

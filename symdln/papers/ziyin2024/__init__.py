@@ -21,7 +21,8 @@ PAPER = Paper(
 
 _NOISE = "with label noise (the gradient noise does not vanish at the minimum)"
 
-PAPER.add("abstract.noether-flow", Location(section="Abstract (v3)"),
+PAPER.add("abstract.noether-flow", Location(section="Abstract (v3)",
+                                              detail="arXiv HTML of v3 (arxiv.org/html/2402.07193v3)"),
           r"gradient noise creates a systematic motion (a ``Noether flow'') of the parameters \theta along the "
           r"degenerate direction to a unique initialization-independent fixed point \theta^*",
           kind="statement", level="network", assumptions=("deep linear network, online SGD, global minimum",),
