@@ -96,6 +96,7 @@ def test_prose_is_typeset_without_python_or_numpy_text():
         "mu(s) = L*eta*s**((3*L - 4)/L)": r"\mu(s) = L\,\eta\,s^{(3\,L - 4)/L}",
         "sigma_q**2": r"\sigma_{q}^{2}",
         "d_(l-1)": r"d_{l-1}",
+        "0.0127 +- 8.8e-05": r"0.0127 \pm 8.8\times 10^{-5}",
     }
     for src, want in cases.items():
         assert math_of(src) == want, src
