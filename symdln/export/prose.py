@@ -26,7 +26,7 @@ _WORDS = {"kron": r"\otimes", "vec": r"\operatorname{vec}", "tr": r"\operatornam
 #: identifiers that are English words in prose: math only next to an operator
 _PROSE_LETTERS = {"a", "A", "I", "in", "x", "vs"}
 _TOKEN = re.compile(r"""
-    (?P<name>[a-z]{3,}(?:_[a-z]{3,})+)
+    (?P<name>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+){2,}(?![A-Za-z0-9_])|[a-z]{3,}(?:_[a-z]{3,})+)
   | (?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
   | (?P<ident>[A-Za-z][A-Za-z0-9]*)
   | (?P<op>\+-|<=|>=|!=|==|->|\*\*|\.\.\.|[-+*/^=<>~(),\[\]{}|:;.!_'])
