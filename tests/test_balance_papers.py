@@ -32,6 +32,7 @@ def test_balanced_gauge_is_stationary_only_for_symmetric_widths():
         assert (z0 < thr) == stationary                       # and the MC test itself can fail and pass
 
 
+@pytest.mark.slow      # the same checks run in the default tier through tests/test_verify.py
 def test_corlouer_network_claims_are_decided_at_network_level():
     paper = load("corlouer2026")
     vs = {v.claim_id: v for v in verify_all(paper=paper, fast=True, seed=0,

@@ -96,6 +96,8 @@ def test_prose_is_typeset_without_python_or_numpy_text():
         "mu(s) = L*eta*s**((3*L - 4)/L)": r"\mu(s) = L\,\eta\,s^{(3\,L - 4)/L}",
         "sigma_q**2": r"\sigma_{q}^{2}",
         "d_(l-1)": r"d_{l-1}",
+        "0.0127 +- 8.8e-05": r"0.0127 \pm 8.8\times 10^{-5}",
+        "gf_time_to_learn = 1": r"\mathtt{gf\_time\_to\_learn} = 1",  # an identifier, never a double subscript
     }
     for src, want in cases.items():
         assert math_of(src) == want, src
@@ -186,3 +188,14 @@ def test_real_report_fast_writes_every_format_without_type3_fonts(tmp_path):
     assert "Corlouer" in page1 and "Errata at a glance" in page1
     tex = (out / "report.tex").read_text()
     assert not re.search(r"operands could not be broadcast|input array dimensions|\*\*\d", tex)
+
+
+def test_formula_too_wide_to_read_is_replaced_not_shrunk():
+    from symdln.export.latex import fit_math
+    assert fit_math("a + b") == r"\fitmath{a + b}"
+    huge = " + ".join(f"x_{{{i}}}" for i in range(3000))  # one line ~9000 symbols: overflowed TeX's dimensions
+    note = fit_math(huge)
+    assert r"\fitmath" not in note and "results.json" in note
+    # the limit is per line: the same symbols stacked in short lines are typeset
+    stacked = r"\\ ".join(" + ".join(f"x_{{{i}}}" for i in range(k, k + 20)) for k in range(0, 200, 20))
+    assert fit_math(stacked).startswith(r"\fitmath{")

@@ -89,7 +89,7 @@ def _formula(src: str, *, derived: bool) -> str:
     m = _LEADING_TEXT.match(math)
     if m and m.end() < len(math):  # a sentence printed before the formula is set as text, not shrunk as math
         prose, math = m.group(1) + r"\par ", math[m.end():]
-    return prose + fit_math(lines_math(split_source(math, _HALF_WIDTH)))
+    return prose + fit_math(lines_math(split_source(math, _HALF_WIDTH)), limit=4 * _HALF_WIDTH)
 
 
 _LEADING_TEXT = re.compile(r"^\s*\\text\{((?:[^{}]|\{[^{}]*\})*)\}\s*(?:\\quad|\\qquad|\\;|\\,|\s)*")

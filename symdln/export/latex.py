@@ -199,9 +199,16 @@ def lines_math(lines: list[str]) -> str:
     return r"\begin{aligned}&%s\end{aligned}" % r"\\ &\quad ".join(lines)
 
 
-def fit_math(latex_math: str) -> str:
+def fit_math(latex_math: str, limit: float = 440) -> str:
     """Display-style math scaled down only if wider than the line (``\\fitmath``, see the report
-    preamble; uses ``adjustbox``'s ``max width``)."""
+    preamble; uses ``adjustbox``'s ``max width``).  A line longer than ``limit`` symbols
+    (:func:`visual_len`; 440 is four text widths, i.e. a quarter of the body size) cannot be read at
+    any scale that fits: a note says so instead (the formula stays in ``results.json``)."""
+    lines = re.split(r"\\\\", latex_math)
+    widest = max(visual_len(x) for x in lines)
+    if widest > limit:
+        return (r"\emph{(a formula about %d symbols wide on one line: too long to typeset legibly here; its LaTeX "
+                r"is in results.json)}" % round(widest, -1))
     return r"\fitmath{%s}" % latex_math
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .fokker_planck import aligned_coefficient_exprs, generator, printed_coefficients, split_beta
+from ._simp import simplify
 from .result import Derivation, Step, register
 from .symbols import L, beta, s, sigma_q, w
 
@@ -37,7 +38,7 @@ def _side(shift) -> str:
 
 
 def _simp(e):
-    return sp.powsimp(sp.simplify(sp.powsimp(sp.expand(e), force=True)), force=True)
+    return sp.powsimp(simplify(sp.powsimp(sp.expand(e), force=True)), force=True)
 
 
 def taylor_data(mu, D):
