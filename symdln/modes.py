@@ -16,7 +16,7 @@ The Ito drift ``(eta/2b) tr(Sigma Hess w_a)`` (Prop. 3.4) reduces, with
 for small sizes and tests only.
 
 Sign: the gradient drift of ``w_a`` is ``-sum_l <A_l, G_l> = <K, Delta>``; Prop. 3.4 prints it with a minus
-sign in front of ``(v kron u)^T sum_l K_l delta``, which is wrong (the lead's check, reproduced by the tests).
+sign in front of ``(v kron u)^T sum_l K_l delta``, which is wrong (reproduced by the tests).
 """
 from __future__ import annotations
 

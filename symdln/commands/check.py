@@ -1,4 +1,4 @@
-"""``symdln check``: compare every closed form of the numeric core against Monte Carlo (see symdln.checks_suite)."""
+"""``symdln check``: compare every closed form of the numeric core against Monte Carlo (see symdln.verify.core_checks)."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .._io import atomic_write_json, provenance
 from .._validation import SymdlnInputError
-from ..checks_suite import false_alarm_study, run_checks
+from ..verify.core_checks import false_alarm_study, run_checks
 from ..progress import Progress
 
 HELP = "Monte Carlo cross-check of the numeric core's closed forms (gradient, Sigma_lm, D_alpha, Ito drift)"
@@ -23,6 +23,9 @@ def add_arguments(p):
     p.add_argument("--false-alarm", type=int, default=0, metavar="K",
                    help="instead: run the (fast) check for K seeds and measure the family-wise false-alarm rate "
                         "(with --record: checks/false_alarm.json)")
+    p.add_argument("--power", type=int, default=0, metavar="K",
+                   help="instead: run the (fast) check for K seeds and measure how often each wrong closed form "
+                        "(symdln.verify.core_mutants) is rejected (with --record: checks/power.json)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
 
 
@@ -31,6 +34,19 @@ def run(args) -> int:
         raise SymdlnInputError(f"--seed must be a non-negative integer; got {args.seed}")
     if args.false_alarm < 0:
         raise SymdlnInputError(f"--false-alarm must be a non-negative integer; got {args.false_alarm}")
+    if args.power < 0:
+        raise SymdlnInputError(f"--power must be a non-negative integer; got {args.power}")
+    if args.power:
+        from ..verify.core_checks import power_study
+        from ..verify.core_mutants import MUTANTS
+        prog = Progress("power study", quiet=args.quiet)
+        res = power_study(MUTANTS, args.power, fast=True, first_seed=args.seed, progress=prog)
+        prog.close()
+        res["provenance"] = provenance(seed=args.seed, command="symdln check --power")
+        if args.record:
+            atomic_write_json(Path(args.out) / "power.json", res)
+        print(json.dumps(res, indent=2, sort_keys=True))
+        return 0
     if args.false_alarm:
         prog = Progress("false-alarm study", quiet=args.quiet)
         res = false_alarm_study(args.false_alarm, fast=True, first_seed=args.seed, progress=prog)

@@ -16,7 +16,7 @@ from .result import Derivation, Step, derive, quantity_ids, register
 from .symbols import L, beta, s, sigma_q, w, z
 
 __all__ = ["generator", "fp_operator", "probability_current", "stationary_density_expr", "zero_flux_residual",
-           "printed_coefficients", "aligned_coefficients", "split_beta", "leading_monomial",
+           "printed_coefficients", "aligned_coefficient_exprs", "split_beta", "leading_monomial",
            "endpoint_behaviour", "large_unstable_zero"]
 
 _m = sp.Symbol("m", nonnegative=True)   # L = L_min + m: lets SymPy decide signs of exponents for all L >= L_min
@@ -61,7 +61,7 @@ def printed_coefficients():
     return mu, D
 
 
-def aligned_coefficients(which: str = "derived"):
+def aligned_coefficient_exprs(which: str = "derived"):
     """``(mu, D)``: ``"derived"`` from the registry (modewise derivation), or ``"printed"`` (Eqs. 13-15)."""
     if which == "printed":
         return printed_coefficients()
@@ -191,7 +191,7 @@ def _fokker_planck_1d() -> Derivation:
 
 @register("stationary_density")
 def _stationary_density() -> Derivation:
-    return stationary_density_derivation(*aligned_coefficients("derived"), printed=printed_coefficients())
+    return stationary_density_derivation(*aligned_coefficient_exprs("derived"), printed=printed_coefficients())
 
 
 def stationary_density_derivation(mu, D, printed=None) -> Derivation:
