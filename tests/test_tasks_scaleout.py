@@ -73,3 +73,12 @@ def test_sweep_killed_midway_resumes_to_the_same_table(tmp_path):
     assert res.returncode == 0
     assert (tmp_path / "run/sweep-balance/table.jsonl").read_bytes() == \
         (tmp_path / "ref/sweep-balance/table.jsonl").read_bytes()
+
+
+def test_check_rows_on_workers_match_in_process(capsys):
+    """``symdln check``: every Monte Carlo row is a task; two local workers give the in-process numbers."""
+    assert main(["check", "--fast", "--json", "--quiet"]) == 0
+    a = json.loads(capsys.readouterr().out)
+    assert main(["check", "--fast", "--json", "--quiet", "--workers", "2"]) == 0
+    b = json.loads(capsys.readouterr().out)
+    assert a["rows"] == b["rows"] and a["passed"] and len(a["rows"]) > 50

@@ -27,9 +27,18 @@ def add_arguments(p):
                    help="instead: run the (fast) check for K seeds and measure how often each wrong closed form "
                         "(symdln.verify.core_mutants) is rejected (with --record: checks/power.json)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    from .experiment import add_runner_arguments
+    add_runner_arguments(p)
 
 
 def run(args) -> int:
+    from ..tasks import using_runner
+    from .experiment import runner_from_args
+    with using_runner(runner_from_args(args)):     # each Monte Carlo row is a task (--workers / --scheduler)
+        return _run(args)
+
+
+def _run(args) -> int:
     if args.seed < 0:
         raise SymdlnInputError(f"--seed must be a non-negative integer; got {args.seed}")
     if args.false_alarm < 0:

@@ -22,6 +22,7 @@ from typing import Any, Callable
 import numpy as np
 from .. import modes, montecarlo, noise
 from ..network import DLN, Teacher, aligned_balanced, random_orthogonal
+from ..tasks import task_function
 from .mc_evidence import ALPHA_FAMILY, RULE, confirmed, redraw_seed, two_stage_false_alarm_bound, z_threshold
 
 __all__ = ["CheckRow", "CheckReport", "run_checks", "default_closed_forms", "false_alarm_study", "power_study"]
@@ -264,29 +265,55 @@ def sample_sizes(fast: bool) -> dict[str, int]:
     return {"gradient": base, "sigma_block": base // 2, "D_alpha": base, "D_alpha_beta": base, "ito_drift": base}
 
 
-def run_checks(*, fast: bool = False, seed: int = 0, progress=None) -> CheckReport:
-    """Run every comparison; returns a :class:`CheckReport` (``.passed``, ``.rows``, ``.to_json()``)."""
+@task_function
+def check_row_task(config: dict, seed_seq) -> dict:
+    """One Monte Carlo row of ``symdln check`` as an independent task: the networks and the plan are rebuilt
+    from ``(seed, fast)`` and the row's stream is ``SeedSequence([seed, row])`` exactly as in-process, so any
+    runner gives the same numbers (the task's own ``seed_seq`` is not used)."""
+    seed, fast, j = int(config["seed"]), bool(config["fast"]), int(config["row"])
+    nets = build_networks(seed)
+    q, i, kw = _plan(nets, fast)[j]
+    _, net, t = nets[i]
+    row_seed = int(np.random.SeedSequence([seed, j]).generate_state(1)[0])
+    est = _estimate(q, net, t, kw, sample_sizes(fast)[q], row_seed)
+    return {"value": np.asarray(est.value, dtype=float), "se": np.asarray(est.se, dtype=float), "n": int(est.n),
+            "row_seed": row_seed}
+
+
+def run_checks(*, fast: bool = False, seed: int = 0, progress=None, runner=None) -> CheckReport:
+    """Run every comparison; returns a :class:`CheckReport` (``.passed``, ``.rows``, ``.to_json()``).
+
+    Each row is an independent task (:func:`check_row_task`), run by ``runner`` (default: the current runner,
+    in-process unless ``symdln check --workers/--scheduler`` set another); the re-draws of stage 2 are computed
+    here, only for rows that fail stage 1.
+    """
+    from ..tasks import Task, run_tasks, task_ref
     t0 = time.perf_counter()
     nets = build_networks(seed)
     plan = _plan(nets, fast)
     sizes = sample_sizes(fast)
     cfs = default_closed_forms()
+    tasks = [Task("check", (f"seed={seed}", f"fast={fast}", f"row={j}"), task_ref(check_row_task),
+                  {"seed": seed, "fast": fast, "row": j}) for j in range(len(plan))]
+    done = run_tasks(tasks, base_seed=seed, runner=runner, progress=progress)
+    bad = [f"{r.task.label()}: {r.error}" for r in done if not r.ok]
+    if bad:
+        raise RuntimeError("check rows failed: " + "; ".join(bad))
     results = []
-    for j, (q, i, kw) in enumerate(plan):
+    for j, ((q, i, kw), r) in enumerate(zip(plan, done)):
         desc, net, t = nets[i]
-        row_seed = int(np.random.SeedSequence([seed, j]).generate_state(1)[0])
-        est = _estimate(q, net, t, kw, sizes[q], row_seed)
-        est = montecarlo.Estimate(est.value, est.se, n=est.n, seed=row_seed)
+        val = r.value["value"]
+        est = montecarlo.Estimate(val if val.ndim else float(val), r.value["se"] if val.ndim else float(r.value["se"]),
+                                  n=r.value["n"], seed=r.value["row_seed"])
         redraw = _redraw(q, net, t, kw, sizes[q], redraw_seed(seed, j))
         results.append((q, desc, est, _evaluate(q, cfs[q], net, t, kw), kw, (est, (net, t, kw), redraw)))
-        if progress is not None:
-            progress.update(j + 1, len(plan), q)
     m = int(sum(np.size(r[2].value) for r in results))
     thr = z_threshold(m, ALPHA_FAMILY)
     rows = [_confirm(_score(q, d, e, cf, thr, kw, s), cf, thr) for q, d, e, cf, kw, s in results]
     settings = {"fast": fast, "seed": seed, "sample_sizes": sizes, "eta": ETA, "b": BATCH,
                 "networks": [d for d, _, _ in nets], "se_floor_rel": SE_FLOOR_REL,
-                "row_seeds": "SeedSequence([seed, row index]); re-draws SeedSequence([seed, row index, 0x5EC0])"}
+                "row_seeds": "SeedSequence([seed, row index]); re-draws SeedSequence([seed, row index, 0x5EC0])",
+                "tasks": "one task per row (symdln.tasks): same numbers in-process, on --workers or on --scheduler"}
     return CheckReport(rows, ALPHA_FAMILY, thr, settings, time.perf_counter() - t0)
 
 
