@@ -10,16 +10,18 @@ import math
 import sys
 from collections import Counter
 
+from . import _args
+
 HELP = "check the paper's claims: verdict + evidence per claim (or one claim in full)"
 
 
 def add_arguments(p):
-    p.add_argument("id", nargs="?", help="a claim id (e.g. eq.7); omit for every claim")
+    p.add_argument("id", nargs="?", type=_args.claim_id, help="a claim id (e.g. eq.7); omit for every claim")
     p.add_argument("--json", action="store_true",
                    help="a JSON list of verdicts (id, verdict, evidence, derived_latex, ...)")
     p.add_argument("--no-mc", action="store_true", help="skip the Monte Carlo evidence")
     p.add_argument("--fast", action="store_true", help="quick run: no Monte Carlo")
-    p.add_argument("--seed", type=int, default=0, help="seed for sampled points and networks (default 0)")
+    p.add_argument("--seed", type=_args.seed, default=0, help="seed for sampled points and networks (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
 
 
@@ -69,7 +71,7 @@ def run(args) -> int:
     from ..progress import Progress
     from ..verify import verify_all, verify_claim
     mc = not (args.no_mc or args.fast)
-    if args.id:
+    if args.id is not None:
         get(args.id)                      # unknown id -> SymdlnInputError -> one line, exit 2
         verdicts = [verify_claim(args.id, mc=mc, seed=args.seed, fast=args.fast)]
     else:
@@ -80,7 +82,7 @@ def run(args) -> int:
     if args.json:
         json.dump(_finite([v.to_json() for v in verdicts]), sys.stdout, indent=2, sort_keys=True, allow_nan=False)
         sys.stdout.write("\n")
-    elif args.id:
+    elif args.id is not None:
         print(_full(verdicts[0]))
     else:
         for v in verdicts:
