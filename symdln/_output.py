@@ -200,17 +200,25 @@ class OutputDir:
         return False
 
     def close(self) -> None:
-        """Discard an uncommitted build folder and release the lock (the lock file itself stays)."""
-        if self.build is not None and self.build.exists():
-            shutil.rmtree(self.build, ignore_errors=True)
-        self.build = None
-        if self._lock_fd is not None:
-            if self._created and not (self.path / MANIFEST).exists() and \
-                    [e.name for e in self.path.iterdir()] == [LOCK]:   # a new folder that got nothing: remove it
-                (self.path / LOCK).unlink(missing_ok=True)
-                self.path.rmdir()
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        """Discard an uncommitted build folder and release the lock (the lock file itself stays).
+
+        A commit interrupted after its journal was written (Ctrl-C) is completed instead of discarded."""
+        try:
+            if self.build is not None and (self.path / JOURNAL).is_file():
+                self._recover()
+            if self.build is not None and self.build.exists():
+                shutil.rmtree(self.build, ignore_errors=True)
+            self.build = None
+        finally:
+            if self._lock_fd is not None:
+                try:
+                    if self._created and not (self.path / MANIFEST).exists() and \
+                            [e.name for e in self.path.iterdir()] == [LOCK]:   # a new folder that got nothing
+                        (self.path / LOCK).unlink(missing_ok=True)
+                        self.path.rmdir()
+                finally:
+                    os.close(self._lock_fd)
+                    self._lock_fd = None
 
     def _recover(self) -> None:
         """Roll forward a commit that a kill interrupted; remove build folders and temp files of dead runs."""

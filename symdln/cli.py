@@ -56,7 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:   # --help, --version, or a bad argument (one line already printed): a return code
+            return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
         if not getattr(args, "_run", None):
             parser.print_help()
             return 2
