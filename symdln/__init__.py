@@ -10,7 +10,8 @@ The few functions a researcher calls are re-exported here (see docs/api.md):
 * Monte Carlo with standard errors: ``Estimate``, ``mc_diffusion``, ``mc_ito_drift``;
 * simulators: ``sgd``, ``gd``, ``gradient_flow``, ``langevin``, ``scalar_sde`` (-> ``Trajectory``);
 * verdicts: ``verify`` (callable: ``symdln.verify(expr, quantity=...)``; also the package of the engine);
-* saddle points: ``NormalForm``, ``certify``.
+* saddle points: ``NormalForm``, ``certify``;
+* the full network near a minimum: ``network_stationary_moments``.
 
 Imports are lazy (PEP 562): ``import symdln`` loads none of SymPy, SciPy, matplotlib or the derivations;
 each name is imported from its module on first use.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from ._validation import SymdlnInputError  # noqa: E402  (light: numpy only)
 
@@ -33,6 +34,7 @@ _LAZY = {
     **dict.fromkeys(["Estimate", "mc_diffusion", "mc_ito_drift"], ".montecarlo"),
     **dict.fromkeys(["Trajectory", "gd", "gradient_flow", "langevin", "scalar_sde", "sgd"], ".simulate"),
     **dict.fromkeys(["NormalForm", "certify"], ".saddles"),
+    "network_stationary_moments": ".network_stationary",
 }
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "Trajectory", "sgd", "gd", "gradient_flow", "langevin", "scalar_sde",
     "verify",
     "NormalForm", "certify",
+    "network_stationary_moments",
 ]
 
 

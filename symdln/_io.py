@@ -81,7 +81,7 @@ def provenance(seed=None, **extra) -> dict:
     import scipy
     import sympy
 
-    from . import __version__
+    from ._version import __version__
     out = {
         "symdln": __version__,
         "python": sys.version.split()[0],

@@ -25,6 +25,7 @@ COMMANDS = {
     "latex": "latex",
     "report": "report",
     "experiment": "experiment",
+    "sweep": "sweep",
     "saddles": "saddles",
 }
 
@@ -36,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from ._version import __version__
     parser = _Parser(prog="symdln", description="Verify the theory of SGD on deep linear networks.")
     parser.add_argument("--version", action="version", version=f"symdln {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -182,11 +182,23 @@ class Paper:
         return c
 
     def check(self, name: str):
-        """Decorator registering a bespoke check of this paper."""
+        """Decorator registering a bespoke check of this paper: ``fn(claim, spec, *, seed, fast, paper)``
+        returning ``list[Evidence]`` or ``(list[Evidence], extra)`` (``extra`` may hold ``counterexample``).
+        The engine looks a claim's ``Spec.check`` up here first, then among its generic check kinds."""
         def deco(fn):
             if name in self.checks:
                 raise RuntimeError(f"check {name!r} registered twice in paper {self.key!r}")
             self.checks[name] = fn
+            return fn
+        return deco
+
+    def mc_plan(self, name: str):
+        """Decorator registering a bespoke Monte Carlo plan: ``fn(claim, spec, variants, derived, n, seed)``
+        returning ``list[symdln.checkkit.Comparison]``.  Looked up before the engine's generic plans."""
+        def deco(fn):
+            if name in self.mc_plans:
+                raise RuntimeError(f"Monte Carlo plan {name!r} registered twice in paper {self.key!r}")
+            self.mc_plans[name] = fn
             return fn
         return deco
 
@@ -213,6 +225,20 @@ class Paper:
 
     def spec(self, id: str) -> Spec:
         return self._specs[self.get(id).id]
+
+    def qid(self, id: str) -> str:
+        """The qualified id ``"<key>:<local id>"`` of a claim given by local or qualified id."""
+        return qualify(self.key, self.get(id).id)
+
+    def severity_of(self, id: str) -> tuple[str | None, str]:
+        """``(severity, reason)`` recorded for a claim, or ``(None, "")`` when the table has no entry."""
+        entry = self.severity.get(self.get(id).id)
+        if entry is None:
+            return None, ""
+        sev, reason = entry
+        if sev not in SEVERITIES:
+            raise ValueError(f"severity of {id!r} in paper {self.key!r} must be one of {SEVERITIES}; got {sev!r}")
+        return sev, reason
 
     def level(self, id: str) -> str:
         c = self.get(id)

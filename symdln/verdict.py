@@ -44,6 +44,15 @@ class Claim:
         """Qualified id ``"<paper>:<id>"`` (the local id when the claim belongs to no paper)."""
         return f"{self.paper}:{self.id}" if self.paper else self.id
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: the printed formula, typeset."""
+        return _display_math(self.printed)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: id, location and the printed formula (rendered by the notebook's MathJax)."""
+        return (f"<div><code>{_esc(self.qid)}</code> <em>{_esc(self.location)}</em>"
+                f"<div>{_display_math(self.printed, html=True)}</div></div>")
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -81,9 +90,39 @@ class Verdict:
         if self.level and self.level not in ("reduction", "network"):
             raise ValueError(f"level must be reduction or network; got {self.level!r}")
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: printed and derived forms side by side, typeset."""
+        printed, derived = _math_src(self.printed_latex), _math_src(self.derived_latex)
+        body = r"\text{%s}\;(\text{%s}):\quad " % (_tex_text(self.claim_id), self.verdict)
+        if printed and derived:
+            body += r"%s\quad\longrightarrow\quad %s" % (printed, derived)
+        else:
+            body += printed or derived or r"\text{(no formula)}"
+        return "$$%s$$" % body
+
+    def _repr_html_(self) -> str:
+        """Jupyter: verdict, reason, printed vs derived (rendered by the notebook's MathJax), evidence."""
+        colour = {"confirmed": "#1a7f37", "refuted": "#b42318", "conditional": "#b54708"}.get(self.verdict, "#555")
+        meta = ", ".join(x for x in (self.location, self.level and f"{self.level} level",
+                                     self.severity and f"severity: {self.severity}") if x)
+        rows = "".join(f"<tr><td>{_esc(lab)}</td><td>{_display_math(src, html=True)}</td></tr>"
+                       for lab, src in (("as printed", self.printed_latex), ("derived", self.derived_latex)) if src)
+        ev = "".join(f"<li><b>{_esc(e.kind)}</b> ({'passes' if e.passed else 'FAILS'}): {_esc(e.summary)}</li>"
+                     for e in self.evidence)
+        cond = f"<div><em>Holds if:</em> {_esc(self.condition)}</div>" if self.condition else ""
+        return (f"<div><code>{_esc(self.claim_id)}</code> <b style='color:{colour}'>{self.verdict}</b>"
+                f" <em>{_esc(meta)}</em><div>{_esc(self.reason)}</div>{cond}"
+                f"<table>{rows}</table>" + (f"<ul>{ev}</ul>" if ev else "") + "</div>")
+
+    @property
+    def qid(self) -> str:
+        """Qualified id ``"<paper>:<id>"`` (the local id for a formula of no paper)."""
+        return f"{self.paper}:{self.claim_id}" if self.paper else self.claim_id
+
     def to_json(self) -> dict:
         return {
             "id": self.claim_id,
+            "qid": self.qid,
             "verdict": self.verdict,
             "reason": self.reason,
             "location": self.location,
@@ -97,6 +136,31 @@ class Verdict:
             "severity": self.severity,
             "severity_reason": self.severity_reason,
         }
+
+
+def _esc(text) -> str:
+    import html
+    return html.escape(str(text or ""))
+
+
+def _tex_text(text) -> str:
+    """Text safe inside ``\\text{}``: LaTeX specials replaced."""
+    return "".join({"_": r"\_", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "{": r"\{", "}": r"\}",
+                    "\\": "/", "^": " ", "~": " "}.get(ch, ch) for ch in str(text))
+
+
+def _math_src(src: str) -> str:
+    """A LaTeX formula without its ``$`` delimiters, labels or tags (for display in a notebook)."""
+    import re
+    src = re.sub(r"\\(?:label|tag)\s*\{[^{}]*\}|\\(?:nonumber|notag)\b", "", str(src or ""))
+    return src.strip().strip("$").strip()
+
+
+def _display_math(src: str, *, html: bool = False) -> str:
+    body = _math_src(src)
+    if not body:
+        return ""
+    return "$$%s$$" % (_esc(body) if html else body)
 
 
 def _jsonable(x):

@@ -6,10 +6,11 @@ import pytest
 import sympy as sp
 
 from symdln import SymdlnInputError
-from symdln.papers.corlouer2026 import claim_ids, claims, get, spec
+from symdln.papers.corlouer2026 import PAPER, claim_ids, claims, get, spec
 from symdln.symbolic.symbols import SYMBOLS
 from symdln.verdict import Claim
-from symdln.verify.checks import CHECKS, run_check  # noqa: F401  (run_check imports the check modules)
+from symdln.verify.checks import KINDS as CHECK_KINDS
+from symdln.verify.checks import load_kinds
 from symdln.verify.dimension import WEIGHTS
 from symdln.verify.montecarlo import PLANS
 from symdln.verify.montecarlo_generic import GENERIC_PLANS
@@ -25,8 +26,7 @@ NUMBERED = ["eq.1", "eq.2", "eq.3", "eq.4", "eq.5", "eq.6", "eq.7", "eq.8", "eq.
 
 
 def _load_checks():
-    from symdln.verify.checks import load_checks
-    load_checks()
+    load_kinds()
 
 
 def test_ids_unique_and_ordered():
@@ -56,9 +56,9 @@ def test_claim_well_formed(c: Claim):
     if c.kind in ("identity", "statement", "matrix"):
         assert sp_.check or sp_.mc, "non-scalar claims need a check or a Monte Carlo plan"
     if sp_.check:
-        assert sp_.check in CHECKS
+        assert sp_.check in PAPER.checks or sp_.check in CHECK_KINDS
     if sp_.mc:
-        assert sp_.mc in PLANS or sp_.mc in GENERIC_PLANS
+        assert sp_.mc in PAPER.mc_plans or sp_.mc in PLANS or sp_.mc in GENERIC_PLANS
     if c.dimension:
         assert c.dimension in WEIGHTS
     for r in c.restates:

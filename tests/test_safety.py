@@ -73,6 +73,9 @@ def _calls(T, net, X, Y):
                                                t_end=0.03, n_traj=2, seed=0), ["w0", "dt", "t_end", "n_traj", "seed"]),
         "NormalForm": (symdln.NormalForm, dict(teacher=T, S=(0,), widths=(3, 3, 3)), ["teacher", "S", "widths"]),
         "certify": (symdln.certify, dict(layers=list(net.layers), M=T.M), ["layers", "M", "seed"]),
+        "network_stationary_moments": (symdln.network_stationary_moments,
+                                       dict(net=symdln.aligned_balanced(T, T.s, depth=2, rng=0), teacher=T, eta=0.01),
+                                       ["net", "teacher", "eta", "b"]),
         "verify": (symdln.verify, dict(candidate=symdln.symbolic.symbols.w, quantity="diffusion_aligned"),
                    ["candidate", "quantity", "assumptions", "seed"]),
     }

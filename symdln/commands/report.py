@@ -1,4 +1,4 @@
-"""``symdln report``: derivations + claim verdicts + Monte Carlo checks -> report.tex/.pdf/.md/results.json."""
+"""``symdln report``: derivations + claim verdicts + Monte Carlo checks -> report.tex/.pdf/.md/.html/results.json."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +7,8 @@ from pathlib import Path
 
 from . import _args
 
-HELP = "run every derivation, verdict and fast Monte Carlo check; write the LaTeX/PDF/Markdown report"
+HELP = ("run every derivation, verdict and Monte Carlo check; write the report as PDF (page 1: the paper and its "
+        "errata), Markdown, HTML (math rendered offline) and JSON")
 
 
 def add_arguments(p):
@@ -18,6 +19,8 @@ def add_arguments(p):
     p.add_argument("--results", default="results",
                    help="folder of `symdln experiment` outputs whose figures to include (default: results/)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--paper", default=None, metavar="NAME",
+                   help="the paper whose claims are verified (default: corlouer2026; `symdln verify --list-papers`)")
 
 
 def cpu_seconds() -> float:
@@ -34,9 +37,10 @@ def run(args) -> int:
     with OutputDir(args.out, option="--out") as od:     # a bad --out is refused before any work
         from ..export.report import summary_table, write_report
         command = "symdln report" + (" --fast" if args.fast else "") + f" --seed {args.seed}" + \
-            (" --no-pdf" if args.no_pdf else "")
+            (" --no-pdf" if args.no_pdf else "") + (f" --paper {args.paper}" if args.paper else "")
         outcome = write_report(Path(args.out), fast=args.fast, seed=args.seed, pdf=not args.no_pdf,
-                               quiet=args.quiet, results_dir=Path(args.results), command=command, output=od)
+                               quiet=args.quiet, results_dir=Path(args.results), command=command, paper=args.paper,
+                               output=od)
     print(summary_table(outcome.data))
     if outcome.latex is not None:  # a failed build is loud: its errors go to stderr
         print(outcome.latex.summary(), file=sys.stdout if outcome.latex.ok else sys.stderr)

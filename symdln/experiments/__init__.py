@@ -15,7 +15,10 @@ import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["Experiment", "register", "EXPERIMENTS", "get", "names"]
+__all__ = ["Experiment", "register", "EXPERIMENTS", "get", "names", "runtimes", "RUNTIMES_FILE"]
+
+#: measured runtimes of every experiment at --fast / default / --full (``symdln experiment list``)
+RUNTIMES_FILE = "runtimes.json"
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,14 @@ def get(name: str) -> Experiment:
         from .._validation import SymdlnInputError
         raise SymdlnInputError(f"unknown experiment {name!r}; known: {', '.join(sorted(EXPERIMENTS)) or '(none)'}")
     return EXPERIMENTS[name]
+
+
+def runtimes() -> dict:
+    """name -> {"fast"|"default"|"full": {"cpu_s", "wall_s", "finished"}} from :data:`RUNTIMES_FILE`
+    (measured; ``{}`` when the file is absent)."""
+    import json
+    from pathlib import Path
+    path = Path(__file__).with_name(RUNTIMES_FILE)
+    if not path.is_file():
+        return {}
+    return dict(json.loads(path.read_text()).get("experiments", {}))

@@ -13,6 +13,7 @@ from .._io import atomic_write_bytes
 from ..network import Teacher, aligned_balanced
 from ..simulate import analysis as an
 from ..simulate import langevin, scalar_sde, sgd
+from . import _stationary_network as netlevel
 from . import register
 from .paper_experiments import S_DEFAULT, _claim, _nets, _phases, _plt, _save, _uniform_ck
 
@@ -90,7 +91,8 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
                        "isotropic_reading": "increment N(0, eta dt I) per step, i.e. d theta = -g dt + sqrt(eta) dW"}}
     nets = _nets(d, L, gamma, n, seed)
     finals, dens = {}, {}
-    ph = iter(_phases(progress, 7 + len(dts)))
+    n_net = len(netlevel.SETTINGS_FAST if fast else netlevel.SETTINGS)
+    ph = iter(_phases(progress, 7 + len(dts) + n_net))
     for lab, sq in (("no_label_noise", 0.0), ("label_noise", float(np.sqrt(0.1)))):
         teacher = Teacher.from_singular_values(s, d, d, sigma_q=sq, rng=[seed, 0])
         steps = int(round(t_end / eta))
@@ -141,6 +143,9 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
         sweep.append({"dt": h, **_stats(x, s[0])})
     res["appK_dt_sweep"] = {"start": "SGD end states (no label noise)", "t_extra": t_k, "rows": sweep}
     vs = [r["var"] for r in sweep]
+    # network level: start ON the minimum, burn-in, time averages, SE across trajectories (resolves the O(beta) mean)
+    net_block = netlevel.run(fast=fast, full=full, seed=seed, phases=[next(ph) for _ in range(n_net)])
+    res["network_level"] = net_block
     nl, ln = res["no_label_noise"], res["label_noise"]
     res["paper"] = [
         _claim("Fig. 4a / Prop. 5.2(i): without label noise SGD concentrates at s_0 (Dirac)", "Dirac at s_0",
@@ -160,6 +165,14 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
         _claim("Derived stationary density (drift_aligned, diffusion_aligned) vs SGD with label noise",
                "Eq. (16)", ln["sgd"].get("vs_derived_density"),
                bool(ln["sgd"]["vs_derived_density"]["ks_p"] > 1e-3), "KS test at level 1e-3"),
+        _claim("Prop. 5.2 (ii) mean at the network level: SGD started on the minimum, stationary E[w_0] - s_0 vs the "
+               "full-network first-order theory (symdln.network_stationary_moments)", "1-D law: -(L-1) s^((L-2)/L) "
+               "beta sigma_q^2/2", [{k: r[k] for k in ("setting", "pred_1d_mean_shift", "pred_net_mean_shift",
+                                                      "measured_mean_shift", "se_mean_shift", "z_1d", "z_net")}
+                                   for r in net_block["rows"]],
+               bool(net_block["net_agrees"]),
+               f"agrees if every |z_net| < {net_block['bonferroni_z']:.2f} (false alarm 0.01, Bonferroni over "
+               f"{len(net_block['rows'])} settings); the 1-D law is rejected in: {net_block['one_d_rejected']}"),
         _claim("App. K: the end-of-training variance decreases with finer dt", "decreasing in dt",
                {"dt": list(dts), "var": vs}, bool(np.all(np.diff(vs) <= 0)) if len(vs) > 1 else None),
     ]
@@ -172,17 +185,24 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
     for j, name in enumerate(("sgd", "anisotropic", "isotropic")):
         x0 = finals[("no_label_noise", name)] - s[0]
         axes[0, j].hist(x0, bins=40, color="C0")
-        axes[0, j].set_title(f"{name}, no label noise", fontsize=9); axes[0, j].set_xlabel("w_0 - s_0")
+        axes[0, j].set_title(f"{name}, no label noise: end-of-training spread")
+        axes[0, j].set_xlabel(r"$w_0 - s_0$ (linear)"); axes[0, j].set_ylabel("number of seeds")
         axes[1, j].hist(finals[("label_noise", name)], bins=30, density=True, color="C1", alpha=0.6)
         axes[0, j].ticklabel_format(axis="x", style="sci", scilimits=(-2, 2))
         if "label_noise" in dens and name != "isotropic":     # the derived law is for Eq. 1's noise, not isotropic
             g, p = dens["label_noise"]
             axes[1, j].plot(g, p, "k-", lw=1, label="derived p* (Eq. 16)")
             axes[1, j].set_xlim(g[0] + 0.6 * (g.mean() - g[0]), g[-1] - 0.6 * (g[-1] - g.mean()))
-        axes[1, j].set_title(f"{name}, label noise Sigma_q = 0.1 I", fontsize=9); axes[1, j].set_xlabel("w_0")
-    axes[1, 0].legend(fontsize=7)
+        axes[1, j].set_title(f"{name}, label noise $\\Sigma_q = 0.1 I$:\nsamples vs derived law")
+        axes[1, j].set_xlabel(r"top-mode amplitude $w_0$ (linear)"); axes[1, j].set_ylabel("probability density")
+    axes[1, 0].legend()
     fig.tight_layout()
     res["figures"] = _save(fig, out_dir, "stationary") + ["stationary_samples.npz"]
+    fig2, ax2 = plt.subplots(1, 1, figsize=(7, 4))
+    netlevel.plot(ax2, net_block)
+    ax2.set_title("stationary mean of the top mode: SGD vs 1-D law vs network theory")
+    fig2.tight_layout()
+    res["figures"] += _save(fig2, out_dir, "stationary_network")
     return res
 
 
@@ -235,7 +255,9 @@ def scaling(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> di
         rs = [r for r in rows if sel(r)]
         for a in range(len(s)):
             ax.loglog([xf(r) for r in rs], [np.median(r["Dmax"][:, a]) for r in rs], "o-", label=f"mode {a}")
-        ax.set_xlabel(k); ax.set_ylabel("max_t D_a (median over seeds)")
-    axes[0].legend(fontsize=7)
+        ax.set_xlabel({"eta": r"learning rate $\eta$ (log scale)", "1/b": "inverse batch size 1/b (log scale)"}[k])
+        ax.set_ylabel(r"peak diffusion $\max_t D_a$, median over seeds (log)")
+        ax.set_title(f"peak diffusion vs {'learning rate' if k == 'eta' else 'inverse batch size'}")
+    axes[0].legend()
     res["figures"] = _save(fig, out_dir, "scaling")
     return res

@@ -17,7 +17,7 @@ from ..diagnostics import (balance_residuals, binomial_ci, cross_modes, decoupli
                            select_checkpoints)
 from ..diagnostics.figures import band, heatmap, plt, save_figure
 from ..diagnostics.runs import REGIMES, TEACHERS, aligned_indices as _aligned_indices, \
-    aligned_patterns as _aligned, ambiguous_fraction as _ambiguous_fraction, run_gd_sgd
+    aligned_patterns as _aligned, ambiguous_fraction as _ambiguous_fraction
 from . import register
 
 __all__: list[str] = []
@@ -35,13 +35,40 @@ def _settings(fast: bool, full: bool):
     return (2, 4), 8, configs, 60000, 150, 1000
 
 
-def _run(depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init="standard"):
+def _key(depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init="standard"):
+    """The GD + SGD run of one cell, as the keyword arguments of ``run_gd_sgd`` (the task's config)."""
     max_steps = max_steps * (depth // 2) ** 2     # deeper networks escape slower from small init
-    key = (depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init)
-    if key not in _CACHE:
-        _CACHE[key] = run_gd_sgd(depth=depth, teacher=teacher, regime=regime, init=init, n_sgd=n_sgd,
-                                 max_steps=max_steps, n_checkpoints=n_ck, seed=seed)
-    return _CACHE[key]
+    return {"depth": depth, "regime": regime, "teacher": teacher, "init": init, "n_sgd": n_sgd,
+            "max_steps": max_steps, "n_checkpoints": n_ck, "seed": seed}
+
+
+def _cache_key(cfg):
+    return tuple(sorted(cfg.items()))
+
+
+def _prefetch(configs, progress=None):
+    """Run every cell's GD + SGD run as an independent task (in-process, on local workers or on Dask, per
+    ``symdln.tasks.current_runner()``; cached under the output folder) before the experiment reduces them."""
+    from ..tasks import Task, run_tasks, task_ref
+    from ._tasks import gd_sgd_task, run_from_payload
+    todo = [c for c in configs if _cache_key(c) not in _CACHE]
+    todo = list({_cache_key(c): c for c in todo}.values())
+    tasks = [Task("gd-sgd-run", tuple(f"{k}={v}" for k, v in _cache_key(c)), task_ref(gd_sgd_task), c) for c in todo]
+    failed = []
+    for r in run_tasks(tasks, base_seed=0, progress=progress):
+        if r.ok:
+            _CACHE[_cache_key(r.task.config)] = run_from_payload(r.value)
+        else:
+            failed.append(f"{r.task.label()}: {r.error}")
+    if failed:
+        raise RuntimeError("tasks failed: " + "; ".join(failed))
+
+
+def _run(depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init="standard"):
+    cfg = _key(depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init)
+    if _cache_key(cfg) not in _CACHE:
+        _prefetch([cfg])
+    return _CACHE[_cache_key(cfg)]
 
 
 def _sem(x, axis=1):
@@ -57,6 +84,7 @@ def _grid(depths, configs, S, max_steps, n_ck, seed, progress):
     """Every (depth, regime, teacher) cell of an experiment: its GD + SGD run, checkpoint times and the
     positive-time mask.  Yields ``(row, L, regime, teacher, run, t, m)``; reports progress after each cell."""
     total = len(depths) * len(configs)
+    _prefetch([_key(L, r, te, S, max_steps, n_ck, seed) for L in depths for r, te in configs])
     row = 0
     for L in depths:
         for regime, teacher in configs:
@@ -74,6 +102,8 @@ def balance(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
     P = plt()
     fig, axes = P.subplots(len(depths), 2, figsize=(9, 3.2 * len(depths)), squeeze=False)
     out = {"setting": {"eps": "n/a", "n_sgd": S, "regime": "saddle", "teacher": "low-rank"}, "runs": {}}
+    _prefetch([_key(L, "saddle", "low-rank", S, max_steps, n_ck, seed, init)
+               for L in depths for init in ("standard", "balanced")])
     for i, L in enumerate(depths):
         for j, init in enumerate(("standard", "balanced")):
             run = _run(L, "saddle", "low-rank", S, max_steps, n_ck, seed, init)
@@ -89,8 +119,10 @@ def balance(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
                 ax.plot(t[m], br.numerator[m, :, l].mean(1), "--", color=c, alpha=0.7,
                         label=f"||G_{l + 1}||_F (unnormalised)")
             ax.set_xscale("log"); ax.set_yscale("log")
-            ax.set_title(f"{init} init, depth {L}", fontsize=9); ax.set_xlabel("t = eta k")
-            ax.legend(fontsize=6)
+            ax.set_title(f"{init} init, depth {L}: SGD vs GD balance")
+            ax.set_xlabel(r"time $t = \eta k$ (log scale)")
+            ax.set_ylabel(r"balance residual $r_l$ (log scale)")
+            ax.legend()
             key = f"depth{L}-{init}"
             out["runs"][key] = {
                 "setting": run.setting,
@@ -107,7 +139,43 @@ def balance(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
     fig.suptitle("Balance residual r_l = ||W_l W_l^T - W_{l+1}^T W_{l+1}||_F / (...) (Eq. 33); mean +- s.e.m.",
                  fontsize=9)
     out["figures"] = save_figure(fig, out_dir, "balance")
+    out["drift_prediction"] = _balance_prediction(depths, max_steps, seed, 1 if fast else 2, halve=not fast)
     return out
+
+
+def _balance_prediction(depths, max_steps, seed, n_traj, eta=0.005, halve=True):
+    """Realised imbalance of standard-init SGD runs vs the summed exact expectation (symdln.balance_gauge), at
+    ``eta`` and ``eta/2``.  The Ito part of the drift is O(beta) per unit time t = eta k and learning takes an
+    eta-independent time, so the accumulated ``D_l(end) - D_l(0)`` should halve when eta halves."""
+    from ..balance_gauge import balance_compensator
+    from ..diagnostics.runs import choose_steps, make_init, make_teacher
+    res = {"method": "D_l(k) - D_l(0) minus the sum of the exact E[Delta D_l | theta_j] is a martingale; norms are "
+                     "Frobenius norms at the end of the run", "runs": {}}
+    for L in depths:
+        rng = np.random.default_rng(seed)                  # the teacher and initialisation of the standard runs
+        T = make_teacher("low-rank", 12, rng=rng)
+        net0 = make_init([12] * (L + 1), regime="saddle", init="standard", rng=rng)
+        by_eta = {}
+        for e in ((eta, eta / 2) if halve else (eta,)):
+            steps = choose_steps(net0, T, eta=e, max_steps=int(max_steps * (L // 2) ** 2 * round(eta / e)))
+            rows = []
+            for k in range(n_traj):
+                r = balance_compensator(net0, T, eta=e, b=1, steps=steps, rng=seed * 1000 + k, n_checkpoints=2)
+                nrm = lambda xs: [float(np.linalg.norm(x[-1])) for x in xs]
+                rows.append({"r_end": balance_residuals(list(r["final"].layers)).r.tolist(),
+                             "realised": nrm(r["realised"]), "predicted": nrm(r["predicted"]),
+                             "ito": nrm(r["ito"]), "discretisation": nrm(r["discretisation"]),
+                             "martingale": [float(np.linalg.norm(a[-1] - p[-1]))
+                                            for a, p in zip(r["realised"], r["predicted"])]})
+            mean = lambda key: np.mean([row[key] for row in rows], axis=0).tolist()
+            by_eta[str(e)] = {"steps": steps, "t_end": e * steps, "runs": rows,
+                              **{k: mean(k) for k in ("r_end", "realised", "predicted", "ito", "discretisation")}}
+        if halve:
+            a, h = by_eta[str(eta)], by_eta[str(eta / 2)]
+            by_eta["realised_ratio_half_eta"] = (np.array(h["realised"]) / np.array(a["realised"])).tolist()
+            by_eta["predicted_ratio_half_eta"] = (np.array(h["predicted"]) / np.array(a["predicted"])).tolist()
+        res["runs"][f"depth{L}"] = by_eta
+    return res
 
 
 # -- mode decoupling (App. I.1; plan "Mode decoupling") -------------------------------------------------
@@ -122,6 +190,8 @@ def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
                        "t_cross_rules": {"settle": "time after which max_{b!=a}|w_ab| stays <= eps_rel s_a",
                                          "first": "plan's literal inf{t: max_{b!=a}|w_ab| <= eps_rel s_a}"}},
            "runs": {}}
+    _prefetch([_key(L, r, te, S, max_steps, n_ck, seed + k) for L in depths for r, te in configs
+               for k in range(n_init)])
     done = 0
     for i, L in enumerate(depths):
         for j, (regime, teacher) in enumerate(configs):
@@ -147,8 +217,10 @@ def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
                     rt = cm.ratio
                     band(ax, t[m], rt.mean(1)[m], (rt.mean(1) - _sem(rt))[m], (rt.mean(1) + _sem(rt))[m],
                          color="k", label="E_cross/E_tot")
-                    ax.set_xscale("log"); ax.set_title(f"depth {L}, {regime}, {teacher}", fontsize=9)
-                    ax.set_xlabel("t"); ax.legend(fontsize=5, ncol=2)
+                    ax.set_xscale("log"); ax.set_title(f"depth {L}, {regime}, {teacher}: diagonal vs cross modes")
+                    ax.set_xlabel(r"time $t = \eta k$ (log scale)")
+                    ax.set_ylabel(r"amplitude / $s_a$, energy ratio (linear)")
+                    ax.legend(ncol=2, fontsize=8)
                     ex = run.sgd
             res = {}
             for rule, (nb, nv) in counts.items():
@@ -175,8 +247,8 @@ def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -
     depths, S, configs, max_steps, n_ck, n_boot = _settings(fast, full)
     eps_list = (1e-5, 1e-2)
     P = plt()
-    fig, axes = P.subplots(len(depths) * len(configs), 5, figsize=(17, 3.0 * len(depths) * len(configs)),
-                           squeeze=False)
+    fig, axes = P.subplots(len(depths) * len(configs), 5, figsize=(19, 3.6 * len(depths) * len(configs)),
+                           squeeze=False, gridspec_kw={"width_ratios": [2, 1, 1, 1, 1]}, layout="constrained")
     out = {"setting": {"eps": eps_list, "eps_default": 1e-5, "noise_floor": "max width * eps_mach * prod ||W_l||_2",
                        "escape_windows": "|log t - log t_esc| <= 0.25, t_esc = GD crossing of each drop's midpoint loss",
                        "bootstrap": f"percentile, {n_boot} resamples of SGD runs, 95%"}, "runs": {}}
@@ -220,9 +292,11 @@ def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -
         ax2 = ax.twinx()
         ax2.plot(t[m], amb[m], "k:", lw=0.8)
         ax2.set_ylim(-0.02, 1.02)
-        ax2.set_ylabel("dotted: frac. gaps < 10 (eps=1e-5)", fontsize=7)
-        ax.set_xscale("log"); ax.set_xlabel("t"); ax.legend(fontsize=6)
-        ax.set_title(f"depth {L}, {regime}, {teacher}: d_r, d_m (GD vs mean SGD, 95% bootstrap)", fontsize=8)
+        ax2.set_ylabel("fraction of gaps < 10 (dotted)")
+        ax.set_xscale("log"); ax.set_xlabel(r"time $t = \eta k$ (log scale)")
+        ax.set_ylabel("pattern distance (linear)")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8)
+        ax.set_title(f"depth {L}, {regime}, {teacher}: GD vs mean SGD\nrank (d_r) and multiplicity (d_m) distance")
         k_mid = int(np.argmin(np.abs(run.gd.population_loss()[:, 0] - plateau_midpoint_levels(run.teacher)[0])))
         for c, k in enumerate((k_mid, t.size - 1)):
             heatmap(axes[row, 1 + 2 * c], rg2.rank[k, 0], title=f"GD r_ij (eps=1e-2), t={t[k]:.3g}", fmt="{:.0f}",
@@ -230,7 +304,6 @@ def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -
             heatmap(axes[row, 2 + 2 * c], rs2.rank[k].mean(0), title=f"mean SGD r_ij (eps=1e-2), t={t[k]:.3g}",
                     vmin=0, vmax=run.setting["d"])
         out["runs"][f"depth{L}-{regime}-{teacher}"] = res
-    fig.subplots_adjust(wspace=0.5, hspace=0.35)
     out["figures"] = save_figure(fig, out_dir, "rank-patterns")
     return out
 
@@ -279,8 +352,10 @@ def sv_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> 
             "d_sigma_outside_windows_mean": float(dsig[~inside & m].mean()) if (~inside & m).any() else None,
             "d_sigma_loss_aligned": pattern_distance(ag, asg).tolist(), "loss_aligned_levels": lev.tolist(),
         })
-        ax.set_xscale("log"); ax.set_yscale("log"); ax.set_xlabel("t"); ax.legend(fontsize=6)
-        ax.set_title(f"depth {L}, {regime}, {teacher} (dotted: GD escape events)", fontsize=8)
+        ax.set_xscale("log"); ax.set_yscale("log"); ax.set_xlabel(r"time $t = \eta k$ (log scale)")
+        ax.set_ylabel("log-sv pattern distance GD vs SGD (log scale)")
+        ax.legend()
+        ax.set_title(f"depth {L}, {regime}, {teacher}:\nGD vs SGD patterns (dotted: GD escapes)")
         te0 = t_esc[0] if len(t_esc) else t[t.size // 2]
         picks = [int(np.argmin(np.abs(np.log(t[m]) - np.log(te0) - d))) + int(np.argmax(m))
                  for d in (-2 * half, 0.0, 2 * half)]
@@ -315,9 +390,14 @@ def gd_vs_sgd(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
             a1.plot(t[m], dd.layerwise[m, l], ":", lw=0.8, label=f"d_{l + 1}")
         band(a2, t[m], dd.cosine[m], (dd.cosine - dd.cosine_se)[m], (dd.cosine + dd.cosine_se)[m], label="E cos")
         for a in (a0, a1, a2):
-            a.set_xscale("log"); a.set_xlabel("t"); a.legend(fontsize=6)
+            a.set_xscale("log"); a.set_xlabel(r"time $t = \eta k$ (log scale)"); a.legend(fontsize=8)
         a0.set_yscale("log"); a1.set_yscale("log")
-        a0.set_title(f"depth {L}, {regime}, {teacher}", fontsize=8)
+        a0.set_ylabel(r"parameter distance $\|\theta_{GD}-\theta_{SGD}\|$ (log)")
+        a1.set_ylabel("relative distance (log scale)")
+        a2.set_ylabel("cosine GD vs SGD (linear)")
+        a0.set_title(f"depth {L}, {regime}, {teacher}: GD vs SGD distance")
+        a1.set_title("relative: parameters, function, layers")
+        a2.set_title("direction: cosine similarity")
         lev, ig, isg = _aligned_indices(run)
         al = gd_sgd_distances([W[ig, 0] for W in run.gd.layers], select_checkpoints(run.sgd, isg)) \
             if len(lev) else None
@@ -418,16 +498,16 @@ def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dic
             axes[i, 0].errorbar(xs, fr, yerr=[fr - lo, hi - fr], fmt="o-", label=f"rotation, w0={w0:g} (global peak)")
             axes[i, 0].plot(xs, fo, "^--", label=f"rotation, w0={w0:g} (own peak)")
         axes[i, 0].set_xlabel("theta (rad)"); axes[i, 0].set_ylabel("fraction t_peak < t_learn")
-        axes[i, 0].set_ylim(-0.05, 1.05); axes[i, 0].legend(fontsize=6)
-        axes[i, 0].set_title(f"depth {L}: D_a peak precedes learning (95% Clopper-Pearson)", fontsize=9)
+        axes[i, 0].set_ylim(-0.05, 1.05); axes[i, 0].legend(fontsize=8)
+        axes[i, 0].set_title(f"depth {L}: does the $D_a$ peak precede learning?\n(95% Clopper-Pearson)")
         ax = axes[i, 1]
         ax.set_xscale("log"); ax.set_yscale("log")
         lim = [min(ax.get_xlim()[0], ax.get_ylim()[0]), max(ax.get_xlim()[1], ax.get_ylim()[1])]
         ax.plot(lim, lim, "k:", lw=0.8)
         ax.set_xlabel("predicted peak time (w_a crosses w*)"); ax.set_ylabel("observed own peak time of D_a")
-        ax.legend(fontsize=5, ncol=2)
+        ax.legend(fontsize=8, ncol=2)
         axes[i, 2].axhline(0, color="k", lw=0.6)
-        axes[i, 2].set_xlabel("theta (blue/green: small/larger w0); unbalance (red), mix (orange)", fontsize=8)
+        axes[i, 2].set_xlabel("theta (rad; blue/green: small/larger w0);\nunbalance (red), mix (orange)")
         axes[i, 2].set_ylabel("own peak: (t_learn - t_peak) / t_learn")
     out["figures"] = save_figure(fig, out_dir, "misalignment")
     return out

@@ -64,10 +64,8 @@ def _claim(statement, paper, measured, agrees, note=""):
 
 
 def _plt():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
+    from ..diagnostics.figures import plt
+    return plt()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -183,9 +181,12 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
             axes[1, j].plot(times, w[:, :, a_], color=axes[0, j].lines[-1].get_color(), alpha=0.3, lw=0.7)
         for ax in axes[:, j]:
             ax.set_xlim(0, min(tmax, times[-1]))
-        axes[0, j].set_title(f"{k}, seed 0: D_a emp. (solid) / derived (dashed),\nscaled by max derived", fontsize=8)
-        axes[1, j].set_xlabel("t"); axes[1, j].set_ylabel("w_a (all seeds)")
-        axes[0, j].legend(fontsize=6)
+        axes[0, j].set_title(f"{k}, seed 0: $D_a$ empirical (solid)\nvs derived (dashed)")
+        axes[0, j].set_xlabel(r"time $t = \eta k$ (linear)")
+        axes[0, j].set_ylabel(r"$D_a$ / max derived $D_a$ (linear)")
+        axes[1, j].set_title(f"{k}: mode amplitudes, all seeds")
+        axes[1, j].set_xlabel(r"time $t = \eta k$ (linear)"); axes[1, j].set_ylabel(r"mode amplitude $w_a$ (linear)")
+        axes[0, j].legend()
     res["figures"] = _save(fig, out_dir, "diffusion-peak")
     return res
 
@@ -264,12 +265,15 @@ def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> 
     for name, tr in runs.items():
         axes[0].semilogy(tr.times, np.median(tr.population_loss(), axis=1) - 0.5 * np.trace(teacher.Sigma_q) + 1e-12,
                          label=name)
-    axes[0].legend(fontsize=7); axes[0].set_xlabel("t"); axes[0].set_title("population loss (median)")
+    axes[0].legend(); axes[0].set_xlabel(r"time $t = \eta k$ (linear)")
+    axes[0].set_ylabel("excess population loss (log scale)")
+    axes[0].set_title("population loss (median): GD, SGD, flow, Langevin")
     for ax, name in ((axes[1], "gd"), (axes[2], "sgd")):
         w = runs[name].mode_amplitudes()
         for a in range(len(s)):
             ax.plot(runs[name].times, w[:, :, a], color=f"C{a}", lw=0.8, alpha=0.6)
-        ax.set_title(f"mode growth, {name}"); ax.set_xlabel("t")
+        ax.set_title(f"mode growth under {name.upper()} (one colour per mode)")
+        ax.set_xlabel(r"time $t = \eta k$ (linear)"); ax.set_ylabel(r"mode amplitude $w_a$ (linear)")
     res["figures"] = _save(fig, out_dir, "stagewise")
     return res
 

@@ -33,6 +33,7 @@ import numpy as np
 from .._io import atomic_write_bytes
 from ..network import Teacher
 from ..saddles.training import count_plateaus, gd, numerical_rank
+from ..tasks import task_function
 from . import register
 
 RANK_TOL = 0.05
@@ -54,66 +55,100 @@ def _theta_norms(layers0, layers1):
     return d0, d1
 
 
-def _population(widths_list, gammas, seeds, max_steps, seed, tick):
+@task_function
+def population_task(config: dict, seed_seq) -> dict:
+    """One width of the population experiment: batched GD over every (gamma, seed) pair of ``config``.
+
+    The random streams are ``default_rng([seed, w, 100 gamma, sd])`` (a pure function of the config), so
+    the task gives the same numbers in any runner; the task's own ``seed_seq`` is not used.
+    """
+    w, gammas, seeds, max_steps, seed = (int(config["w"]), list(config["gammas"]), list(config["seeds"]),
+                                         int(config["max_steps"]), int(config["seed"]))
     T = Teacher.from_singular_values([2.0, 1.4, 1.0], 5, 5, rng=seed)
     s = T.s
     out, curves = [], {}
-    for w in widths_list:
-        widths = (5, w, w, w, 5)
-        combos = [(g, sd) for g in gammas for sd in seeds]
-        nets = [_init(widths, g, np.random.default_rng([seed, w, int(100 * g), sd])) for g, sd in combos]
-        L0 = _batch(nets)
-        stop = POP_FLOOR * 0.5 * float(np.sum(T.M ** 2))     # relative to the zero predictor's loss
-        r = gd(L0, T.M, max_steps=max_steps, floor_value=stop,
-               record=lambda W: np.einsum("ia,bij,ja->ba", T.U, W, T.V))
-        d_sad, d_min = _theta_norms(L0, r.layers)
-        ranks = numerical_rank(r.W, RANK_TOL)
-        for i, (g, sd) in enumerate(combos):
-            amps = r.records[:, i]
-            t_learn = []
-            for a in range(len(s)):
-                hit = np.nonzero(amps[:, a] >= s[a] / 2)[0]
-                t_learn.append(float(r.times[hit[0], i]) if hit.size else None)
-            follows = None if None in t_learn else bool(np.all(np.diff(t_learn) > 0))
-            out.append({"w": w, "gamma": g, "seed": sd, "converged": bool(r.converged[i]), "steps": int(r.steps[i]),
-                        "gf_time": float(r.times[-1, i]),
-                        "plateaus": count_plateaus(r.times[:, i], r.losses[:, i], floor_value=stop),
-                        "rank": int(ranks[i]), "d_saddle": float(d_sad[i]), "d_min": float(d_min[i]),
-                        "t_learn": t_learn, "order_follows_s": follows})
-            if sd == seeds[0]:
-                tg = np.linspace(0.0, r.times[-1, i], 400)          # uniform in gradient-flow time
-                lg = 10 ** np.interp(tg, r.times[:, i], np.log10(np.maximum(r.losses[:, i], 1e-300)))
-                curves[f"w={w},gamma={g}"] = {"t": tg.tolist(), "loss": lg.tolist()}
-        tick(f"population w={w}")
-    return out, curves
+    widths = (5, w, w, w, 5)
+    combos = [(g, sd) for g in gammas for sd in seeds]
+    nets = [_init(widths, g, np.random.default_rng([seed, w, int(100 * g), sd])) for g, sd in combos]
+    L0 = _batch(nets)
+    stop = POP_FLOOR * 0.5 * float(np.sum(T.M ** 2))     # relative to the zero predictor's loss
+    r = gd(L0, T.M, max_steps=max_steps, floor_value=stop,
+           record=lambda W: np.einsum("ia,bij,ja->ba", T.U, W, T.V))
+    d_sad, d_min = _theta_norms(L0, r.layers)
+    ranks = numerical_rank(r.W, RANK_TOL)
+    for i, (g, sd) in enumerate(combos):
+        amps = r.records[:, i]
+        t_learn = []
+        for a in range(len(s)):
+            hit = np.nonzero(amps[:, a] >= s[a] / 2)[0]
+            t_learn.append(float(r.times[hit[0], i]) if hit.size else None)
+        follows = None if None in t_learn else bool(np.all(np.diff(t_learn) > 0))
+        out.append({"w": w, "gamma": g, "seed": sd, "converged": bool(r.converged[i]), "steps": int(r.steps[i]),
+                    "gf_time": float(r.times[-1, i]),
+                    "plateaus": count_plateaus(r.times[:, i], r.losses[:, i], floor_value=stop),
+                    "rank": int(ranks[i]), "d_saddle": float(d_sad[i]), "d_min": float(d_min[i]),
+                    "t_learn": t_learn, "order_follows_s": follows})
+        if sd == seeds[0]:
+            tg = np.linspace(0.0, r.times[-1, i], 400)          # uniform in gradient-flow time
+            lg = 10 ** np.interp(tg, r.times[:, i], np.log10(np.maximum(r.losses[:, i], 1e-300)))
+            curves[f"w={w},gamma={g}"] = {"t": tg.tolist(), "loss": lg.tolist()}
+    return {"rows": out, "curves": curves}
 
 
-def _completion(widths_list, gammas, seeds, max_steps, seed, tick, d=30, frac=0.2):
+@task_function
+def completion_task(config: dict, seed_seq) -> dict:
+    """One width of the matrix-completion experiment (30 x 30 rank 1, 20% observed): batched GD over every
+    (gamma, seed) pair; streams ``default_rng([seed, 7, sd])`` and ``[seed, w, 100 gamma, sd, 1]``."""
+    w, gammas, seeds, max_steps, seed = (int(config["w"]), list(config["gammas"]), list(config["seeds"]),
+                                         int(config["max_steps"]), int(config["seed"]))
+    d, frac = int(config.get("d", 30)), float(config.get("frac", 0.2))
     out = []
+    widths = (d, w, w, w, d)
+    combos = [(g, sd) for g in gammas for sd in seeds]
+    Ms, masks = [], []
+    for g, sd in combos:
+        rr = np.random.default_rng([seed, 7, sd])     # the task depends on the seed only
+        a, b = rr.standard_normal(d), rr.standard_normal(d)
+        Ms.append(np.outer(a, b) / np.sqrt(d))
+        m = np.zeros(d * d)
+        m[rr.choice(d * d, size=int(round(frac * d * d)), replace=False)] = 1.0
+        masks.append(m.reshape(d, d))
+    Ms, masks = np.array(Ms), np.array(masks)
+    nets = [_init(widths, g, np.random.default_rng([seed, w, int(100 * g), sd, 1])) for g, sd in combos]
+    stop = MC_FLOOR * 0.5 * np.sum((masks * Ms) ** 2, axis=(1, 2))
+    r = gd(_batch(nets), Ms, masks, max_steps=max_steps, floor_value=stop)
+    test = (1 - masks) * (Ms - r.W)
+    err = np.sum(test ** 2, axis=(1, 2)) / np.sum(((1 - masks) * Ms) ** 2, axis=(1, 2))
+    ranks = numerical_rank(r.W, RANK_TOL)
+    for i, (g, sd) in enumerate(combos):
+        out.append({"w": w, "gamma": g, "seed": sd, "converged": bool(r.converged[i]), "steps": int(r.steps[i]),
+                    "test_error": float(err[i]), "rank": int(ranks[i]),
+                    "train_loss_rel": float(r.losses[-1, i] / (0.5 * np.sum((masks[i] * Ms[i]) ** 2)))})
+    return {"rows": out}
+
+
+def _run_widths(widths_list, gammas, pop_seeds, mc_seeds, steps, mc_steps, seed, progress):
+    """Both experiments as independent tasks, one per (width, kind), run by the current runner."""
+    from ..tasks import Task, run_tasks, task_ref
+    tasks = []
     for w in widths_list:
-        widths = (d, w, w, w, d)
-        combos = [(g, sd) for g in gammas for sd in seeds]
-        Ms, masks = [], []
-        for g, sd in combos:
-            rr = np.random.default_rng([seed, 7, sd])     # the task depends on the seed only
-            a, b = rr.standard_normal(d), rr.standard_normal(d)
-            Ms.append(np.outer(a, b) / np.sqrt(d))
-            m = np.zeros(d * d)
-            m[rr.choice(d * d, size=int(round(frac * d * d)), replace=False)] = 1.0
-            masks.append(m.reshape(d, d))
-        Ms, masks = np.array(Ms), np.array(masks)
-        nets = [_init(widths, g, np.random.default_rng([seed, w, int(100 * g), sd, 1])) for g, sd in combos]
-        stop = MC_FLOOR * 0.5 * np.sum((masks * Ms) ** 2, axis=(1, 2))
-        r = gd(_batch(nets), Ms, masks, max_steps=max_steps, floor_value=stop)
-        test = (1 - masks) * (Ms - r.W)
-        err = np.sum(test ** 2, axis=(1, 2)) / np.sum(((1 - masks) * Ms) ** 2, axis=(1, 2))
-        ranks = numerical_rank(r.W, RANK_TOL)
-        for i, (g, sd) in enumerate(combos):
-            out.append({"w": w, "gamma": g, "seed": sd, "converged": bool(r.converged[i]), "steps": int(r.steps[i]),
-                        "test_error": float(err[i]), "rank": int(ranks[i]),
-                        "train_loss_rel": float(r.losses[-1, i] / (0.5 * np.sum((masks[i] * Ms[i]) ** 2)))})
-        tick(f"completion w={w}")
-    return out
+        for kind, fn, sds, ms in (("population", population_task, pop_seeds, steps),
+                                  ("completion", completion_task, mc_seeds, mc_steps)):
+            cfg = {"w": w, "gammas": list(gammas), "seeds": list(sds), "max_steps": ms, "seed": seed}
+            tasks.append(Task(f"regimes-{kind}", (f"w={w}", f"seed={seed}", f"steps={ms}", f"gammas={gammas}",
+                                                   f"seeds={list(sds)}"), task_ref(fn), cfg))
+    res = run_tasks(tasks, base_seed=seed, progress=progress)
+    bad = [f"{r.task.label()}: {r.error}" for r in res if not r.ok]
+    if bad:
+        raise RuntimeError("tasks failed: " + "; ".join(bad))
+    pop, curves, mc = [], {}, []
+    for r in res:
+        if r.task.experiment == "regimes-population":
+            pop += r.value["rows"]
+            curves.update(r.value["curves"])
+        else:
+            mc += r.value["rows"]
+    return pop, curves, mc
 
 
 def _agg(rows, key, w, g):
@@ -131,14 +166,7 @@ def regimes(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> di
         pop_seeds = list(range(5 if full else 2))
         mc_seeds = list(range(7 if full else 3))
         steps, mc_steps = (300000, 40000) if full else (90000, 12000)
-    n_tasks, done = 2 * len(ws), [0]
-
-    def tick(note):
-        done[0] += 1
-        progress.update(done[0], n_tasks, note)
-
-    pop, curves = _population(ws, gammas, pop_seeds, steps, seed, tick)
-    mc = _completion(ws, gammas, mc_seeds, mc_steps, seed, tick)
+    pop, curves, mc = _run_widths(ws, gammas, pop_seeds, mc_seeds, steps, mc_steps, seed, progress)
     table = []
     for w in ws:
         for g in gammas:
@@ -168,9 +196,8 @@ def regimes(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> di
 
 
 def _figure(out_dir, ws, gammas, table, curves):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..diagnostics.figures import plt as _plt
+    plt = _plt()
     fig, ax = plt.subplots(2, 3, figsize=(14, 7.5))
     wc = ws[-1]
     cmap = plt.get_cmap("viridis")
@@ -179,11 +206,16 @@ def _figure(out_dir, ws, gammas, table, curves):
         if c:
             t = np.array(c["t"])
             ax[0, 0].semilogy(t / max(t[-1], 1e-300), c["loss"], color=cmap(j / max(1, len(gammas) - 1)), label=f"$\\gamma$={g}")
-    ax[0, 0].set(xlabel="GF time / run length", ylabel="population loss", title=f"(a) loss curves, w={wc}")
-    ax[0, 0].legend(fontsize=7)
-    for key, a, lab in (("plateaus_mean", ax[0, 1], "(b) loss plateaus"),
+    ax[0, 0].set(xlabel="gradient-flow time / run length (linear)", ylabel="population loss (log scale)",
+                 title=f"(a) loss curves by init scale, w={wc}")
+    ax[0, 0].legend()
+    ylabels = {"plateaus_mean": "number of loss plateaus (mean)",
+               "d_min_over_d_saddle": r"$d_{\min}/d_{\rm saddle}$ (log scale)",
+               "order_follows_s_frac": "fraction of runs (linear)",
+               "mc_test_error_median": "test error (log scale)", "mc_rank_mean": "numerical rank (mean $\\pm$ sd)"}
+    for key, a, lab in (("plateaus_mean", ax[0, 1], "(b) loss plateaus vs init scale"),
                         ("d_min_over_d_saddle", ax[0, 2], r"(c) $d_{\min}/d_{\rm saddle}$ (upper bounds)"),
-                        ("order_follows_s_frac", ax[1, 2], "(f) learning order follows $s_\\alpha$ (fraction)"),
+                        ("order_follows_s_frac", ax[1, 2], "(f) learning order follows $s_\\alpha$"),
                         ("mc_test_error_median", ax[1, 0], "(d) completion test error (median, IQR)"),
                         ("mc_rank_mean", ax[1, 1], "(e) completion rank at the end")):
         for w in ws:
@@ -196,8 +228,8 @@ def _figure(out_dir, ws, gammas, table, curves):
                 q = [r["mc_test_error_iqr"] for r in rows]
                 err = [[max(m - a, 0) for m, (a, _) in zip(y, q)], [max(b - m, 0) for m, (_, b) in zip(y, q)]]
             a.errorbar(gammas, y, yerr=err, marker="o", capsize=3, label=f"w={w}")
-        a.set(xlabel=r"$\gamma$ (init variance $w^{-\gamma}$)", title=lab)
-        a.legend(fontsize=7)
+        a.set(xlabel=r"$\gamma$ (init variance $w^{-\gamma}$)", ylabel=ylabels[key], title=lab)
+        a.legend()
     ax[0, 2].set_yscale("log")
     ax[0, 2].axhline(1, color="k", lw=0.5)
     ax[1, 0].axhline(1, color="k", lw=0.5, ls="--")
@@ -205,6 +237,6 @@ def _figure(out_dir, ws, gammas, table, curves):
     fig.tight_layout()
     for ext in ("png", "pdf"):
         buf = io.BytesIO()
-        fig.savefig(buf, format=ext, dpi=130)
+        fig.savefig(buf, format=ext, dpi=130, metadata={"CreationDate": None} if ext == "pdf" else None)
         atomic_write_bytes(Path(out_dir) / f"regimes.{ext}", buf.getvalue())
     plt.close(fig)

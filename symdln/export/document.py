@@ -10,10 +10,12 @@ goes through :func:`symdln.export.latex.escape`.
 """
 from __future__ import annotations
 
+from .front import checked_tex, errata_tex, evidence_tex, segs_tex, title_tex, tt
 from .latex import escape as _escape
-from .latex import breakable_tt, fit_math, lines_math, math_lines, printed_math, split_source
-from .model import ReportData, check_note, fmt_num, label, proposition_of, row_get
+from .latex import breakable_tt, fit_math, math_lines
+from .model import ReportData, check_note, fmt_num, label, mc_numbers, proposition_of, row_get
 from .notation import MACROS
+from .prose import segments
 
 __all__ = ["render_tex", "PREAMBLE"]
 
@@ -24,6 +26,8 @@ def escape(text) -> str:
 
 PREAMBLE = r"""\documentclass[10pt,a4paper]{article}
 \usepackage[T1]{fontenc}
+\usepackage{lmodern}
+\usepackage{textcomp}
 \usepackage[margin=2cm]{geometry}
 \usepackage{amsmath,amssymb}
 \usepackage{array,longtable,booktabs}
@@ -87,19 +91,19 @@ def _derivation(d) -> str:
             if not verdict and _is_typesettable(st.expr):
                 out.append(_display(st.expr))
             if st.check:
-                out.append(r"\par{\small\emph{Checked:} %s}\par" % escape(st.check))
+                out.append(r"\par{\small\emph{Checked:} %s}\par" % segs_tex(segments(st.check)))
         out.append(r"\end{enumerate}")
     if _is_typesettable(d.expr):
         out.append(r"\noindent\textbf{Result.}")
         out.append(_display(d.expr))
     for note in d.notes:
-        out.append(r"\noindent\textbf{Note.} %s\par" % escape(note))
+        out.append(r"\noindent\textbf{Note.} %s\par" % segs_tex(segments(note)))
     return "\n".join(out) + "\n"
 
 
 def _claim_line(data: ReportData, c) -> str:
     v = next((x for x in data.verdicts if x.claim_id == c.id), None)
-    verdict = _verdict(v.verdict) + r" --- " + escape(v.reason) if v else r"\emph{no verdict}"
+    verdict = _verdict(v.verdict) + r" --- " + segs_tex(segments(v.reason)) if v else r"\emph{no verdict}"
     return r"\item %s (%s): %s" % (breakable_tt(c.id, 8), escape(c.location), verdict)
 
 
@@ -126,67 +130,12 @@ def _propositions(data: ReportData) -> str:
     return "\n".join(out)
 
 
-def _evidence_text(v) -> str:
-    parts = []
-    for e in v.evidence:
-        mark = "pass" if e.passed else "FAIL"
-        parts.append(r"\textbf{%s} (%s): %s" % (escape(e.kind), mark, escape(e.summary)))
-    if v.counterexample:
-        parts.append(r"\textbf{counterexample:} " + escape(", ".join(f"{k} = {v.counterexample[k]}"
-                                                                    for k in v.counterexample)))
-    if v.condition:
-        parts.append(r"\textbf{holds if:} " + escape(v.condition))
-    return "; ".join(parts) or "--"
-
-
-def _formula_cell(latex_src: str) -> str:
-    if not latex_src:
-        return "--"
-    math, is_math = printed_math(latex_src)
-    return fit_math(lines_math(split_source(math, 60))) if is_math else math
-
-
-_ERRATA_COLS = (r"\begin{longtable}{>{\raggedright\arraybackslash}p{0.11\linewidth}"
-                r">{\centering\arraybackslash}p{0.35\linewidth}>{\centering\arraybackslash}p{0.35\linewidth}"
-                r">{\raggedright\arraybackslash}p{0.12\linewidth}}")
-_WIDE = r"\multicolumn{4}{>{\raggedright\arraybackslash}p{0.97\linewidth}}"
-
-
-def _errata(data: ReportData) -> str:
-    """Errata: every claim that is not confirmed, with both forms; then the confirmed ones, compactly."""
-    wrong = [v for v in data.verdicts if v.verdict != "confirmed"]
-    right = [v for v in data.verdicts if v.verdict == "confirmed"]
-    out = [r"\section{Errata}", r"\label{sec:errata}"]
-    if not wrong:
-        out += [r"\noindent\emph{No claim was refuted, found conditional or left undecided.}",
-                r"\begin{table}[h]\caption{Errata (empty).}\label{tab:errata}\end{table}"]
-    else:
-        head = r"\textbf{Claim} & \textbf{As printed} & \textbf{Derived} & \textbf{Verdict} \\ \midrule"
-        out += [r"\noindent Every claim of the paper that symdln does not confirm: the formula as printed (the "
-                r"paper's LaTeX source), the form symdln derives (typeset from the SymPy result), the verdict, and "
-                r"under each row the reason and the evidence. Confirmed claims follow in "
-                r"Table~\ref{tab:confirmed}.",
-                r"{\small\setlength{\tabcolsep}{3pt}\renewcommand{\arraystretch}{1.3}", _ERRATA_COLS,
-                r"\caption{Errata: claims refuted, conditional or undecided.}\label{tab:errata}\\ \toprule",
-                head, r"\endfirsthead", r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
-        for v in wrong:
-            c = data.claim(v.claim_id)
-            location = v.location or (c.location if c else "")
-            printed = v.printed_latex or (c.printed if c else "")
-            cells = [r"%s\newline {\footnotesize %s}" % (breakable_tt(v.claim_id, 8), escape(location)),
-                     _formula_cell(printed), _formula_cell(v.derived_latex), _verdict(v.verdict)]
-            out.append(" & ".join(cells) + r" \\*")
-            out.append(_WIDE + r"{\footnotesize \emph{%s.} %s} \\ \midrule" % (escape(v.reason), _evidence_text(v)))
-        out.append(r"\end{longtable}}")
-    out.append(_confirmed(data, right))
-    return "\n".join(out) + "\n"
-
-
 def _confirmed(data: ReportData, right: list) -> str:
+    out0 = [r"\section{Confirmed claims}", r"\label{sec:confirmed}"]
     if not right:
-        return r"\begin{table}[h]\caption{Confirmed claims (none).}\label{tab:confirmed}\end{table}"
+        return "\n".join(out0 + [r"\begin{table}[h]\caption{Confirmed claims (none).}\label{tab:confirmed}\end{table}"])
     head = r"\textbf{Claim} & \textbf{Location} & \textbf{Evidence} \\ \midrule"
-    out = [r"{\small\setlength{\tabcolsep}{3pt}",
+    out = out0 + [r"{\small\setlength{\tabcolsep}{3pt}",
            r"\begin{longtable}{>{\raggedright\arraybackslash}p{0.15\linewidth}"
            r">{\raggedright\arraybackslash}p{0.22\linewidth}>{\raggedright\arraybackslash}p{0.57\linewidth}}",
            r"\caption{Confirmed claims.}\label{tab:confirmed}\\ \toprule", head, r"\endfirsthead",
@@ -196,7 +145,7 @@ def _confirmed(data: ReportData, right: list) -> str:
         kinds = ", ".join(dict.fromkeys(e.kind for e in v.evidence)) or "--"
         out.append(r"%s & %s & %s: %s \\" % (breakable_tt(v.claim_id, 12),
                                              escape(v.location or (c.location if c else "")),
-                                             escape(kinds), escape(v.reason)))
+                                             escape(kinds), segs_tex(segments(v.reason))))
     out.append(r"\end{longtable}}")
     return "\n".join(out)
 
@@ -216,17 +165,17 @@ def _checks(data: ReportData) -> str:
     note = check_note(data.checks)
     if note:
         out.append(r"\noindent %s.\par" % escape(note))
-    head = (r"\textbf{Quantity} & \textbf{Network} & $n$ & \textbf{Estimate} & \textbf{s.e.} & "
+    head = (r"\textbf{Quantity} & \textbf{Network} & $n$ & \textbf{Estimate} & \textbf{SE} & "
             r"\textbf{Closed form} & $z$ & \textbf{Pass} \\ \midrule")
-    out += [r"{\small\setlength{\tabcolsep}{4pt}\begin{longtable}{>{\raggedright\arraybackslash}p{0.14\linewidth}"
-            r">{\raggedright\arraybackslash}p{0.26\linewidth}rrrrrl}",
-            r"\caption{Monte Carlo checks.}\label{tab:checks}\\ \toprule", head, r"\endfirsthead",
-            r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
+    out += [r"{\small\setlength{\tabcolsep}{3pt}\begin{longtable}{l"
+            r">{\raggedright\arraybackslash}p{0.20\linewidth}rrrrrl}",
+            r"\caption{Monte Carlo checks (estimate $\pm$ SE against the closed form).}\label{tab:checks}\\ \toprule",
+            head, r"\endfirsthead", r"\toprule", head, r"\endhead", r"\bottomrule", r"\endfoot"]
     for r in rows:
-        cells = [escape(str(row_get(r, "label", None) or row_get(r, "quantity", ""))),
+        m = mc_numbers(r)
+        cells = [tt(str(row_get(r, "label", None) or row_get(r, "quantity", ""))),
                  escape(str(row_get(r, "network", ""))), fmt_num(row_get(r, "n"), 6),
-                 fmt_num(row_get(r, "estimate")), fmt_num(row_get(r, "se"), 2),
-                 fmt_num(row_get(r, "closed_form")), fmt_num(row_get(r, "z"), 3),
+                 "$%s$" % m["estimate"], "$%s$" % m["se"], "$%s$" % m["closed_form"], "$%s$" % m["z"],
                  "yes" if row_get(r, "passed") else r"\textbf{NO}"]
         out.append(" & ".join(cells) + r" \\")
     out.append(r"\end{longtable}}")
@@ -251,7 +200,7 @@ def _figures(data: ReportData, figure_path) -> str:
 def _reproduce(data: ReportData) -> str:
     p = data.provenance
     out = [r"\section{How to reproduce}", r"\label{sec:reproduce}",
-           r"\noindent This report was produced by", r"\begin{center}\texttt{%s}\end{center}" % escape(data.command),
+           r"\noindent This report was produced by", r"\begin{center}%s\end{center}" % tt(data.command),
            r"\noindent with seed %d%s. Versions:" % (data.seed, " (fast setting)" if data.fast else ""),
            r"\begin{center}\begin{tabular}{ll}\toprule"]
     for k in sorted(p):
@@ -293,17 +242,14 @@ def _first_section(data: ReportData) -> str:
 def render_tex(data: ReportData, *, figure_path=lambda f: f"figures/{f.pdf.name if f.pdf else f.png.name}") -> str:
     """The whole ``report.tex``.  ``figure_path(FigureInfo)`` gives the path used in
     ``\\includegraphics`` (relative to the report folder)."""
-    setting = "fast setting" if data.fast else "default setting"
     body = [PREAMBLE, _macros(),
-            r"\title{symdln verification report\\[0.3em]\large SGD on deep linear networks: derivations, "
-            r"claim verdicts and Monte Carlo checks}",
-            r"\author{symdln %s}" % escape(str(data.provenance.get("symdln", ""))),
-            r"\date{%s, seed %d}" % (escape(setting), data.seed),
-            r"\begin{document}", r"\maketitle", r"\tableofcontents",
-            _reproduce(data), _summary(data)]
+            r"\hypersetup{pdftitle={Errata and verification report}}",
+            r"\begin{document}", title_tex(data), checked_tex(data), errata_tex(data),
+            r"\clearpage", r"\tableofcontents", _reproduce(data), _summary(data)]
     if not data.derivations and not data.claims:
         body.append(r"\section{Other results}\label{sec:other}" "\n" r"\noindent\emph{No derivations available.}")
     else:
         body.append(_propositions(data))
-    body += [_errata(data), _checks(data), _figures(data, figure_path), r"\end{document}"]
+    body += [evidence_tex(data), _confirmed(data, [v for v in data.verdicts if v.verdict == "confirmed"]),
+             _checks(data), _figures(data, figure_path), r"\end{document}"]
     return "\n".join(body) + "\n"

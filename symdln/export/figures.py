@@ -31,14 +31,13 @@ __all__ = ["PARAMS", "DEPTHS", "make_figures", "comparison_figures", "stationary
 PARAMS = {s: 1.0, sigma_q: 0.3, beta: 0.01, eta: 0.01, b: 1, w_beta: 0.25, s_beta: 0.5}
 DEPTHS = (2, 4)
 _CURVE_DIMS = ("drift", "diffusion")
+_YLABEL = {"drift": r"drift $\mu_\alpha(w_\alpha)$", "diffusion": r"diffusion $D_\alpha(w_\alpha)$"}
 _trapz = getattr(np, "trapezoid", None) or np.trapz
 
 
 def _plt():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
+    from ..diagnostics.figures import plt
+    return plt()
 
 
 def evaluate(expr, grid: np.ndarray, depth: int, params: dict | None = None):
@@ -65,11 +64,8 @@ def _legend_below(fig, axes, title: str) -> None:
     for ax in np.atleast_1d(axes):
         for h, lab in zip(*ax.get_legend_handles_labels()):
             labels.setdefault(lab, h)
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    rows = (len(labels) + 1) // 2
-    fig.subplots_adjust(bottom=0.12 + 0.065 * rows)
-    fig.legend(list(labels.values()), list(labels), loc="lower center", ncol=2, fontsize=7, frameon=False)
+    fig.suptitle(title)
+    fig.legend(list(labels.values()), list(labels), loc="outside lower center", ncol=1, frameon=False)
 
 
 def _save(fig, out_dir: Path, name: str) -> tuple[Path, Path]:
@@ -131,7 +127,7 @@ def comparison_figures(claims, out_dir: Path) -> list[FigureInfo]:
         derived = _derived_for(group[0])
         if derived is None or w not in derived.free_symbols:
             continue
-        fig, axes = plt.subplots(1, len(DEPTHS), figsize=(4.6 * len(DEPTHS), 3.4))
+        fig, axes = plt.subplots(1, len(DEPTHS), figsize=(3.4 * len(DEPTHS), 4.2), layout="constrained")
         plotted = False
         gaps: dict[str, dict[str, float]] = {}
         two_mode = False
@@ -169,14 +165,15 @@ def comparison_figures(claims, out_dir: Path) -> list[FigureInfo]:
                 style = ":" if "variance" in labels[0] else "--"
                 ax.plot(grid, yc, style, lw=1.6, color=f"C{i}", label="printed " + " = ".join(labels))
             ax.axhline(0, color="0.7", lw=0.6)
-            ax.set_title(f"L = {depth}")
-            ax.set_xlabel(r"$w_\alpha$")
+            ax.set_title(f"L = {depth}: printed vs derived")
+            ax.set_xlabel(r"mode amplitude $w_\alpha$ (units of $s_\alpha$)")
+            ax.set_ylabel(_YLABEL.get(group[0].dimension, group[0].dimension or "value") + " (linear)")
             plotted = True
         if not plotted:
             plt.close(fig)
             continue
         title = derive(quantity).title
-        _legend_below(fig, axes, title)
+        _legend_below(fig, axes, f"{title}:\nthe paper's formula vs the derived one")
         name = f"compare-{quantity}".replace("_", "-")
         png, pdf = _save(fig, out_dir, name)
         caption = (f"{title}: derived (solid) vs the paper's printed formula (dashed; dotted where sigma_q is "
@@ -231,7 +228,7 @@ def stationary_figure(claims, out_dir: Path) -> FigureInfo | None:
     mu, D = aligned_coefficients("derived")
     params = {s: 1.0, sigma_q: 0.3, beta: 0.01, eta: 0.01, b: 1, w_beta: 0.0, s_beta: 0.5}
     plt = _plt()
-    fig, axes = plt.subplots(1, len(DEPTHS), figsize=(4.6 * len(DEPTHS), 3.4))
+    fig, axes = plt.subplots(1, len(DEPTHS), figsize=(3.4 * len(DEPTHS), 4.0), layout="constrained")
     drawn, kinds, numbers = False, [], {}
     loc_claims, var_claims = _expansion_claims(claims, "location"), _expansion_claims(claims, "variance")
     for ax, depth in zip(np.atleast_1d(axes), DEPTHS):
@@ -243,7 +240,7 @@ def stationary_figure(claims, out_dir: Path) -> FigureInfo | None:
         sd = math.sqrt(float(_trapz((grid - mean) ** 2 * p, grid)))
         lo, hi = mean - 6 * sd, mean + 6 * sd
         grid, p = _density(mu, D, depth, params, lo, hi)
-        ax.plot(grid, p, "k-", lw=2.2, label="zero-flux density (derived mu, D)")
+        ax.plot(grid, p, "k-", lw=2.2, label=r"zero-flux density (derived $\mu_\alpha$, $D_\alpha$)")
         pairs = _expansion_pairs(loc_claims, var_claims, depth, params)
         mean = float(_trapz(grid * p, grid))
         numbers[f"L={depth}"] = {"density_mean": mean, "density_mode": float(grid[np.argmax(p)]),
@@ -258,13 +255,14 @@ def stationary_figure(claims, out_dir: Path) -> FigureInfo | None:
             ax.plot(grid, np.exp(-(grid - m_) ** 2 / (2 * v_)) / math.sqrt(2 * math.pi * v_), "--",
                     color=f"C{i}", lw=1.5, label=lab)
         ax.axvline(params[s], color="0.6", lw=0.8)
-        ax.set_title(f"L = {depth}")
-        ax.set_xlabel(r"$w_\alpha$")
+        ax.set_title(f"L = {depth}: density vs Gaussians")
+        ax.set_xlabel(r"mode amplitude $w_\alpha$ (units of $s_\alpha$)")
+        ax.set_ylabel(r"probability density $p(w_\alpha)$")
         drawn = True
     if not drawn:
         plt.close(fig)
         return None
-    _legend_below(fig, axes, "Stationary law of the aligned modewise SDE")
+    _legend_below(fig, axes, "Stationary law of the aligned modewise SDE:\nexact density vs small-$\\eta$ Gaussian approximations")
     png, pdf = _save(fig, out_dir, "stationary-density")
     caption = ("Stationary density of the aligned modewise SDE (zero probability current, reference point "
                "s_alpha) from the derived drift and diffusion, with Gaussian approximations N(w*, var) "

@@ -94,6 +94,8 @@ uparrow downarrow downarrow uparrow Uparrow Downarrow colon ell hbar imath jmath
 operatorname limits nolimits substack underset overset stackrel lfloor rfloor lceil rceil mathtt
 mathscr mathfrak textnormal middle varnothing lim limsup liminf arg dim ker sin cos tan sinh cosh
 tanh ln Pr bmod pmod mod ne gets implies cdotp lbrace rbrace lbrack rbrack backslash quad enspace
+Longleftrightarrow Longrightarrow Longleftarrow longleftrightarrow longrightarrow longleftarrow Leftarrow impliedby
+leftrightarrow iff mathop nabla lesssim gtrsim ll gg prec succ approxeq cong asymp triangleq coloneqq dagger
 """.split())
 _SAFE |= set(MACROS)
 _ENVS = {"aligned", "matrix", "pmatrix", "bmatrix", "cases", "array", "split", "gathered"}
@@ -129,6 +131,28 @@ def printed_math(printed: str) -> tuple[str, bool]:
     return src, True
 
 
+def visual_len(src: str) -> float:
+    """Rough printed width of math-mode LaTeX in characters: a macro counts as one symbol,
+    spacing commands, braces and ``\\left``/``\\right`` as nothing, sub/superscripts as 0.6 each."""
+    s = re.sub(r"\\(?:left|right|big|Big|bigg|Bigg)[lr]?", "", src)
+    s = re.sub(r"\\(?:[,;:!]|quad|qquad|displaystyle|limits|nolimits)", " ", s)
+    s = re.sub(r"\\(?:mathrm|text|operatorname|mathbf|mathbb|mathcal)\{([^{}]*)\}", r"\1", s)
+    s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: "x" * max(len(m[1]), len(m[2])), s)
+    s = re.sub(r"\\[A-Za-z]+", "x", s)
+    n = 0.0
+    script = 0
+    for ch in s:
+        if ch in "^_":
+            script = 1
+            continue
+        if ch in "{}" or ch.isspace():
+            continue
+        n += 0.6 if script else 1.0
+        if script and ch not in "{":
+            script = 0
+    return n
+
+
 def split_source(src: str, width: int = 50) -> list[str]:
     """Break a LaTeX math string into lines at top-level ``+``, ``-`` and ``=`` (outside braces and
     parentheses and ``\\left...\\right`` pairs), each at most about ``width`` source characters where possible."""
@@ -144,16 +168,22 @@ def split_source(src: str, width: int = 50) -> list[str]:
             i += 1 + (len(word) if word else 1)
             continue
         depth += {"{": 1, "}": -1, "(": 1, ")": -1, "[": 1, "]": -1}.get(ch, 0)
-        if ch in "+-=" and depth == 0 and lr == 0 and i > 0 and src[i - 1] not in "^_({[":
+        prev = src[:i].rstrip()
+        after_relation = prev.endswith(("=", "(", "{", "[", "^", "_", ",", "&")) or re.search(
+            r"\\(?:left|big|Big|bigg|Bigg)[lr]?[(\[|.]?$|\\(?:leq|geq|le|ge|ne|sim|approx|propto|in|mid|colon|;|quad|qquad|Longleftrightarrow|iff|to)$",
+            prev)
+        if ch in "+-=" and depth == 0 and lr == 0 and i > 0 and not after_relation:
             cuts.append(i)
         i += 1
     pieces, start = [], 0
     for c in cuts + [len(src)]:
         pieces.append(src[start:c])
         start = c
+    if visual_len(src) <= width:
+        return [src.strip()]
     lines, cur = [], ""
     for piece in pieces:
-        if cur and len(cur) + len(piece) > width:
+        if cur and visual_len(cur) + visual_len(piece) > width:
             lines.append(cur)
             cur = piece
         else:
@@ -169,9 +199,16 @@ def lines_math(lines: list[str]) -> str:
     return r"\begin{aligned}&%s\end{aligned}" % r"\\ &\quad ".join(lines)
 
 
-def fit_math(latex_math: str) -> str:
+def fit_math(latex_math: str, limit: float = 440) -> str:
     """Display-style math scaled down only if wider than the line (``\\fitmath``, see the report
-    preamble; uses ``adjustbox``'s ``max width``)."""
+    preamble; uses ``adjustbox``'s ``max width``).  A line longer than ``limit`` symbols
+    (:func:`visual_len`; 440 is four text widths, i.e. a quarter of the body size) cannot be read at
+    any scale that fits: a note says so instead (the formula stays in ``results.json``)."""
+    lines = re.split(r"\\\\", latex_math)
+    widest = max(visual_len(x) for x in lines)
+    if widest > limit:
+        return (r"\emph{(a formula about %d symbols wide on one line: too long to typeset legibly here; its LaTeX "
+                r"is in results.json)}" % round(widest, -1))
     return r"\fitmath{%s}" % latex_math
 
 
@@ -245,31 +282,44 @@ def parse_log(log: str) -> tuple[list[str], list[str], list[str]]:
     return errors, undef, overfull
 
 
-def compile_tex(tex: Path, *, max_runs: int = 3, timeout: float = 180.0) -> CompileResult:
-    """Run pdflatex on ``tex`` in its folder until references are resolved (2 runs, a 3rd if the
-    log asks to rerun).  ``ok`` is False on any error, undefined reference, or missing PDF."""
+def compile_tex(tex: Path, *, max_runs: int = 4, timeout: float = 240.0, use_latexmk: bool | None = None) -> CompileResult:
+    """Build ``tex`` to PDF in its folder: with ``latexmk -pdf`` (which reruns pdflatex until the
+    cross-references settle) when it is installed, else by running pdflatex until the log stops
+    asking for a rerun (at most ``max_runs`` times).  ``ok`` is False on any error, undefined
+    reference, or missing PDF."""
     engine = tex_engine()
     if engine is None:
         return CompileResult(False, None, "", ["no TeX engine (pdflatex) found"], engine="none")
     tex = Path(tex)
-    cmd = [engine, "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", tex.name]
-    log, runs = "", 0
-    for runs in range(1, max_runs + 1):
+    latexmk = shutil.which("latexmk") if use_latexmk in (None, True) else None
+    flags = ["-interaction=nonstopmode", "-halt-on-error", "-file-line-error"]
+    if latexmk:
+        cmds = [[latexmk, "-pdf", "-silent", *flags, tex.name]]
+        name, limit = "latexmk", 1
+    else:
+        cmds = [[engine, *flags, tex.name]]
+        name, limit = "pdflatex", max_runs
+    log, runs, proc = "", 0, None
+    for runs in range(1, limit + 1):
         try:
-            proc = subprocess.run(cmd, cwd=tex.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            proc = subprocess.run(cmds[0], cwd=tex.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            return CompileResult(False, None, log, [f"pdflatex timed out after {timeout:.0f} s"],
-                                 runs=runs, engine="pdflatex")
+            return CompileResult(False, None, log, [f"{name} timed out after {timeout:.0f} s"], runs=runs, engine=name)
         logfile = tex.with_suffix(".log")
         log = logfile.read_text(errors="replace") if logfile.exists() else proc.stdout.decode(errors="replace")
         if proc.returncode != 0:
             break
-        if runs >= 2 and "Rerun to get" not in log and "Label(s) may have changed" not in log:
+        if latexmk or (runs >= 2 and "Rerun to get" not in log and "Label(s) may have changed" not in log):
             break
+    if latexmk:
+        runs = max(1, proc.stdout.decode(errors="replace").count("Run number") or
+                   len(re.findall(r"Latexmk: applying rule 'pdflatex'", proc.stdout.decode(errors="replace"))) or 1)
+        for ext in (".fls", ".fdb_latexmk"):
+            tex.with_suffix(ext).unlink(missing_ok=True)
     errors, undef, overfull = parse_log(log)
     pdf = tex.with_suffix(".pdf")
     if proc.returncode != 0 and not errors:
-        errors = [f"pdflatex exited with status {proc.returncode}"]
+        errors = [f"{name} exited with status {proc.returncode}"]
     ok = proc.returncode == 0 and not errors and not undef and pdf.exists()
-    return CompileResult(ok, pdf if pdf.exists() else None, log, errors, undef, overfull, runs, "pdflatex")
+    return CompileResult(ok, pdf if pdf.exists() else None, log, errors, undef, overfull, runs, name)

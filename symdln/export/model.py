@@ -41,6 +41,16 @@ class ReportData:
     errors: list = field(default_factory=list)             # "component: message" for failures
     timings: dict = field(default_factory=dict)            # stage -> seconds
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the paper, what was checked and the errata at a glance (math rendered by MathJax)."""
+        from .html import render_fragment  # html.py reads this module: imported when displayed
+        return render_fragment(self)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {k}" for k, n in self.verdict_counts().items()) or "no verdicts"
+        return (f"ReportData({len(self.verdicts)} claims: {counts}; {len(self.derivations)} derivations; "
+                f"{len(self.check_rows())} Monte Carlo rows; {len(self.figures)} figures; seed {self.seed})")
+
     def claim(self, claim_id: str):
         return next((c for c in self.claims if c.id == claim_id), None)
 
@@ -97,3 +107,42 @@ def fmt_num(x, digits: int = 4) -> str:
     if xf != xf:
         return "nan"
     return f"{xf:.{digits}g}"
+
+
+def num_tex(x, digits: int = 4) -> str:
+    """Math-mode number: ``0`` for an exact zero, ``1.23\\times 10^{-5}`` outside [1e-3, 1e5)."""
+    if x is None:
+        return "--"
+    try:
+        xf = float(x)
+    except (TypeError, ValueError):
+        return r"\text{%s}" % "".join(ch for ch in str(x) if ch.isalnum() or ch in ".-")
+    if xf != xf:
+        return r"\mathrm{NaN}"
+    if xf == 0.0:
+        return "0"
+    if 1e-3 <= abs(xf) < 1e5:
+        return f"{xf:.{digits}g}"
+    mant, exp = f"{xf:.{max(digits - 1, 0)}e}".split("e")
+    return r"%s\times 10^{%d}" % (mant, int(exp))
+
+
+def mc_numbers(row) -> dict[str, str]:
+    """Math-mode cells of a Monte Carlo row: estimate to the precision its SE supports, SE to 2
+    significant digits, the closed form with floating-point round-off shown as an exact 0, and z.
+
+    Round-off: the closed forms are evaluated in double precision, so a true zero comes out as
+    about 1e-16 times the size of the terms that cancel (e.g. ``-1.388e-18``).  A closed form
+    below 1e-12 times the row's scale (its estimate or SE) is therefore printed as 0; 1e-12 is
+    10^4 above double-precision round-off and 10^9 below any SE in the table."""
+    import math
+    est, se, cf, z = (row_get(row, k) for k in ("estimate", "se", "closed_form", "z"))
+    scale = max(abs(float(est or 0.0)), abs(float(se or 0.0)))
+    cf_out = "0" if cf is not None and scale > 0 and abs(float(cf)) < 1e-12 * scale else num_tex(cf)
+    digits = 4
+    if est is not None and se:
+        if float(est) == 0.0:
+            digits = 2
+        else:
+            digits = max(2, int(math.floor(math.log10(abs(float(est)) / float(se)))) + 2)
+    return {"estimate": num_tex(est, digits), "se": num_tex(se, 2), "closed_form": cf_out, "z": num_tex(z, 3)}

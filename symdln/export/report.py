@@ -1,5 +1,6 @@
 """``symdln report``: run every derivation, claim verdict and fast Monte Carlo check, then write
-``report.tex`` (+ ``report.pdf``), ``report.md``, ``results.json`` and the figures to a folder.
+``report.tex`` (+ ``report.pdf``), ``report.md``, ``report.html`` (with its KaTeX files in ``katex/``),
+``results.json`` and the figures to a folder.
 
 The folder is a :class:`symdln._output.OutputDir`: refused before any work unless symdln made it (or it is
 new/empty), built in a hidden folder inside it and moved into place only when everything (including the
@@ -19,6 +20,7 @@ from .._io import atomic_write_json, atomic_write_text, git_commit, provenance
 from .._output import OutputDir
 from ..progress import Progress
 from .document import render_tex
+from .html import copy_katex, render_html
 from .latex import CompileResult, compile_tex, tex_engine
 from .markdown import render_markdown
 from .model import ReportData
@@ -61,8 +63,11 @@ def _stage(data: ReportData, name: str, fn):
 
 
 def collect(*, fast: bool, seed: int, command: str = "symdln report", quiet: bool = False,
-            figures_dir: Path | None = None, results_dir: Path | None = None) -> ReportData:
-    """Run derivations, verdicts and checks; make figures into ``figures_dir`` (if given)."""
+            figures_dir: Path | None = None, results_dir: Path | None = None, paper: str | None = None) -> ReportData:
+    """Run derivations, verdicts and checks; make figures into ``figures_dir`` (if given).  ``paper`` is a
+    registry name (:func:`symdln.papers.load`; default: the default paper)."""
+    from ..papers import load as load_paper
+    paper_obj = load_paper(paper)
     data = ReportData(command=command, fast=fast, seed=seed)
     data.provenance = provenance(seed=seed, command=command, fast=fast)  # git commit: symdln's own checkout only
 
@@ -79,14 +84,12 @@ def collect(*, fast: bool, seed: int, command: str = "symdln report", quiet: boo
         bar.close()
     _stage(data, "derivations", derivations)
 
-    paper = _optional("papers.corlouer2026", data, "claims")
-    if paper is not None:
-        data.claims = list(_stage(data, "claims", paper.claims) or [])
+    data.claims = list(_stage(data, "claims", paper_obj.claims) or [])
     verify = _optional("verify", data, "verify_all")
     if verify is not None:
         bar = Progress("verdicts", quiet=quiet)
-        data.verdicts = list(_stage(data, "verdicts", lambda: verify.verify_all(fast=fast, seed=seed, progress=bar))
-                             or [])
+        data.verdicts = list(_stage(data, "verdicts", lambda: verify.verify_all(paper=paper_obj, fast=fast, seed=seed,
+                                                                                progress=bar)) or [])
         bar.close()
     checks = _optional("checks_suite", data, "run_checks")
     if checks is not None:
@@ -142,10 +145,19 @@ class ReportOutcome:
     exit_code: int
     message: str
 
+    def _repr_html_(self) -> str:
+        """Jupyter: where the report went, then its first page (paper, what was checked, errata)."""
+        import html
+        where = (f"written to <code>{html.escape(str(self.out_dir))}</code>" if self.out_dir is not None
+                 else "<b>nothing written</b>")
+        msg = f" ({html.escape(self.message)})" if self.message else ""
+        return f"<div>Report {where}, exit code {self.exit_code}{msg}.</div>" + self.data._repr_html_()
+
 
 def write_report(out, *, fast: bool = False, seed: int = 0, pdf: bool = True, quiet: bool = False,
                  results_dir: Path | None = Path("results"), command: str | None = None,
-                 data: ReportData | None = None, output: OutputDir | None = None) -> ReportOutcome:
+                 data: ReportData | None = None, paper: str | None = None,
+                 output: OutputDir | None = None) -> ReportOutcome:
     """Build the whole report folder atomically.  ``data`` (e.g. a test fixture) skips ``collect``.
 
     ``output``: an already opened :class:`OutputDir` (the command opens it before any work, so a bad
@@ -158,7 +170,7 @@ def write_report(out, *, fast: bool = False, seed: int = 0, pdf: bool = True, qu
         figdir = tmp / "figures"
         figdir.mkdir()
         if data is None:
-            data = collect(fast=fast, seed=seed, quiet=quiet, figures_dir=figdir, results_dir=results_dir,
+            data = collect(fast=fast, seed=seed, quiet=quiet, figures_dir=figdir, results_dir=results_dir, paper=paper,
                            command=command or f"symdln report --seed {seed}{' --fast' if fast else ''}")
         else:
             for f in data.figures:  # fixture figures live elsewhere: copy them in
@@ -168,6 +180,8 @@ def write_report(out, *, fast: bool = False, seed: int = 0, pdf: bool = True, qu
         t0 = time.perf_counter()
         atomic_write_text(tmp / "report.tex", render_tex(data))
         atomic_write_text(tmp / "report.md", render_markdown(data))
+        atomic_write_text(tmp / "report.html", render_html(data))
+        copy_katex(tmp / "katex")
         latex = None
         if pdf and tex_engine() is not None:
             latex = compile_tex(tmp / "report.tex")

@@ -13,7 +13,7 @@ from .._validation import SymdlnInputError
 from .latex import comment, math_display
 from .notation import to_latex
 
-__all__ = ["snippet", "quantity_snippet", "claim_snippet", "known_ids"]
+__all__ = ["snippet", "quantity_snippet", "claim_snippet", "known_ids", "id_listing"]
 
 
 def _formula(expr, display: bool) -> str:
@@ -48,12 +48,15 @@ def quantity_snippet(quantity: str, *, display: bool = True) -> str:
 def claim_snippet(claim_id: str, *, display: bool = True, seed: int = 0, with_verdict: bool = True) -> str:
     """The derived form of the quantity claim ``claim_id`` states; its verdict (``symdln.verify``,
     fast setting) goes in a comment unless ``with_verdict=False``."""
-    from ..papers.corlouer2026 import get
+    from ..paperkit import split_id
+    from ..papers import load
     from .figures import _derived_for
     from .report import optional_module
-    c = get(claim_id)
+    paper = load(split_id(claim_id)[0])
+    c = paper.get(claim_id)
     verify = optional_module("verify", "verify_claim")
-    v = verify.verify_claim(claim_id, fast=True, seed=seed) if verify is not None and with_verdict else None
+    v = verify.verify_claim(claim_id, paper=paper, fast=True, seed=seed) if verify is not None and with_verdict \
+        else None
     head = [f"symdln: claim {c.id} ({c.location})"]
     if v is None and with_verdict:
         head.append("verdict: not available (symdln.verify is not built)")
@@ -83,11 +86,25 @@ def claim_snippet(claim_id: str, *, display: bool = True, seed: int = 0, with_ve
 
 
 def known_ids() -> tuple[list[str], list[str]]:
-    """(quantity ids, claim ids); claim ids are empty while the claims registry is not built."""
+    """(quantity ids, claim ids of the default paper, :func:`symdln.papers.load`)."""
+    from ..papers import load
     from ..symbolic import quantity_ids
-    from .report import optional_module
-    paper = optional_module("paper", "claims")
-    return quantity_ids(), [c.id for c in paper.claims()] if paper is not None else []
+    return quantity_ids(), [c.id for c in load().claims()]
+
+
+def id_listing() -> str:
+    """Every id ``symdln latex`` accepts: quantities (titles are in derivations/INDEX.md; listing them
+    would run every derivation) and claims (with locations)."""
+    from ..papers import load
+    from ..symbolic import quantity_ids
+    paper = load()
+    qs = quantity_ids()
+    width = max([len(q) for q in qs] + [len(c.id) for c in paper.claims()] + [8])
+    lines = [f"derived quantities ({len(qs)}; titles in derivations/INDEX.md):"]
+    lines += [f"  {q}" for q in qs]
+    lines.append(f"claims of {paper.citation.short} ({len(paper.claims())}):")
+    lines += [f"  {c.id:<{width}}  {c.location}" for c in paper.claims()]
+    return "\n".join(lines) + "\n"
 
 
 def snippet(ident: str, *, display: bool = True, seed: int = 0, with_verdict: bool = True) -> str:
@@ -100,5 +117,4 @@ def snippet(ident: str, *, display: bool = True, seed: int = 0, with_verdict: bo
     import difflib
     close = difflib.get_close_matches(str(ident), list(quantities) + list(claims), n=5, cutoff=0.5)
     hint = f"close: {', '.join(close)}" if close else "none close"
-    raise SymdlnInputError(f"unknown quantity or claim {ident!r} ({hint}); `symdln derive` lists quantities "
-                           f"in derivations/INDEX.md and `symdln verify` lists claims")
+    raise SymdlnInputError(f"unknown quantity or claim {ident!r} ({hint}); `symdln latex --list` lists every id")

@@ -13,6 +13,10 @@ __all__ = ["BUILTIN", "DEFAULT", "available", "load", "load_all"]
 #: registry name -> module defining ``PAPER``
 BUILTIN: dict[str, str] = {
     "corlouer2026": "symdln.papers.corlouer2026",
+    "saxe2013": "symdln.papers.saxe2013",
+    "jacot2021": "symdln.papers.jacot2021",
+    "ziyin2023": "symdln.papers.ziyin2023",
+    "ziyin2024": "symdln.papers.ziyin2024",
 }
 #: the paper `symdln verify` and `symdln report` use when --paper is not given
 DEFAULT = "corlouer2026"

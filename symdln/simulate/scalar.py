@@ -93,18 +93,19 @@ def aligned_coefficients(*, L: int, s: float, sigma_q: float, eta: float, b: int
 
     ``source="derived"``: ``derive("drift_aligned")`` / ``derive("diffusion_aligned")`` (the drift is the sum
     ``mu_grad + mu_Ito``; cross-mode terms need the other modes' values in ``others``, e.g. ``w_beta=1.0,
-    s_beta=1.0``).  ``source="paper"``: the printed Eq. (5)+(6) and (7) from :mod:`symdln.papers.corlouer2026`.
+    s_beta=1.0``).  ``source=<a paper>`` (a :class:`symdln.paperkit.Paper`, e.g. ``symdln.papers.load("corlouer2026")``):
+    the printed Eq. (5)+(6) and (7) of that paper (the simulators never import a paper themselves).
     """
     vals = dict(L=L, s=s, sigma_q=sigma_q, eta=eta, b=b, beta=eta / b, **others)
     if source == "derived":
         from ..symbolic import derive
         mu_e, D_e = _expr(derive("drift_aligned")), _expr(derive("diffusion_aligned"))
-    elif source == "paper":
-        from ..papers import corlouer2026 as paper
+    elif hasattr(source, "get") and hasattr(source, "claims"):
+        paper = source
         mu_e = _expr(paper.get("eq.5")) + _expr(paper.get("eq.6"))
         D_e = _expr(paper.get("eq.7"))
     else:
-        raise SymdlnInputError(f"source must be 'derived' or 'paper'; got {source!r}")
+        raise SymdlnInputError(f"source must be 'derived' or a Paper (symdln.papers.load(...)); got {source!r}")
     return lambdify_w(mu_e, **vals), lambdify_w(D_e, **vals)
 
 

@@ -33,6 +33,15 @@ class Trajectory:
     teacher: Teacher
     meta: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """One line: depth, widths, ensemble size, checkpoints and time span, method (never the arrays)."""
+        widths = (self.layers[0].shape[-1],) + tuple(Wl.shape[-2] for Wl in self.layers)
+        t = self.times
+        span = f"t in [{float(t[0]):g}, {float(t[-1]):g}]" if len(t) else "no checkpoints"
+        method = self.meta.get("method")
+        return (f"Trajectory(L={self.depth}, widths={widths}, S={self.n_traj} trajectories, "
+                f"T={self.n_checkpoints} checkpoints, {span}" + (f", method={method!r}" if method else "") + ")")
+
     @property
     def n_checkpoints(self) -> int:
         return int(self.times.shape[0])

@@ -21,6 +21,10 @@ _MODULES: list[str] = [
     "stationary",
     "finite_population",
     "continuum",
+    "saxe_modes",
+    "init_scale",
+    "network_stationary",
+    "balance",
 ]
 
 for _m in _MODULES:

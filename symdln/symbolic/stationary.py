@@ -22,7 +22,7 @@ from .symbols import L, beta, s, sigma_q, w
 __all__ = ["taylor_data", "drift_zero_shift", "moment_hierarchy", "laplace_mean_mode", "mode_shift",
            "no_label_noise_constants", "printed_eq17", "printed_eq18",
            "drift_zero_derivation", "variance_derivation", "mean_derivation", "mode_derivation",
-           "no_label_noise_derivation"]
+           "no_label_noise_derivation", "laplace_series"]
 
 _m = sp.Symbol("m", real=True)          # O(beta) coefficient of a location shift
 _x = sp.Symbol("x", real=True)          # w - s
@@ -259,3 +259,103 @@ for _qid, _b in (("stationary_no_label_noise", no_label_noise_derivation),
                  ("stationary_mean_expansion", mean_derivation),
                  ("stationary_mode_expansion", mode_derivation)):
     _register(_qid, _b)
+
+
+# ------------------------------------------------------------------------------------------- second order in beta
+_y, _eps = sp.Symbol("y", real=True), sp.Symbol("epsilon", positive=True)
+
+
+def _gaussian_moment(n: int, u2):
+    """``E[y^n]`` for ``y ~ N(0, 1/u2)``."""
+    return sp.Integer(0) if n % 2 else sp.factorial2(n - 1) * u2 ** sp.Rational(-n, 2)
+
+
+def _trunc(expr, k: int):
+    """Terms of degree <= k in eps of a polynomial in eps."""
+    poly = sp.Poly(sp.expand(expr), _eps)
+    return sp.Add(*[c * _eps ** m for (m,), c in poly.terms() if m <= k])
+
+
+def laplace_series(mu, D, order: int = 2) -> dict:
+    """Mean shift, variance and mode shift of ``p* = exp(int 2 mu/D)/D`` to ``O(beta^order)`` (Laplace method).
+
+    With ``2 mu/D = A/beta + B`` (:func:`split_beta`), ``p* ~ exp(-U/beta) h``, ``U' = -A``, ``(log h)' = B - D1'/D1``.
+    Put ``w = s + sqrt(beta) y``: ``log p* = -U_2 y^2/2 + sum_k eps^k P_k(y)`` (``eps = sqrt(beta)``, ``P_k`` from the
+    Taylor coefficients ``U_k = U^(k)(s)``, ``h_k = (log h)^(k)(s)``); the moments are Gaussian moments of
+    ``exp(sum eps^k P_k)`` expanded to ``eps^(2 order)``, ratios expanded again.  The mode solves
+    ``A + beta (log h)' = 0`` by ``w = s + sum_j beta^j m_j``.  Returns ``{"mean_shift", "variance", "mode_shift"}``
+    (each a polynomial in beta without constant term) and the coefficient data.
+    """
+    A, B, D1 = split_beta(mu, D)
+    if _simp(A.subs(w, s)) != 0:
+        raise ValueError("A(s) must vanish (the gradient drift is zero at w = s)")
+    g = B - sp.diff(D1, w) / D1
+    # E[w] - s = eps E[y] needs E[y] to eps^(2 order - 1): U_k up to k = 2 order + 1, h_k up to 2 order - 1
+    n = 2 * order - 1
+    u = {k: sp.Symbol(f"u{k}") for k in range(2, n + 3)}
+    h = {k: sp.Symbol(f"h{k}") for k in range(1, n + 1)}
+    Q = (sum(-u[k] * _eps ** (k - 2) * _y ** k / sp.factorial(k) for k in range(3, n + 3))
+         + sum(h[k] * _eps ** k * _y ** k / sp.factorial(k) for k in range(1, n + 1)))
+    trunc = lambda e, k=n: _trunc(e, k)
+    weight, term = sp.Integer(1), sp.Integer(1)
+    for j in range(1, n + 1):                              # exp(Q) = sum Q^j / j!, Q = O(eps)
+        term = trunc(sp.expand(term * Q / j))
+        weight += term
+
+    def gm(expr):            # Gaussian expectation of a polynomial in y
+        poly = sp.Poly(sp.expand(expr), _y)
+        return sp.expand(sum(c * _gaussian_moment(m, u[2]) for (m,), c in poly.terms()))
+
+    zm1 = trunc(gm(weight) - 1, n - 1)                      # Z = 1 + O(eps^2), needed to eps^(n-1)
+    inv_z = trunc(sum((-zm1) ** j for j in range(order)), n - 1)
+    m1 = trunc(sp.expand(gm(_y * weight) * inv_z), n)
+    m2 = trunc(sp.expand(gm(_y ** 2 * weight) * inv_z), n - 1)
+    mean_gen = trunc(sp.expand(_eps * m1), n + 1)
+    var_gen = trunc(sp.expand(_eps ** 2 * (m2 - m1 ** 2)), n + 1)
+    fast = lambda e: sp.powsimp(sp.cancel(sp.powsimp(e, force=True)), force=True)   # rational in s, sigma_q
+    vals = {u[k]: fast(-sp.diff(A, w, k - 1).subs(w, s)) for k in u}
+    vals.update({h[k]: fast(sp.diff(g, w, k - 1).subs(w, s)) for k in h})
+    to_beta = lambda e: sp.expand(e.subs(_eps, sp.sqrt(beta)))
+    coeffs = lambda e: [sp.factor(fast(e.coeff(beta, j).subs(vals))) for j in range(1, order + 1)]
+    mean_c, var_c = coeffs(to_beta(mean_gen)), coeffs(to_beta(var_gen))
+    # mode: A(w) + beta g(w) = 0 with w = s + sum_j beta^j m_j
+    ms = sp.symbols(f"m1:{order + 1}")
+    expr = (A + beta * g).subs(w, s + sum(beta ** (j + 1) * ms[j] for j in range(order)))
+    ser = sp.series(expr, beta, 0, order + 1).removeO()
+    sol: dict = {}
+    for j in range(1, order + 1):
+        cj = _simp(ser.coeff(beta, j).subs(sol))
+        sol[ms[j - 1]] = _simp(sp.solve(cj, ms[j - 1])[0])
+    mode_c = [sol[m] for m in ms]
+    poly = lambda cs: sum(c * beta ** (j + 1) for j, c in enumerate(cs))
+    return {"mean_shift": poly(mean_c), "variance": poly(var_c), "mode_shift": poly(mode_c),
+            "mean_coeffs": mean_c, "variance_coeffs": var_c, "mode_coeffs": mode_c,
+            "generic_mean": mean_gen, "generic_variance": var_gen, "taylor": vals, "order": order}
+
+
+@register("stationary_second_order")
+def _second_order() -> Derivation:
+    mu, D = aligned_coefficients("derived")
+    ser = laplace_series(mu, D, order=2)
+    hier = moment_hierarchy(mu, D)
+    if _simp(ser["mean_coeffs"][0] * beta - hier["mean_shift"]) != 0 or \
+            _simp(ser["variance_coeffs"][0] * beta - hier["variance"]) != 0 or \
+            _simp(ser["mode_coeffs"][0] * beta - mode_shift(mu, D)) != 0:
+        raise AssertionError("first-order terms of the Laplace series disagree with the first-order derivations")
+    steps = (Step("Laplace expansion: w = s + sqrt(beta) y, log p* = -U_2 y^2/2 + sum eps^k P_k(y); E[w] - s in terms "
+                  "of the Taylor coefficients u_k = U^(k)(s), h_k = (log h)^(k)(s)", ser["generic_mean"]),
+             Step("Variance, same expansion", ser["generic_variance"]),
+             Step("With the derived drift and diffusion: the beta and beta^2 coefficients of E[w] - s, Var, mode - s",
+                  sp.Matrix([ser["mean_coeffs"], ser["variance_coeffs"], ser["mode_coeffs"]]),
+                  "first-order coefficients == moment hierarchy / mode_shift (symbolic)"))
+    return Derivation(
+        quantity="stationary_second_order", title="Stationary mean, variance and mode of a mode to second order",
+        statement=f"E[w] - s = {ser['mean_shift']} + O(beta^3); Var = {ser['variance']} + O(beta^3); "
+                  f"mode - s = {ser['mode_shift']} + O(beta^3).",
+        expr=sp.Matrix([ser["mean_shift"], ser["variance"], ser["mode_shift"]]), assumptions=_ASSUME, source=_SRC,
+        steps=steps, variables=_VARS,
+        notes=("Asymptotic (Laplace) expansion of the exact 1-D stationary density with the derived coefficients; "
+               "exponentially small tail terms are dropped.  Checked against mpmath quadrature by the slope of the "
+               "residual (tests/test_second_order.py).",),
+        extra={"mean_coeffs": ser["mean_coeffs"], "variance_coeffs": ser["variance_coeffs"],
+               "mode_coeffs": ser["mode_coeffs"], "order": "O(beta^3)"})

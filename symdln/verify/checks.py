@@ -1,85 +1,55 @@
-"""Named checks for matrix, identity and statement claims (``Spec.check``), and the shared helpers.
+"""Check kinds of the engine and the dispatch of a claim's ``Spec.check``.
 
-A check is ``fn(claim, spec, *, seed, fast) -> list[Evidence]`` or ``(list[Evidence], extra)`` where ``extra``
-may carry ``derived_latex`` and ``counterexample``.  Evidence scopes are explained in
-:mod:`symdln.verify.decide`.  The checks live in ``checks_net`` (network formulas: shapes with rectangular
-widths, numeric core, derivation closed forms), ``checks_sym`` (symbolic statements) and ``checks_data``
-(Appendices A and G, Eq. 33: enumerations and identities).
+A check is ``fn(claim, spec, *, seed, fast, paper) -> list[Evidence]`` or ``(list[Evidence], extra)`` where
+``extra`` may carry ``counterexample``.  :func:`run_check` looks the name up in the paper's own checks
+(``paper.checks``, registered with ``@PAPER.check``) first, then in the engine's generic kinds
+(:data:`KINDS`, :mod:`symdln.verify.kinds`), which read their arguments from ``Spec.params``.  Evidence scopes
+are explained in :mod:`symdln.verify.decide`; the helpers checks are written with live in
+:mod:`symdln.checkkit` (re-exported here).
 """
 from __future__ import annotations
 
 import importlib
 
-import numpy as np
+from ..checkkit import RTOL, compare_arrays, shape_failure, try_build  # noqa: F401  (re-exported)
 
-from ..verdict import Evidence
-from .shape import shape_failure, try_build  # noqa: F401  (re-exported for the check modules)
+__all__ = ["KINDS", "kind", "run_check", "load_kinds", "compare_arrays", "try_build", "shape_failure", "RTOL"]
 
-__all__ = ["CHECKS", "check", "run_check", "load_checks", "compare_arrays", "try_build", "RTOL"]
-
-CHECKS: dict = {}
-#: relative tolerance for float64 comparisons of exact formulas: the inputs are O(1) and the formulas are
-#: a few dozen products, so round-off is ~1e-15; 1e-9 leaves six orders of headroom
-RTOL = 1e-9
-_MODULES = ("checks_net", "checks_net2", "checks_sym", "checks_data", "checks_stationary")
+#: generic check kinds of the engine: name -> fn(claim, spec, *, seed, fast, paper)
+KINDS: dict = {}
+_MODULES = ("kinds",)
 
 
-def check(name):
+def kind(name):
+    """Decorator registering a generic check kind of the engine."""
     def deco(fn):
-        if name in CHECKS:
-            raise RuntimeError(f"check {name!r} registered twice")
-        CHECKS[name] = fn
+        if name in KINDS:
+            raise RuntimeError(f"check kind {name!r} registered twice")
+        KINDS[name] = fn
         return fn
     return deco
 
 
-def load_checks() -> dict:
-    """Import every check module (they register on import); returns :data:`CHECKS`."""
+def load_kinds() -> dict:
+    """Import the modules defining the generic kinds (they register on import); returns :data:`KINDS`."""
     for m in _MODULES:
         importlib.import_module(f"{__package__}.{m}")
-    return CHECKS
+    return KINDS
 
 
-def run_check(name, claim, spec, *, seed=0, fast=False):
-    load_checks()
-    if name not in CHECKS:
-        raise KeyError(f"unknown check {name!r}")
-    out = CHECKS[name](claim, spec, seed=seed, fast=fast)
+def run_check(name, claim, spec, *, paper=None, seed=0, fast=False):
+    """Run the check ``name`` on ``claim``: the paper's own check of that name, else the engine's kind."""
+    own = getattr(paper, "checks", {}) if paper is not None else {}
+    if name in own:
+        fn = own[name]
+    else:
+        load_kinds()
+        if name not in KINDS:
+            where = f" (paper {paper.key!r} registers: {', '.join(sorted(own)) or 'none'})" if paper is not None else ""
+            raise KeyError(f"unknown check {name!r}: neither a check of the paper nor a generic kind "
+                           f"({', '.join(sorted(KINDS))}){where}")
+        fn = KINDS[name]
+    out = fn(claim, spec, seed=seed, fast=fast, paper=paper)
     if isinstance(out, tuple):
         return list(out[0]), dict(out[1])
     return list(out), {}
-
-
-def compare_arrays(label, printed, reference, *, scope="printed", ref_name="reference", extra=None,
-                   rtol=RTOL) -> Evidence:
-    """Evidence that ``printed`` equals ``reference`` (shapes first, then values, relative to max |reference|)."""
-    extra = dict(extra or {})
-    if isinstance(printed, list) and isinstance(reference, list) and len(printed) == len(reference):
-        for k, (a, c) in enumerate(zip(printed, reference)):
-            if np.shape(a) != np.shape(c):
-                return Evidence("shape", False, f"{label}: block {k + 1} has shape {np.shape(a)} but {ref_name} has "
-                                f"{np.shape(c)}", {"scope": scope, "printed_shape": list(np.shape(a)),
-                                                   "reference_shape": list(np.shape(c)), **extra})
-    p, r = _flat(printed), _flat(reference)
-    if p.shape != r.shape:
-        return Evidence("shape", False, f"{label}: shape {p.shape} but {ref_name} has {r.shape}",
-                        {"scope": scope, "printed_shape": list(p.shape), "reference_shape": list(r.shape), **extra})
-    # relative to the larger magnitude, with a floor of 1e-6: the inputs are O(1) and quantities that vanish
-    # exactly (e.g. a_0 . a_1 on an aligned network) come out as ~1e-17 cancellations of O(1) terms, so the
-    # effective absolute tolerance is rtol * 1e-6 = 1e-15
-    scale = max(float(np.max(np.abs(r))) if r.size else 0.0, float(np.max(np.abs(p))) if p.size else 0.0, 1e-6)
-    err = float(np.max(np.abs(p - r))) / scale if r.size else 0.0
-    ok = err <= rtol
-    if r.size and not ok:
-        i = int(np.argmax(np.abs(p - r).ravel()))
-        extra.update(entry=i, printed_value=float(p.ravel()[i]), reference_value=float(r.ravel()[i]))
-    return Evidence("consistency", ok, f"{label}: {'matches' if ok else 'differs from'} {ref_name} "
-                    f"(max rel. diff {err:.2e}, tol {rtol:g})", {"scope": scope, "max_rel_diff": err, **extra})
-
-
-def _flat(x):
-    if isinstance(x, (list, tuple)) and any(np.ndim(e) > 0 for e in x):
-        return np.concatenate([np.ravel(np.asarray(e, dtype=float)) for e in x])
-    return np.asarray(x, dtype=float)
-
-

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from ..verdict import Verdict
 
-__all__ = ["decide"]
+__all__ = ["decide", "READING_TEXT", "SIGMA_READINGS"]
+
+#: the two readings of the label-noise scale ``sigma_q`` of the library's symbols (a paper may describe them
+#: in its own words in ``Paper.readings["sigma_q"]``)
+READING_TEXT = {
+    "std": "sigma_q read as a standard deviation (Sigma_q = sigma_q^2 I)",
+    "variance": "sigma_q read as a variance (xi_q ~ N(0, sigma_q I))",
+}
+SIGMA_READINGS = (("sigma_q", "std"), ("sigma_q", "variance"))
 
 
 def _scope(e):
@@ -34,11 +42,15 @@ def _first_fail(evs):
     return fails[0] if fails else None
 
 
+def _reading_text(part, reading):
+    """The paper's description of a reading of sigma_q, else the library's."""
+    own = getattr(part.paper, "readings", {}).get("sigma_q", {}) if part.paper is not None else {}
+    return own.get(reading) or READING_TEXT[reading]
+
+
 def decide(part) -> Verdict:
-    from ..papers.corlouer2026 import spec as get_spec
-    from .engine import READING_TEXT, _USER_SPECS
     c = part.claim
-    spec = _USER_SPECS.get(c.id) if c.id.startswith("user:") else get_spec(c.id)
+    spec = part.spec
     ev = tuple(part.evidence)
     common = dict(claim_id=c.id, evidence=ev, printed_latex=c.printed, derived_latex=part.derived_latex,
                   location=c.location, counterexample=part.counterexample)
@@ -68,7 +80,7 @@ def decide(part) -> Verdict:
         if ok:
             r = ok[0]
             others = ", ".join(f"{k}: {v}" for k, v in status.items() if k != r)
-            return Verdict(verdict="conditional", condition=f"only under the reading {READING_TEXT[r]}",
+            return Verdict(verdict="conditional", condition=f"only under the reading {_reading_text(part, r)}",
                            reason=f"holds for the {r} reading; fails otherwise ({others})", **common)
         return Verdict(verdict="refuted", reason=_scalar_reason("refuted", ev, c), **common)
     printed = [e for e in ev if _scope(e) == "printed"]

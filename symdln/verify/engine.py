@@ -1,4 +1,8 @@
-"""The verdict engine: claim -> evidence -> verdict.
+"""The verdict engine: a paper's claim -> evidence -> verdict.
+
+The engine is handed the paper (``paper=``, a :class:`symdln.paperkit.Paper`) and never imports one: the
+claim, its :class:`~symdln.paperkit.Spec`, the paper's bespoke checks (``paper.checks``) and Monte Carlo plans
+(``paper.mc_plans``), its readings, levels and severity table all come from that object.
 
 For a scalar claim: (1) symbolic comparison with the derivation (symbolic L, then L = 1..6); (2) if
 inconclusive, exact rational points and mpmath at dps 15/30/50; (4) dimensional homogeneity; (5) Monte
@@ -18,25 +22,25 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from ..paperkit import Spec
 from ..symbolic.symbols import L, b, beta, eta, latex_names
 from ..verdict import Claim, Evidence, Verdict
 from . import montecarlo as mcmod
+from .decide import READING_TEXT, SIGMA_READINGS, decide
 from .dimension import check_dimension
 from .points import compare_points
 from .symbolic import L_VALUES, compare, derived_expr, normalize, reading_variants
 
-__all__ = ["verify_claim", "verify_all", "verify", "evaluate", "finish", "READING_TEXT"]
+__all__ = ["verify_claim", "verify_all", "verify", "evaluate", "finish", "READING_TEXT", "SIGMA_READINGS"]
 
-READING_TEXT = {
-    "std": "sigma_q read as a standard deviation (Sigma_q = sigma_q^2 I, App. E)",
-    "variance": "sigma_q read as a variance (xi_q ~ N(0, sigma_q I), Sec. 2.3)",
-}
 
 
 @dataclass
 class Partial:
     """A claim's evidence before the Monte Carlo threshold (which depends on the whole run) is applied."""
     claim: Claim
+    spec: Spec = field(default_factory=Spec)
+    paper: object = None                                # the symdln.paperkit.Paper, None for user formulas
     evidence: list = field(default_factory=list)
     per_reading: dict = field(default_factory=dict)     # reading -> (status, counterexample)
     comparisons: list = field(default_factory=list)     # montecarlo.Comparison
@@ -126,7 +130,9 @@ def _equation_points(printed, derived, seed):
 
 def _restatements(claim, spec, printed, part):
     """Consistency with the claims this one restates (information; it never changes the verdict)."""
-    from ..papers.corlouer2026 import get, spec as get_spec
+    if part.paper is None:
+        return
+    get, get_spec = part.paper.get, part.paper.spec
     for rid in claim.restates:
         try:
             other = get(rid)
@@ -145,18 +151,20 @@ def _restatements(claim, spec, printed, part):
                                       {"scope": "info", "other": rid}))
 
 
-def evaluate(claim: Claim, *, mc: bool = True, fast: bool = False, seed: int = 0) -> Partial:
-    """All evidence except the Monte Carlo decision (see :func:`finish`)."""
-    from ..papers.corlouer2026 import spec as get_spec
+def evaluate(claim: Claim, *, paper=None, spec: Spec | None = None, mc: bool = True, fast: bool = False,
+             seed: int = 0) -> Partial:
+    """All evidence except the Monte Carlo decision (see :func:`finish`).  ``spec`` defaults to
+    ``paper.spec(claim.id)``; a claim of no paper (a user formula) passes its own ``spec``."""
     from .checks import run_check
-    spec = get_spec(claim.id) if not claim.id.startswith("user:") else _USER_SPECS[claim.id]
-    part = Partial(claim)
+    if spec is None:
+        spec = paper.spec(claim.id)
+    part = Partial(claim, spec=spec, paper=paper)
     try:
         derived = None
         if claim.kind == "scalar" and claim.expr is not None:
             derived = _scalar(claim, spec, part, seed=seed)
         if spec.check:
-            evs, extra = run_check(spec.check, claim, spec, seed=seed, fast=fast)
+            evs, extra = run_check(spec.check, claim, spec, paper=paper, seed=seed, fast=fast)
             part.evidence += evs
             if extra.get("derived_latex") and not part.derived_latex:
                 part.derived_latex = extra["derived_latex"]
@@ -165,7 +173,7 @@ def evaluate(claim: Claim, *, mc: bool = True, fast: bool = False, seed: int = 0
         if mc and spec.mc and not fast:
             variants = reading_variants(claim, derived) if derived is not None else [("std", None, 1)]
             part.comparisons = mcmod.run_plan(spec.mc, claim, spec, variants, _derived_mc(claim, spec, derived),
-                                              fast=fast, seed=seed)
+                                              fast=fast, seed=seed, paper=paper)
     except Exception as exc:  # the engine failed on this claim: reported, exit status 1
         part.error = f"{type(exc).__name__}: {exc}"
     return part
@@ -182,17 +190,18 @@ def _derived_mc(claim, spec, derived):
 
 
 def n_comparisons(part: Partial) -> int:
+    """The number of z-tests a claim's Monte Carlo comparisons make (printed forms per reading + derived)."""
     n = 0
     for c in part.comparisons:
         n += sum(v is not None for v in c.printed.values()) + (c.derived is not None)
     return n
 
 
-def _mc_evidence(part: Partial, zcrit: float, m: int) -> list[Evidence]:
+def _mc_evidence(part: Partial, zcrit: float, m: int, alpha: float) -> list[Evidence]:
     out = []
     for c in part.comparisons:
         base = {"estimate": c.value, "se": c.se, "n": c.n, "seed": c.seed, "z_crit": zcrit, "m_comparisons": m,
-                "alpha_family": mcmod.ALPHA_FAMILY, "setting": c.setting}
+                "alpha_claim": alpha, "alpha_family": mcmod.ALPHA_FAMILY, "setting": c.setting}
         if c.derived is not None:
             z = c.z(c.derived)
             out.append(Evidence("monte-carlo", abs(z) <= zcrit,
@@ -213,37 +222,57 @@ def _mc_evidence(part: Partial, zcrit: float, m: int) -> list[Evidence]:
     return out
 
 
-def finish(part: Partial, zcrit: float, m: int) -> Verdict:
-    from .decide import decide
-    part.evidence += _mc_evidence(part, zcrit, m)
-    return decide(part)
-
-
-def verify_claim(id: str, *, mc: bool = True, seed: int = 0, fast: bool = False) -> Verdict:
-    """Verdict for one claim; its own Monte Carlo comparisons form the Bonferroni family."""
-    from ..papers.corlouer2026 import get
-    part = evaluate(get(id), mc=mc, fast=fast, seed=seed)
+def finish(part: Partial) -> Verdict:
+    """Apply the Monte Carlo rule to the claim's own comparisons (its own Bonferroni family at the per-claim
+    level :func:`symdln.verify.montecarlo.claim_alpha`, so a claim's verdict is the same alone and in the full
+    run) and decide; fill the paper's level and severity."""
     m = n_comparisons(part)
-    return finish(part, mcmod.z_threshold(m), m)
+    alpha = mcmod.claim_alpha(part.paper)
+    part.evidence += _mc_evidence(part, mcmod.z_threshold(m, alpha), m, alpha)
+    return _annotate(decide(part), part)
 
 
-def verify_all(*, fast: bool = False, seed: int = 0, progress=None, mc: bool = True) -> list[Verdict]:
-    """Verdicts for every claim.  ``fast`` skips Monte Carlo and uses fewer points; the Bonferroni family is
-    every Monte Carlo comparison of the run."""
-    from ..papers.corlouer2026 import claims
-    cs = claims()
-    parts = []
+def _annotate(v: Verdict, part: Partial) -> Verdict:
+    """The paper's key, the claim's level and, for a non-confirmed verdict, its recorded severity."""
+    import dataclasses
+    paper = part.paper
+    if paper is None:
+        return v
+    sev, why = paper.severity_of(part.claim.id) if v.verdict != "confirmed" else (None, "")
+    return dataclasses.replace(v, paper=paper.key, level=paper.level(part.claim.id), severity=sev,
+                               severity_reason=why)
+
+
+def _require_paper(paper):
+    from .._validation import SymdlnInputError
+    from ..paperkit import Paper
+    if not isinstance(paper, Paper):
+        raise SymdlnInputError("paper must be a symdln.paperkit.Paper (e.g. symdln.papers.load('corlouer2026')); "
+                               f"got {type(paper).__name__}")
+    return paper
+
+
+def verify_claim(id: str, *, paper, mc: bool = True, seed: int = 0, fast: bool = False) -> Verdict:
+    """Verdict for one claim of ``paper`` (local id ``"eq.7"`` or qualified ``"corlouer2026:eq.7"``)."""
+    paper = _require_paper(paper)
+    return finish(evaluate(paper.get(id), paper=paper, mc=mc, fast=fast, seed=seed))
+
+
+def verify_all(*, paper, fast: bool = False, seed: int = 0, progress=None, mc: bool = True,
+               only=None) -> list[Verdict]:
+    """Verdicts for every claim of ``paper`` (or the local ids in ``only``), in paper order.  ``fast`` skips
+    Monte Carlo and uses fewer points.  Each claim is decided exactly as :func:`verify_claim` decides it."""
+    paper = _require_paper(paper)
+    cs = paper.claims() if only is None else [paper.get(i) for i in only]
+    out = []
     for i, c in enumerate(cs):
-        parts.append(evaluate(c, mc=mc, fast=fast, seed=seed))
+        out.append(finish(evaluate(c, paper=paper, mc=mc, fast=fast, seed=seed)))
         if progress is not None:
             progress.update(i + 1, len(cs), c.id)
-    m = sum(n_comparisons(p) for p in parts)
-    zc = mcmod.z_threshold(m)
-    return [finish(p, zc, m) for p in parts]
+    return out
 
 
 # ---- verify(): user-supplied expressions --------------------------------------------------------
-_USER_SPECS: dict = {}
 _DIMENSIONS = {"grad_drift_aligned": "drift", "ito_drift_aligned": "drift", "drift_aligned": "drift",
                "diffusion_aligned": "diffusion", "cross_diffusion_aligned": "diffusion", "diffusion_peak": "location",
                "drift_zero_expansion": "location", "stationary_variance_expansion": "variance",

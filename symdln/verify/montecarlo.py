@@ -9,16 +9,15 @@ run (family-wise false-alarm rate 1%, :data:`ALPHA_FAMILY`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import sympy as sp
 from scipy.stats import norm
 
 from .._validation import to_sympy
+from ..checkkit import Comparison
 from ..symbolic.symbols import L, b, beta, eta, s, s_beta, sigma_q, w, w_beta
 
-__all__ = ["ALPHA_FAMILY", "Comparison", "z_threshold", "run_plan", "PLANS", "N_SAMPLES", "SETTING"]
+__all__ = ["ALPHA_FAMILY", "Comparison", "z_threshold", "claim_alpha", "run_plan", "PLANS", "N_SAMPLES", "SETTING"]
 
 ALPHA_FAMILY = 0.01
 #: samples per estimate (full / fast)
@@ -30,22 +29,6 @@ SETTING = {"widths": (3, 5, 4, 2), "s": (1.0, 0.6), "w": (0.5, 0.3), "sigma": 0.
 def z_threshold(m: int, alpha: float = ALPHA_FAMILY) -> float:
     """Two-sided Bonferroni critical |z| for ``m`` comparisons at family-wise level ``alpha``."""
     return float(norm.isf(alpha / (2 * max(int(m), 1))))
-
-
-@dataclass
-class Comparison:
-    """One Monte Carlo estimate against the printed form (per reading) and the derived form."""
-    label: str
-    value: float
-    se: float
-    n: int
-    seed: int
-    printed: dict = field(default_factory=dict)     # reading -> value of the printed form (None: ill-formed)
-    derived: float | None = None
-    setting: dict = field(default_factory=dict)
-
-    def z(self, ref):
-        return None if ref is None else (self.value - ref) / self.se if self.se > 0 else float("inf")
 
 
 def _teacher_net(w_vals, sigma, *, b_=None, seed=0):
@@ -75,7 +58,6 @@ def _val(expr, pt):
 def _scalar_plan(claim, spec, variants, derived_mc, *, n, seed, estimator, w_b=None, sigma=None, scale=1.0,
                  minus_zero_sigma=False, label=""):
     """Generic aligned-network plan: ``estimator(net, teacher, eta, b)`` -> Estimate."""
-    from .. import montecarlo as mc  # noqa: F401
     b_ = int(spec.fixed.get(b, SETTING["b"]))
     wv = (SETTING["w"][0], SETTING["w"][1] if w_b is None else w_b)
     sig = SETTING["sigma"] if sigma is None else sigma
@@ -173,9 +155,21 @@ PLANS = {
 }
 
 
-def run_plan(name, claim, spec, variants, derived_mc, *, fast: bool, seed: int) -> list[Comparison]:
+def claim_alpha(paper, alpha: float = ALPHA_FAMILY) -> float:
+    """The false-alarm level of one claim's Monte Carlo family: ``alpha`` split evenly (Bonferroni) over the
+    paper's claims that have a Monte Carlo plan, so a whole run keeps its family-wise rate at ``alpha`` while
+    each claim's verdict depends on that claim's comparisons only (the same alone and in the full run)."""
+    if paper is None:
+        return alpha
+    k = sum(1 for c in paper.claims() if paper.spec(c.id).mc)
+    return alpha / max(k, 1)
+
+
+def run_plan(name, claim, spec, variants, derived_mc, *, fast: bool, seed: int, paper=None) -> list[Comparison]:
+    """Run the Monte Carlo plan ``name``: the paper's own plan of that name, else a generic one."""
     from .montecarlo_generic import GENERIC_PLANS
-    fn = PLANS.get(name) or GENERIC_PLANS.get(name)
+    own = getattr(paper, "mc_plans", {}) if paper is not None else {}
+    fn = own.get(name) or PLANS.get(name) or GENERIC_PLANS.get(name)
     if fn is None:
         raise KeyError(f"unknown Monte Carlo plan {name!r}")
     return fn(claim, spec, variants, derived_mc, N_SAMPLES["fast" if fast else "full"], seed)

@@ -93,7 +93,7 @@ def render_quantity(q: str) -> tuple[str, str]:
 
 def render_all(progress=None) -> dict[str, str]:
     """Every file of ``derivations/``: name -> text."""
-    from .. import __version__
+    from .._version import __version__
     from ..symbolic import derive, quantity_ids
     files = {}
     qs = quantity_ids()

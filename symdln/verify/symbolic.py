@@ -8,83 +8,14 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..symbolic.symbols import L, b, beta, eta, sigma_q, w
-from ..symbolic.symbols import s as s_
 from .._validation import to_sympy
+from ..checkkit import derived_expr, normalize, reading_variants
+from ..symbolic.symbols import L, w
 from ..verdict import Evidence
 
 __all__ = ["normalize", "derived_expr", "reading_variants", "compare", "L_VALUES"]
 
 L_VALUES = (1, 2, 3, 4, 5, 6)
-
-
-def normalize(e):
-    """``beta -> eta/b``; drop ``O(.)`` terms; an ``Eq`` becomes its right-hand side."""
-    if isinstance(e, sp.Equality):
-        e = e.rhs
-    if isinstance(e, sp.Basic):
-        if e.has(sp.Order):
-            e = e.removeO()
-        e = e.subs(beta, eta / b)
-    return e
-
-
-def _leading(e):
-    """Coefficient form of the O(eta) term: expand in eta/b = eps to first order."""
-    eps = sp.Dummy("epsilon", positive=True)
-    return sp.simplify(sp.series(e.subs(eta, eps * b), eps, 0, 2).removeO().subs(eps, eta / b))
-
-
-def _fallback(quantity):
-    """Leading-order stationary quantities computed from the registered drift and diffusion, used only
-    when the stationary-law module has not registered them: the zero of mu by one Newton step from s
-    (``-mu(s)/mu'(s)``) and the Ornstein-Uhlenbeck variance ``D(s)/(-2 mu'(s))``."""
-    from ..symbolic import derive, quantity_ids
-    if not {"drift_aligned", "diffusion_aligned"} <= set(quantity_ids()):
-        return None
-    mu, D = normalize(derive("drift_aligned").expr), normalize(derive("diffusion_aligned").expr)
-    m0, m1 = mu.subs(w, s_), sp.diff(mu, w).subs(w, s_)
-    if quantity == "drift_zero_expansion":
-        return _leading(-m0 / m1)
-    if quantity == "stationary_variance_expansion":
-        return _leading(D.subs(w, s_) / (-2 * m1))
-    return None
-
-
-def derived_expr(claim, spec):
-    """The derived expression a scalar claim is compared with (``None`` if the quantity is not registered)."""
-    from ..symbolic import derive, quantity_ids
-    if claim.quantity is None:
-        return None
-    if claim.quantity not in quantity_ids():
-        e = _fallback(claim.quantity)
-        if e is None:
-            return None
-        e = spec.transform(e) if spec.transform is not None else e
-        return e.subs(spec.fixed) if spec.fixed else e
-    d = derive(claim.quantity)
-    e = d.expr
-    if spec.select:
-        e = e[spec.select] if isinstance(e, dict) and spec.select in e else d.extra[spec.select]
-    if isinstance(e, dict):
-        raise TypeError(f"derivation {claim.quantity!r} returns a dict; the claim needs Spec.select")
-    if spec.equation and isinstance(e, sp.Equality):
-        e = e.lhs - e.rhs
-    e = normalize(e)
-    if spec.transform is not None:
-        e = spec.transform(e)
-    if spec.fixed:
-        e = e.subs(spec.fixed)
-    return e
-
-
-def reading_variants(claim, derived):
-    """``[(reading, derived_under_reading, sigma_q weight)]``: the std reading always; the variance reading
-    (``Sigma_q = sigma_q I``, Sec. 2.3) when the claim lists it and the derived form involves ``sigma_q``."""
-    out = [("std", derived, 1)]
-    if ("sigma_q", "variance") in claim.readings and derived is not None and derived.has(sigma_q):
-        out.append(("variance", sp.expand(derived.subs(sigma_q, sp.sqrt(sigma_q))), 2))
-    return out
 
 
 def _is_zero(e) -> bool | None:

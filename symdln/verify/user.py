@@ -124,7 +124,7 @@ def _one(candidate, quantity, assumptions, reading, mc, seed):
     import sympy as sp
 
     from .._validation import SymdlnInputError
-    from ..papers.corlouer2026._base import SIGMA_READINGS, Spec
+    from ..paperkit import Spec
     from ..symbolic import derive
     from ..symbolic.symbols import SYMBOLS, latex_names
     from ..verdict import Claim
@@ -138,13 +138,10 @@ def _one(candidate, quantity, assumptions, reading, mc, seed):
     labels = tuple(str(a) for a in assumptions) if not isinstance(assumptions, dict) else \
         tuple(f"{k} = {v}" for k, v in fixed.items())
     cid = f"user:{quantity}"
-    engine._USER_SPECS[cid] = Spec(fixed=fixed)
     claim = Claim(id=cid, location="user-supplied", printed=sp.latex(candidate, symbol_names=latex_names()),
                   quantity=quantity, expr=candidate, assumptions=labels, dimension=engine._DIMENSIONS.get(quantity),
-                  readings=SIGMA_READINGS if reading == "variance" else ())
-    part = engine.evaluate(claim, mc=mc, seed=seed)
-    m = engine.n_comparisons(part)
-    return engine.finish(part, engine.mcmod.z_threshold(m), m)
+                  readings=(('sigma_q', 'std'), ('sigma_q', 'variance')) if reading == "variance" else ())
+    return engine.finish(engine.evaluate(claim, spec=Spec(fixed=fixed), mc=mc, seed=seed))
 
 
 _RANK = {"refuted": 0, "undecided": 1, "conditional": 2, "confirmed": 3}

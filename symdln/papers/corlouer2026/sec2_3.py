@@ -146,7 +146,7 @@ add("eq.3", "Sec. 2.3, Eq. (3)",
     spec=Spec(transform=lambda e: e.subs(L, 2), fixed={L: 2}, check="logistic_solves_ode"))
 add("sec2.timescale", "Sec. 2.3 (after Eq. 3)",
     r"\text{characteristic timescale }\sim 1/s_{\alpha}",
-    kind="statement", assumptions=("depth 2",), spec=Spec(check="logistic_timescale"))
+    kind="statement", assumptions=("depth 2",), spec=Spec(check="timescale_domain"))
 
 # --------------------------------------------------------------------------------------------------
 # Section 3: Prop. 3.1 - 3.4
@@ -225,12 +225,12 @@ add("prop3.5.decoupling", "Sec. 3, Prop. 3.5 / Eq. (4)",
     r"dw_{\alpha}=\Big[\,\mu_{\alpha}^{\rm grad}(w_{\alpha})\;+\;\mu_{\alpha}^{\rm Ito}(w_{\alpha})\,\Big]\,dt\;+\;"
     r"\sqrt{D_{\alpha}(w_{\alpha})}\,dB_{\alpha,t},",
     quantity="ito_drift_aligned", kind="statement", restates=("eq.4", "eq.11"),
-    assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="decoupling", mc="ito_cross"))
+    assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="decoupling_domain", mc="ito_cross"))
 add("eq.4", "Sec. 3, Prop. 3.5, Eq. (4)",
     r"dw_{\alpha}=\Big[\,\mu_{\alpha}^{\rm grad}(w_{\alpha})\;+\;\mu_{\alpha}^{\rm Ito}(w_{\alpha})\,\Big]\,dt\;+\;"
     r"\sqrt{D_{\alpha}(w_{\alpha})}\,dB_{\alpha,t},",
     quantity="drift_aligned", kind="statement", restates=("prop3.5.decoupling",),
-    assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="decoupling", mc="ito_cross"))
+    assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="decoupling_domain", mc="ito_cross"))
 
 _MU_GRAD = (s - w) * L * w ** (2 * (L - 1) / L)
 add("eq.5", "Sec. 3, Prop. 3.5, Eq. (5)",

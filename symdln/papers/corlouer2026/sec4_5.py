@@ -37,11 +37,11 @@ add("eq.10", "Sec. 4, Eq. (10)",
     r"\sigma_{q}^{2}\;\leq\;\frac{2s_{\alpha}^{2}}{\,a(a+2)\,}\;=\;\frac{s_{\alpha}^{2}L^{2}}{\,4(L-1)(3L-2)\,}.",
     quantity="diffusion_peak_existence", kind="statement", readings=SIGMA_READINGS,
     notes="'This maximum exists if and only if the discriminant is non-negative'",
-    spec=Spec(check="peak_existence",
+    spec=Spec(check="peak_existence_domain",
               condition="strict inequality, L >= 2, and 'maximum' read as a local maximum (D grows without bound)"))
 add("sec4.peak-before-learning", "Sec. 4 (after Eq. 10)",
     r"\text{Whenever (10) holds, the maximizer satisfies } w_{\alpha}^{\star}<s_{\alpha}",
-    quantity="diffusion_peak", kind="statement", spec=Spec(check="peak_below_s"))
+    quantity="diffusion_peak", kind="statement", spec=Spec(check="peak_below_s_domain"))
 
 # ---- Section 5 ----------------------------------------------------------------------------------
 add("prop5.1.fp", "Sec. 5, Prop. 5.1",
@@ -56,7 +56,7 @@ add("prop5.1.fp-1d", "Sec. 5, Prop. 5.1 (boxed)",
 add("eq.11", "Sec. 5, Prop. 5.2, Eq. (11)",
     r"dw_{\alpha}\;=\;\mu_{\alpha}(w_{\alpha})\,dt\;+\;\sqrt{D_{\alpha}(w_{\alpha})}\,dB_{\alpha,t},",
     quantity="drift_aligned", kind="statement", restates=("eq.4",),
-    assumptions=("no cross-mode amplitude", "balanced"), spec=Spec(check="decoupling", mc="ito_cross"))
+    assumptions=("no cross-mode amplitude", "balanced"), spec=Spec(check="decoupling_domain", mc="ito_cross"))
 add("eq.12", "Sec. 5, Prop. 5.2, Eq. (12)",
     r"\mu_{\alpha}(w)=\mu_{\alpha}^{\rm grad}(w)+\mu_{\alpha}^{\rm Ito}(w),",
     quantity="drift_aligned", kind="identity", spec=Spec(check="drift_sum"))
@@ -86,7 +86,7 @@ add("eq.16", "Sec. 5, Prop. 5.2, Eq. (16)",
     r"{D_{\alpha}(z)}\,dz\right).",
     quantity="stationary_density",
     expr=1 / _D * sp.exp(sp.Integral(2 * _mu_printed / _D_z, (z, 0, w))), kind="statement",
-    assumptions=("detailed balance", "D > 0"), spec=Spec(check="density_reference"))
+    assumptions=("detailed balance", "D > 0"), spec=Spec(check="density_lower_limit"))
 add("prop5.2.i", "Sec. 5, Prop. 5.2 (i)",
     r"D_{\alpha}(w)\sim Q\,(s_{\alpha}-w)^{2}\ \text{and}\ \mu_{\alpha}(w)\sim q\,(s_{\alpha}-w)\ \text{as}\ "
     r"w\uparrow s_{\alpha}"
@@ -108,7 +108,7 @@ add("prop5.2.mean-above", "Sec. 5, Prop. 5.2 (ii)",
     r"p_{\alpha}^{\star}\text{ is approximately Gaussian with mean }s_{\alpha}+O(\eta)\text{ (slightly above }"
     r"s_{\alpha}"
     r"\text{ due to the It\^o drift)}",
-    quantity="stationary_mean_expansion", kind="statement", spec=Spec(check="mean_above"))
+    quantity="stationary_mean_expansion", kind="statement", spec=Spec(check="mean_above_domain"))
 add("notation.a", "Sec. 4 vs App. F",
     r"a=\frac{4(L-1)}{L}\ \text{(Sec. 4)}\qquad a=\tfrac{2(L-1)}{L}\ \text{(App. F)}",
     kind="statement", notes="The letter a denotes two different exponents.", spec=Spec(check="a_notation"))

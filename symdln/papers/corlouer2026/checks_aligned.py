@@ -3,21 +3,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import vec
-from ..verdict import Evidence
-from .checks import check, compare_arrays, shape_failure, try_build
-from .checks_net import ALIGNED, SQUARE, _uv, settings
+from ...network import vec
+from ...verdict import Evidence
+from ...checkkit import compare_arrays, shape_failure, try_build
+from ._base import PAPER
+from .checks_network import ALIGNED, SQUARE, _uv, settings
 
 
 def _aligned(seed, widths=ALIGNED, sigma=0.3, w=(0.5, 0.3)):
-    from ..network import Teacher, aligned_balanced
+    from ...network import Teacher, aligned_balanced
     t = Teacher.from_singular_values([1.0, 0.6], widths[-1], widths[0], sigma_q=sigma, rng=seed)
     return aligned_balanced(t, list(w), widths=widths, rng=seed + 1), t
 
 
-@check("per_sample_grad")
-def _(claim, spec, *, seed, fast):
-    from ..noise import per_sample_gradients, sample_data
+@PAPER.check("per_sample_grad")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...noise import per_sample_gradients, sample_data
     evs = []
     for label, net, t in settings(seed):
         X, Y = sample_data(t, 4, seed)
@@ -30,9 +31,9 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("appB_pop_grad")
-def _(claim, spec, *, seed, fast):
-    from ..noise import population_gradient
+@PAPER.check("appB_pop_grad")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...noise import population_gradient
     evs = []
     for label, net, t in settings(seed):
         G = population_gradient(net, t)
@@ -43,9 +44,9 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("appB_xi")
-def _(claim, spec, *, seed, fast):
-    from ..noise import per_sample_gradients, population_gradient, sample_data
+@PAPER.check("appB_xi")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...noise import per_sample_gradients, population_gradient, sample_data
     evs = []
     for label, net, t in settings(seed):
         X, Y = sample_data(t, 3, seed)
@@ -58,9 +59,9 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("norm_A")
-def _(claim, spec, *, seed, fast):
-    from ..modes import mode_jacobian
+@PAPER.check("norm_A")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import mode_jacobian
     evs = []
     for widths in (ALIGNED, (2, 4, 3, 5, 2)):
         net, t = _aligned(seed, widths)
@@ -75,10 +76,10 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("grad_block_aligned")
-def _(claim, spec, *, seed, fast):
-    from ..modes import mode_jacobian
-    from ..noise import population_gradient
+@PAPER.check("grad_block_aligned")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import mode_jacobian
+    from ...noise import population_gradient
     net, t = _aligned(seed)
     u, v = _uv(t)
     G = population_gradient(net, t)
@@ -94,11 +95,11 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("grad_aligned_numeric")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("grad_aligned_numeric")
+def _(claim, spec, *, seed, fast, paper=None):
     import sympy as sp
-    from ..modes import gradient_drift
-    from ..symbolic.symbols import L, s, w
+    from ...modes import gradient_drift
+    from ...symbolic.symbols import L, s, w
     evs = []
     for widths, wv in ((ALIGNED, (0.5, 0.3)), ((2, 3, 2), (0.7, 0.2)), ((3, 4, 4, 4, 3), (0.2, 0.9))):
         net, t = _aligned(seed, widths, w=wv)
@@ -108,10 +109,10 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("ito_offdiag")
-def _(claim, spec, *, seed, fast):
-    from ..modes import ito_drift, mode_hessian_dense
-    from ..noise import sigma_dense
+@PAPER.check("ito_offdiag")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import ito_drift, mode_hessian_dense
+    from ...noise import sigma_dense
     evs = []
     for label, net, t in settings(seed):
         eta_ = 0.1
@@ -125,8 +126,8 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("gamma")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("gamma")
+def _(claim, spec, *, seed, fast, paper=None):
     evs = []
     for widths in (ALIGNED, (2, 2, 2, 2)):
         net, t = _aligned(seed, widths)
@@ -163,10 +164,10 @@ def _(claim, spec, *, seed, fast):
                  r"=\sigma_{q}^{2}"}
 
 
-@check("D_data_pair")
-def _(claim, spec, *, seed, fast):
-    from ..modes import mode_jacobian
-    from ..noise import sigma_block
+@PAPER.check("D_data_pair")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...modes import mode_jacobian
+    from ...noise import sigma_block
     evs = []
     for widths in (ALIGNED, SQUARE):
         net, t = _aligned(seed, widths, sigma=0.0)
@@ -180,9 +181,9 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("balance_preserved")
-def _(claim, spec, *, seed, fast):
-    from ..noise import population_gradient
+@PAPER.check("balance_preserved")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...noise import population_gradient
     evs = []
     for label, net, t in settings(seed):
         G = population_gradient(net, t)
@@ -197,8 +198,8 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("balanced_layer")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("balanced_layer")
+def _(claim, spec, *, seed, fast, paper=None):
     """On an aligned + balanced network each layer acts on mode alpha as w_alpha^(1/L): the singular values of
     every layer restricted to the mode directions are w^(1/L), and the product of the layer gains is w."""
     evs = []

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..symbolic.symbols import L, b, eta, s, sigma_q
-from ..verdict import Evidence
-from .checks import check
-from .symbolic import normalize
+from ...symbolic.symbols import L, b, eta, s, sigma_q
+from ...verdict import Evidence
+from ._base import PAPER
+from ...checkkit import normalize
 
 #: s != 1 so that a wrong power of s cannot hide (s^k = 1 at s = 1)
 SETTING = {"L": 3, "s": 1.3, "sigma": 0.3, "betas": (1e-3, 2e-3, 4e-3)}
@@ -21,7 +21,7 @@ _WHICH = {"drift_zero_expansion": ("drift_zero", True), "stationary_variance_exp
 
 
 def _slope_evidence(label, rows, pred_fn, *, scope, reading=None):
-    from ..stationary_numeric import SLOPE_TOL, fit_slope
+    from ...stationary_numeric import SLOPE_TOL, fit_slope
     betas = [r["beta"] for r in rows]
     res = [float(sp.Float(r["value"], 30)) - pred_fn(bt) for r, bt in zip(rows, betas)]
     slope = fit_slope(betas, res)
@@ -32,10 +32,10 @@ def _slope_evidence(label, rows, pred_fn, *, scope, reading=None):
                      **({"reading": reading} if reading else {})})
 
 
-@check("expansion")
-def _(claim, spec, *, seed, fast):
-    from ..stationary_numeric import expansion_check
-    from .symbolic import derived_expr, reading_variants
+@PAPER.check("expansion")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...stationary_numeric import expansion_check
+    from ...checkkit import derived_expr, reading_variants
     if fast:
         return [Evidence("mpmath", True, "stationary-law quadrature skipped in fast mode", {"scope": "info"})]
     which, shifted = _WHICH[claim.quantity]

@@ -8,14 +8,15 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ..symbolic.symbols import L, b, eta, s, sigma_q, w
-from ..verdict import Evidence
-from .checks import check, compare_arrays, shape_failure, try_build
-from .symbolic import normalize
+from ...symbolic.symbols import L, b, eta, s, sigma_q, w
+from ...verdict import Evidence
+from ...checkkit import compare_arrays, shape_failure, try_build
+from ._base import PAPER
+from ...checkkit import normalize
 
 
-@check("noise_sign")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("noise_sign")
+def _(claim, spec, *, seed, fast, paper=None):
     rng = np.random.default_rng(seed)
     xi = rng.standard_normal((50, 3))
     c1, c2 = np.cov(xi.T), np.cov((-xi).T)
@@ -23,8 +24,8 @@ def _(claim, spec, *, seed, fast):
                            c2, c1)]
 
 
-@check("empirical_cov")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("empirical_cov")
+def _(claim, spec, *, seed, fast, paper=None):
     rng = np.random.default_rng(seed)
     g = rng.standard_normal((7, 3))
     gN = g.mean(0)
@@ -33,13 +34,13 @@ def _(claim, spec, *, seed, fast):
                            ref_name="biased sample covariance")]
 
 
-@check("unbiased_exact")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("unbiased_exact")
+def _(claim, spec, *, seed, fast, paper=None):
     """The one-sample gradient is a quadratic form in (x, xi_q) through x x^T and xi_q x^T only, so averaging it
     over a design with E[x x^T] = I and E[xi_q x^T] = 0 (x = +-sqrt(d_0) e_i, xi_q = +-sqrt(d_L) sigma e_j) gives
     the population mean exactly."""
-    from ..noise import per_sample_gradients, population_gradient
-    from .checks_net import settings
+    from ...noise import per_sample_gradients, population_gradient
+    from .checks_network import settings
     evs = []
     for label, net, t in settings(seed):
         d0, dL = net.widths[0], net.widths[-1]
@@ -54,8 +55,8 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("batch_cov_identity")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("batch_cov_identity")
+def _(claim, spec, *, seed, fast, paper=None):
     evs = []
     for bk in range(1, 7):
         # Cov((1/b) sum_i g_i) for iid g_i: (1/b^2) * b * Sigma
@@ -64,8 +65,8 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("sgd_update")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("sgd_update")
+def _(claim, spec, *, seed, fast, paper=None):
     rng = np.random.default_rng(seed)
     gN, gk, et = rng.standard_normal(4), rng.standard_normal(4), 0.03
     step = -et * gN + et * (gN - gk)
@@ -74,12 +75,12 @@ def _(claim, spec, *, seed, fast):
                      "sqrt(eta) sqrt(Delta t) = eta with Delta t = eta", {})]
 
 
-@check("martingale_cov")
-def _(claim, spec, *, seed, fast):
-    from ..symbolic.symbols import t
+@PAPER.check("martingale_cov")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...symbolic.symbols import t
     inter, final = sp.sqrt(eta) * t / eta, sp.sqrt(eta) * t
     correct = eta * (t / eta)                   # Cov of sqrt(eta) sum_{i < t/eta} xi_i = eta (t/eta) Sigma
-    from ..symbolic import quantity_ids
+    from ...symbolic import quantity_ids
     if "martingale_covariance" in quantity_ids():
         correct = _derived("martingale_covariance")   # per unit Sigma
     pt = {eta: sp.Rational(1, 100), t: 1}
@@ -101,8 +102,8 @@ def _(claim, spec, *, seed, fast):
                                     "derived_value": 1.0}}
 
 
-@check("appB_shapes")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("appB_shapes")
+def _(claim, spec, *, seed, fast, paper=None):
     widths = (3, 5, 2, 4)
     vecs = [np.ones(widths[i]) for i in range(1, 4)]           # W_i in R^{d_i}
     val, err = try_build(lambda: np.linalg.multi_dot([v[:, None] for v in vecs[::-1]]))
@@ -112,8 +113,8 @@ def _(claim, spec, *, seed, fast):
             Evidence("shape", ok, "with W_i in R^(d_i x d_(i-1)) the product is d_L x d_0", {"scope": "info"})]
 
 
-@check("S_split")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("S_split")
+def _(claim, spec, *, seed, fast, paper=None):
     rng = np.random.default_rng(seed)
     D, X, q = rng.standard_normal((2, 3)), rng.standard_normal(3), rng.standard_normal(2)
     lhs = np.outer(D @ X + q, X) - D
@@ -125,12 +126,12 @@ def _vec_id(d):
     return sp.Matrix(np.eye(d).reshape(-1, order="F").astype(int))
 
 
-@check("isserlis")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("isserlis")
+def _(claim, spec, *, seed, fast, paper=None):
     # the derivation gives the centred moment E[vec(XX^T - I) vec(XX^T - I)^T] from the Gaussian MGF, and
     # E[V V^T] = centred + vec(I) vec(I)^T because E[V] = vec(I)
-    from ..symbolic import derive
-    from ..symbolic._linalg import commutation
+    from ...symbolic import derive
+    from ...symbolic._linalg import commutation
     evs = []
     for d, E in sorted(derive("gaussian_fourth_moment").extra["by_dimension"].items()):
         EVV = E + _vec_id(d) * _vec_id(d).T
@@ -140,10 +141,10 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("centered")
-def _(claim, spec, *, seed, fast):
-    from ..symbolic import derive
-    from ..symbolic._linalg import commutation
+@PAPER.check("centered")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...symbolic import derive
+    from ...symbolic._linalg import commutation
     evs = []
     for d, E in sorted(derive("gaussian_fourth_moment").extra["by_dimension"].items()):
         evs.append(Evidence("symbolic", sp.simplify(E - sp.eye(d * d) - commutation(d, d)) == sp.zeros(d * d, d * d),
@@ -151,9 +152,9 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("label_moment")
-def _(claim, spec, *, seed, fast):
-    from ..symbolic import derive
+@PAPER.check("label_moment")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...symbolic import derive
     evs = []
     d = derive("label_noise_moment")
     dl_first = d.extra.get("by_shape_key", "(d_L, d_0)") == "(d_L, d_0)"
@@ -187,8 +188,8 @@ def _exact_eq(label, a, b_, extra=None):
 _CASES = ((5, 2), (6, 3), (7, 4))
 
 
-@check("eq32")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("eq32")
+def _(claim, spec, *, seed, fast, paper=None):
     evs = []
     for N, B in _CASES:
         g, gbar, Sb, _, _ = _enum(N, B, seed)
@@ -199,8 +200,8 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("joint_prob")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("joint_prob")
+def _(claim, spec, *, seed, fast, paper=None):
     evs = []
     for N, B in _CASES:
         *_, pair = _enum(N, B, seed)
@@ -216,8 +217,8 @@ def _(claim, spec, *, seed, fast):
     return evs, {"derived_latex": r"p(X_i,X_j\in B)=\frac{\binom{N-2}{B-2}}{\binom{N}{B}}=\frac{B-1}{N-1}\frac{B}{N}"}
 
 
-@check("appG_intermediate")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("appG_intermediate")
+def _(claim, spec, *, seed, fast, paper=None):
     evs = []
     for N, B in _CASES:
         g, gbar, Sb, _, _ = _enum(N, B, seed)
@@ -231,8 +232,8 @@ def _(claim, spec, *, seed, fast):
                  r"g_{i}g_{i}^{\top}-g_{N}g_{N}^{\top}"}
 
 
-@check("pair_identity")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("pair_identity")
+def _(claim, spec, *, seed, fast, paper=None):
     g, gbar, *_ = _enum(6, 3, seed)
     N = len(g)
     off = sum(np.outer(g[i], g[j]) for i in range(N) for j in range(N) if i != j)
@@ -240,14 +241,14 @@ def _(claim, spec, *, seed, fast):
                       N ** 2 * np.outer(gbar, gbar) - sum(np.outer(gi, gi) for gi in g))]
 
 
-@check("appG_factor")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("appG_factor")
+def _(claim, spec, *, seed, fast, paper=None):
     evs = []
     for N, B in _CASES:
         _, _, Sb, SigmaN, _ = _enum(N, B, seed)
         evs.append(_exact_eq(f"N={N}, B={B}: (N-B)/(B(N-1)) Sigma_N vs all batches",
                              Fraction(N - B, B * (N - 1)) * SigmaN, Sb))
-    from ..symbolic import quantity_ids
+    from ...symbolic import quantity_ids
     if "finite_population_factor" in quantity_ids():
         e = _derived("finite_population_factor")
         syms = {x.name: x for x in e.free_symbols}
@@ -258,9 +259,9 @@ def _(claim, spec, *, seed, fast):
     return evs
 
 
-@check("balance_measure")
-def _(claim, spec, *, seed, fast):
-    from ..network import balanced_init, small_gaussian_init
+@PAPER.check("balance_measure")
+def _(claim, spec, *, seed, fast, paper=None):
+    from ...network import balanced_init, small_gaussian_init
 
     def r(layers, l):
         Wl, Wn = layers[l - 1], layers[l]
@@ -276,8 +277,8 @@ def _(claim, spec, *, seed, fast):
                      f"0 <= r_l <= 1 (generic: {rg[0]:.3f}, {rg[1]:.3f})", {})]
 
 
-@check("mean_above")
-def _(claim, spec, *, seed, fast):
+@PAPER.check("mean_above")
+def _(claim, spec, *, seed, fast, paper=None):
     """Stationarity of the scalar SDE gives E[mu(w)] = 0 exactly; expanding mu around s to second order,
     E[w] - s = -(mu(s) + mu''(s)/2 Var)/mu'(s) + o(eta) with Var = D(s)/(-2 mu'(s))."""
     mu, D = normalize(_derived("drift_aligned")), normalize(_derived("diffusion_aligned"))
@@ -293,14 +294,14 @@ def _(claim, spec, *, seed, fast):
         evs.append(Evidence("symbolic", above, f"L={Lk}: E[w] - s = (eta/b) x {sp.sstr(co)} (from E[mu(w)] = 0 at "
                             f"stationarity): the mean is {'above' if above else 'BELOW'} s",
                             {"coefficient": sp.sstr(co)}))
-    from ..symbolic import quantity_ids
+    from ...symbolic import quantity_ids
     if "stationary_mean_expansion" in quantity_ids():
         d = normalize(_derived("stationary_mean_expansion")) - s
         same = sp.simplify(d - lead * eta / b) == 0
         evs.append(Evidence("symbolic", same, f"agrees with the derivation stationary_mean_expansion: E[w] - s = "
                             f"{sp.sstr(sp.simplify(d))}", {"scope": "derived"}))
     if not fast:
-        from ..stationary_numeric import expansion_check
+        from ...stationary_numeric import expansion_check
         r = expansion_check("mean_above_s", 3, 1.0, 0.3, [1e-3, 2e-3, 4e-3])
         evs.append(Evidence("mpmath", bool(r["passed"]), "quadrature of the stationary density "
                             "(L=3, s=1, sigma_q=0.3): "
@@ -313,14 +314,14 @@ def _(claim, spec, *, seed, fast):
 
 
 def _derived(q):
-    from ..symbolic import derive
+    from ...symbolic import derive
     return derive(q).expr
 
 
-@check("restatement_consistency")
-def _(claim, spec, *, seed, fast):
-    from ..papers.corlouer2026 import get
-    from ..papers.corlouer2026 import spec as gs
+@PAPER.check("restatement_consistency")
+def _(claim, spec, *, seed, fast, paper=None):
+    get = PAPER.get
+    gs = PAPER.spec
     evs = []
     ref = normalize(claim.expr).subs(spec.fixed)
     for rid in claim.restates:
