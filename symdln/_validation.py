@@ -254,9 +254,12 @@ def as_rng(name: str, rng) -> np.random.Generator:
         return np.random.default_rng(int(rng))
     if isinstance(rng, list | tuple | np.ndarray):
         reject_text(name, rng)
-        arr = np.asarray(rng)
-        if arr.ndim == 1 and arr.size and arr.dtype.kind in "iu" and (arr >= 0).all():
-            return np.random.default_rng([int(x) for x in arr])
+        if len(rng) == 0:
+            raise SymdlnInputError(what)
+        try:      # numpy's SeedSequence checks the rest: (nested) sequences of non-negative integers only
+            return np.random.default_rng(rng)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise SymdlnInputError(what) from exc
     raise SymdlnInputError(what)
 
 
