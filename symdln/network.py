@@ -51,7 +51,7 @@ class DLN:
 
     layers: tuple[np.ndarray, ...]
 
-    def __init__(self, layers: Sequence[np.ndarray]):
+    def __init__(self, layers: Sequence[np.ndarray], *, _allow_empty: bool = False):
         if isinstance(layers, np.ndarray) and layers.ndim == 2:
             layers = [layers]
         try:
@@ -63,7 +63,7 @@ class DLN:
         mats = []
         for i, w in enumerate(seq, start=1):
             m = as_matrix(f"layers[{i - 1}] (W_{i})", w)
-            if 0 in m.shape:
+            if 0 in m.shape and not _allow_empty:   # a width-0 layer only from NormalForm's rank strata
                 raise SymdlnInputError(f"layers[{i - 1}] (W_{i}) must have every width >= 1; got shape {m.shape}")
             if mats and m.shape[1] != mats[-1].shape[0]:
                 raise SymdlnInputError(
