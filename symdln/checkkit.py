@@ -26,7 +26,8 @@ from .symbolic.symbols import s as s_
 from .verdict import Evidence
 
 __all__ = ["RTOL", "compare_arrays", "try_build", "shape_failure", "RECTANGULAR_WIDTHS", "normalize",
-           "derived_expr", "reading_variants", "symbolic_formula_value", "generic_setting", "GENERIC", "Comparison", "vec_rows"]
+           "derived_expr", "reading_variants", "symbolic_formula_value", "generic_setting", "GENERIC", "Comparison", "vec_rows", "SQUARE", "RECT", "ALIGNED",
+           "sampled_settings", "mode_uv", "jacobian_reference", "matrix_claim"]
 
 #: relative tolerance for float64 comparisons of exact formulas: the inputs are O(1) and the formulas are
 #: a few dozen products, so round-off is ~1e-15; 1e-9 leaves six orders of headroom
@@ -210,3 +211,60 @@ class Comparison:
 def vec_rows(g):
     """Per-sample gradients ``(n, d_l, d_{l-1})`` as rows of column-major ``vec`` (``(n, d_l d_{l-1})``)."""
     return g.transpose(0, 2, 1).reshape(g.shape[0], -1)
+
+
+#: the sampled widths: square generic, rectangular generic, aligned + balanced rectangular
+SQUARE, RECT, ALIGNED = (3, 3, 3, 3), (3, 5, 2, 4), (3, 5, 4, 2)
+
+
+def sampled_settings(seed, aligned=True):
+    """``[(label, network, teacher)]``: a square generic network, a rectangular generic one (where a transposed
+    factor becomes a shape error) and, with ``aligned``, an aligned + balanced rectangular one."""
+    from .network import Teacher, aligned_balanced
+    out = [(f"generic {SQUARE}",) + generic_setting(seed, SQUARE)[::-1],
+           (f"generic {RECT}",) + generic_setting(seed + 1, RECT)[::-1]]
+    if aligned:
+        t = Teacher.from_singular_values([1.0, 0.6], ALIGNED[-1], ALIGNED[0], sigma_q=0.3, rng=seed)
+        out.append((f"aligned+balanced {ALIGNED}", aligned_balanced(t, [0.5, 0.3], widths=ALIGNED, rng=seed + 1), t))
+    return out
+
+
+def mode_uv(t, a=0):
+    """The singular vectors ``(u_a, v_a)`` of the teacher's mode ``a``."""
+    return t.U[:, a], t.V[:, a]
+
+
+def jacobian_reference(net, l):
+    """Exact Jacobian of vec W in vec W_l, column by column (W is linear in W_l)."""
+    from .network import vec
+    dl, dk = net.widths[l], net.widths[l - 1]
+    cols = []
+    for j in range(dk):
+        for i in range(dl):
+            E = np.zeros((dl, dk))
+            E[i, j] = 1.0
+            cols.append(vec(net.above(l) @ E @ net.below(l)))
+    return np.array(cols).T
+
+
+def matrix_claim(claim, spec, seed, build, reference, *, cond_build=None, ref_name="numeric core",
+                  derived_ref=None, aligned=True):
+    """Evaluate ``build(net, t)`` (printed) and optionally ``cond_build`` (the condition reading) against
+    ``reference(net, t)`` and ``derived_ref(net, t)`` on every setting."""
+    evs = []
+    for label, net, t in sampled_settings(seed, aligned):
+        val, err = try_build(build, net, t)
+        ref = reference(net, t)
+        if err is not None:
+            evs.append(shape_failure(f"{label}", err, extra={"widths": list(net.widths)}))
+        else:
+            evs.append(compare_arrays(label, val, ref, ref_name=ref_name, extra={"widths": list(net.widths)}))  # noqa
+        if derived_ref is not None:
+            evs.append(compare_arrays(f"{label}: numeric core vs derivation", ref, derived_ref(net, t),
+                                      scope="info", ref_name="derivation closed form"))
+        if cond_build is not None:
+            cv, cerr = try_build(cond_build, net, t)
+            evs.append(shape_failure(label, cerr, scope="condition") if cerr else
+                       compare_arrays(f"{label} (condition: {spec.condition})", cv, ref, scope="condition",
+                                      ref_name=ref_name))
+    return evs

@@ -16,7 +16,7 @@ The Ito drift ``(eta/2b) tr(Sigma Hess w_a)`` (Prop. 3.4) reduces, with
 for small sizes and tests only.
 
 Sign: the gradient drift of ``w_a`` is ``-sum_l <A_l, G_l> = <K, Delta>``; Prop. 3.4 prints it with a minus
-sign in front of ``(v kron u)^T sum_l K_l delta``, which is wrong (the lead's check, reproduced by the tests).
+sign in front of ``(v kron u)^T sum_l K_l delta``, which is wrong (reproduced by the tests).
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ import numpy as np
 
 from ._validation import SymdlnInputError, as_vector, check_positive
 from .network import DLN, Teacher, vec
+from .batched import _diffusion_single, _ito_single
 from .noise import _check_pair, population_gradient, sigma_dense
 
 __all__ = [
@@ -116,11 +117,10 @@ def diffusion(net: DLN, teacher: Teacher, alpha: int, beta: int | None = None, *
     beta = alpha if beta is None else beta
     ua, va = mode_vectors(teacher, alpha)
     ub, vb = mode_vectors(teacher, _check_alpha(teacher, beta, "beta"))
-    parts = net.partials()
-    D = teacher.M - parts[0][0] @ net.layers[0]                 # Delta = M - W_{>1} W_1
-    Ka = _ntk(parts, ua, va)
-    Kb = Ka if beta == alpha else _ntk(parts, ub, vb)
-    return fac * _diffusion_core(D, teacher.Sigma_q, Ka, Kb)
+    if beta == alpha:
+        ub = vb = None
+    Sq = teacher.Sigma_q
+    return fac * _diffusion_single(net.layers, teacher.M, Sq, ua, va, ub, vb, teacher.label_factor is not None)
 
 
 def diffusion_matrix(net: DLN, teacher: Teacher, *, eta: float = 1.0, b: int = 1) -> np.ndarray:
@@ -176,7 +176,9 @@ def ito_terms(net: DLN, teacher: Teacher, alpha: int) -> tuple[float, float, flo
 def ito_drift(net: DLN, teacher: Teacher, alpha: int, *, eta: float = 1.0, b: int = 1) -> float:
     """Ito drift ``(eta/(2b)) tr(Sigma Hess w_alpha)`` of Prop. 3.4 (App. D Eq. 27), structured, O(L^2 d^3)."""
     fac = _check_eta_b(eta, b)
-    return fac * sum(ito_terms(net, teacher, alpha))
+    _check_pair(net, teacher)
+    u, v = mode_vectors(teacher, alpha)
+    return fac * _ito_single(net.layers, teacher.M, teacher.Sigma_q, u, v, teacher.label_factor is not None)
 
 
 # -- dense references (small sizes, tests) ------------------------------------------------------

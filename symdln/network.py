@@ -220,6 +220,15 @@ class Teacher:
             val = val.copy()
             val.setflags(write=False)
             object.__setattr__(self, name, val)
+        # computed once: every drift / diffusion / noise draw needs M, and every draw with label noise a
+        # factor of Sigma_q (read-only, so sharing them is safe)
+        M = (self.U * self.s) @ self.V.T
+        M.setflags(write=False)
+        object.__setattr__(self, "_M", M)
+        R = psd_factor(Sq) if Sq.any() else None
+        if R is not None:
+            R.setflags(write=False)
+        object.__setattr__(self, "_label_factor", R)
 
     # -- constructors ------------------------------------------------------------------------
     @classmethod
@@ -257,7 +266,14 @@ class Teacher:
     # -- properties --------------------------------------------------------------------------
     @property
     def M(self) -> np.ndarray:
-        return (self.U * self.s) @ self.V.T
+        """``M = U diag(s) V^T`` (computed once; read-only)."""
+        return self._M
+
+    @property
+    def label_factor(self) -> np.ndarray | None:
+        """A factor ``R`` with ``R R^T = Sigma_q`` (Cholesky, or eigen-factor when singular), ``None`` when
+        ``Sigma_q = 0``; computed once, read-only."""
+        return self._label_factor
 
     @property
     def rank(self) -> int:
@@ -297,6 +313,16 @@ def _check_pair(net, teacher) -> None:
     if not isinstance(teacher, Teacher):
         raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
     teacher.check_compatible(net)
+
+
+def psd_factor(Sigma: np.ndarray) -> np.ndarray:
+    """A square factor ``R`` with ``R R^T = Sigma`` for a symmetric PSD ``Sigma`` (eigen-decomposition,
+    so singular ``Sigma``, e.g. no label noise, is fine)."""
+    try:
+        return np.linalg.cholesky(Sigma)          # positive definite: the cheap factor
+    except np.linalg.LinAlgError:
+        w, V = np.linalg.eigh(Sigma)              # singular (e.g. no label noise): eigen-factor
+        return V * np.sqrt(np.clip(w, 0.0, None))
 
 
 def random_orthogonal(n: int, rng=None) -> np.ndarray:

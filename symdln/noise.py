@@ -17,12 +17,13 @@ so ``Sigma_lm = (W_{<l} kron W_{>l}^T) Cov(vec S) (W_{<m} kron W_{>m}^T)^T``.  N
 """
 from __future__ import annotations
 
+import threading
 from typing import Iterator
 
 import numpy as np
 
 from ._validation import MAX_SAMPLES, SymdlnInputError, as_matrix, as_rng, check_psd
-from .network import DLN, Teacher
+from .network import DLN, Teacher, psd_factor
 
 __all__ = [
     "population_gradient", "sample_data", "per_sample_gradients", "iter_per_sample_gradients",
@@ -67,16 +68,6 @@ def error_matrix(net: DLN, teacher: Teacher) -> np.ndarray:
     return teacher.M - net.end_to_end()
 
 
-def psd_factor(Sigma: np.ndarray) -> np.ndarray:
-    """A square factor ``R`` with ``R R^T = Sigma`` for a symmetric PSD ``Sigma`` (eigen-decomposition,
-    so singular ``Sigma``, e.g. no label noise, is fine)."""
-    try:
-        return np.linalg.cholesky(Sigma)          # positive definite: the cheap factor
-    except np.linalg.LinAlgError:
-        w, V = np.linalg.eigh(Sigma)              # singular (e.g. no label noise): eigen-factor
-        return V * np.sqrt(np.clip(w, 0.0, None))
-
-
 # -- gradients -------------------------------------------------------------------------------
 def population_gradient(net: DLN, teacher: Teacher) -> list[np.ndarray]:
     """Population gradient ``G_l = -W_{>l}^T Delta W_{<l}^T`` for ``l = 1..L`` (Prop. 3.1); list index ``l-1``."""
@@ -95,7 +86,10 @@ def sample_data(teacher: Teacher, n: int, rng=None) -> tuple[np.ndarray, np.ndar
     n = _check_n(n, "n", 1)
     rng = as_rng("rng", rng)
     X = rng.standard_normal((n, teacher.d_in))
-    Y = X @ teacher.M.T + rng.standard_normal((n, teacher.d_out)) @ psd_factor(teacher.Sigma_q).T
+    Z = rng.standard_normal((n, teacher.d_out))       # drawn even without label noise: same stream either way
+    Y = X @ teacher.M.T
+    if teacher.label_factor is not None:
+        Y += Z @ teacher.label_factor.T
     return X, Y
 
 
@@ -111,16 +105,46 @@ def gradient_factors(net: DLN, X: np.ndarray, Y: np.ndarray) -> tuple[list[np.nd
     ``a_l = W_{<l} x`` (rows of an ``(n, d_{l-1})`` array) and ``b_l = W_{>l}^T eps`` with
     ``eps = y - W x`` (``(n, d_l)``); lists indexed ``l-1``.  Two GEMMs per layer (App. B).
     """
-    L = net.depth
-    a = [X]
-    for W in net.layers[:-1]:
-        a.append(a[-1] @ W.T)
-    E = Y - a[-1] @ net.layers[-1].T
-    b = [E]
-    for W in reversed(net.layers[1:]):
-        b.append(b[-1] @ W)
-    b.reverse()
-    assert len(a) == L and len(b) == L
+    return _factors(net.layers, X, Y, None)
+
+
+_WORK = threading.local()
+
+
+def _work_buffers(layers, n: int):
+    """Per-thread reusable factor buffers for ``n`` samples (fresh multi-100-kB arrays each call cost page
+    faults that tripled the time of the streamed gradients; measured in benchmarks/)."""
+    key = (n,) + tuple(W.shape for W in layers)
+    if getattr(_WORK, "key", None) != key:
+        _WORK.key = key
+        _WORK.a = [np.empty((n, W.shape[1])) for W in layers]
+        _WORK.b = [np.empty((n, W.shape[0])) for W in layers]
+    return _WORK.a, _WORK.b
+
+
+def _factors(layers, X, Y, work):
+    """``(a, b)`` of :func:`gradient_factors`; with ``work = (a_bufs, b_bufs)`` written into those and with
+    ``b`` negated (``-b_l``, so that ``g_l = (-b_l) a_l^T`` is one product)."""
+    L = len(layers)
+    if work is None:
+        a = [X]
+        for W in layers[:-1]:
+            a.append(a[-1] @ W.T)
+        E = Y - a[-1] @ layers[-1].T
+        b = [E]
+        for W in reversed(layers[1:]):
+            b.append(b[-1] @ W)
+        b.reverse()
+        assert len(a) == L and len(b) == L
+        return a, b
+    a, b = work
+    a[0][...] = X
+    for l in range(1, L):
+        np.matmul(a[l - 1], layers[l - 1].T, out=a[l])
+    np.matmul(a[L - 1], layers[L - 1].T, out=b[L - 1])
+    np.subtract(b[L - 1], Y, out=b[L - 1])                 # -eps = W x - y
+    for l in range(L - 2, -1, -1):
+        np.matmul(b[l + 1], layers[l + 1], out=b[l])
     return a, b
 
 
@@ -135,14 +159,15 @@ def per_sample_gradients(net: DLN, teacher: Teacher, X, Y, *, out: list[np.ndarr
     """
     _check_pair(net, teacher)
     X, Y = _check_xy(net, X, Y)
-    a, b = gradient_factors(net, X, Y)
     if out is None:
+        a, b = gradient_factors(net, X, Y)
         return [np.einsum("ni,nj->nij", -bl, al) for al, bl in zip(a, b)]
-    shapes = [(X.shape[0], bl.shape[1], al.shape[1]) for al, bl in zip(a, b)]
+    shapes = [(X.shape[0],) + W.shape for W in net.layers]
     if len(out) != len(shapes) or any(np.shape(o) != sh for o, sh in zip(out, shapes)):
         raise SymdlnInputError(f"out must be a list of arrays of shapes {shapes}")
-    for al, bl, o in zip(a, b, out):
-        np.einsum("ni,nj->nij", -bl, al, out=o)
+    a, nb = _factors(net.layers, X, Y, _work_buffers(net.layers, X.shape[0]))
+    for al, bl, o in zip(a, nb, out):
+        np.einsum("ni,nj->nij", bl, al, out=o)
     return out
 
 
@@ -295,7 +320,7 @@ def sample_noise(net: DLN, teacher: Teacher, rng=None, size=None) -> list[np.nda
     aboves, belows = _partials_sparse(net)
     W1 = net.layers[0]
     D = teacher.M - (W1 if aboves[0] is None else aboves[0] @ W1)
-    S = _sample_S(D, _label_factor(teacher.Sigma_q), as_rng("rng", rng), shape)
+    S = _sample_S(D, teacher.label_factor, as_rng("rng", rng), shape)
     out = []
     for A, B in zip(aboves, belows):
         x = S if A is None else A.T @ S

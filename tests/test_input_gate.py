@@ -51,7 +51,7 @@ def test_gate_refuses_text_at_any_depth(cwd, shape):
 
 
 def _entry_points():
-    from symdln.stationary_numeric import coefficient_callables, expansion_check
+    from symdln.stationary_density import coefficient_callables, expansion_check
     from symdln.symbolic._aligned_check import aligned_net, exact_rational
     from symdln.symbolic._linalg import is_zero
     from symdln.symbolic.symbols import s, w

@@ -79,3 +79,16 @@ def test_import_linter_contract_fails_on_an_upward_import(tmp_path):
     r = _lint(tmp_path)
     assert r.returncode != 0, r.stdout[-2000:]
     assert "BROKEN" in r.stdout and "symdln.network" in r.stdout and "symdln.verify" in r.stdout
+
+
+def test_no_process_words_in_user_facing_text():
+    """Words about how symdln was built ("engineer A", "the lead", "plan 003", "experiment plan", a "referee"
+    the reader has never heard of) stay out of docs/, README.md and the package's docstrings and messages.
+    (symdln/experiments/ is excluded: its registration help strings are edited with that module.)"""
+    import re
+    pat = re.compile(r"engineer [A-Z]\b|the lead\b|\breferee'?s?\b|plan 00\d|experiment plan|\bplan Sec\.", re.I)
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")),
+             *[f for f in sorted((ROOT / "symdln").rglob("*.py")) if "experiments" not in f.parts]]
+    hits = [f"{f.relative_to(ROOT)}:{i}" for f in files for i, line in enumerate(f.read_text().splitlines(), 1)
+            if pat.search(line)]
+    assert not hits, hits

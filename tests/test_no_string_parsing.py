@@ -21,7 +21,7 @@ def test_rational_from_string_is_exact_and_parser_free():
 
 def test_entry_points_refuse_strings(capfd):
     import symdln
-    from symdln.stationary_numeric import coefficient_callables
+    from symdln.stationary_density import coefficient_callables
     from symdln.symbolic._aligned_check import exact_rational
     from symdln.symbolic._linalg import is_zero
     from symdln.verify.dimension import check_dimension

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _no_work(monkeypatch):
     """Make every writing command's computation fail the test: refusals must come before it."""
-    import symdln.checks_suite
+    import symdln.verify.core_checks
     import symdln.experiments
     import symdln.export.report
     import symdln.saddles.pipeline
@@ -31,7 +31,7 @@ def _no_work(monkeypatch):
         raise AssertionError("the computation ran before --out was checked")
     monkeypatch.setattr(symdln.export.report, "collect", boom)
     monkeypatch.setattr(symdln.verify.render, "render_all", boom)
-    monkeypatch.setattr(symdln.checks_suite, "run_checks", boom)
+    monkeypatch.setattr(symdln.verify.core_checks, "run_checks", boom)
     monkeypatch.setattr(symdln.saddles.pipeline, "sample_stratum", boom)
     exp = symdln.experiments.get("decoupling")
     monkeypatch.setattr(symdln.experiments, "get", lambda name: type(exp)(**{**exp.__dict__, "fn": boom}))

@@ -116,3 +116,35 @@ def test_claim_alone_equals_full_run_with_monte_carlo():
         assert alone.verdict == run[cid].verdict == PAPER.expected[cid]
         zc = lambda v: [e.data["z_crit"] for e in v.evidence if e.kind == "monte-carlo"]  # noqa: E731
         assert zc(alone) == zc(run[cid]) and zc(alone)
+
+
+# ---- generic check kinds: data on the claim, and they can fail ----------------------------------------
+def test_generic_kinds_are_data_and_reject_wrong_input():
+    import dataclasses
+    from symdln.paperkit import Spec
+    from symdln.verify.checks import load_kinds, run_check
+    kinds = load_kinds()
+    assert {"matrix_vs_core", "stationary_expansion", "cross_reference", "restatement"} <= set(kinds)
+    assert not set(kinds) & set(PAPER.checks), "a name is both a generic kind and a bespoke check"
+    c = PAPER.get("prop3.1.gradient")
+    bad = Spec(check="matrix_vs_core", params={"layout": "nope", "reference": "population_gradient"})
+    with pytest.raises(SymdlnInputError, match="layout"):
+        run_check("matrix_vs_core", c, bad, paper=PAPER)
+    # cross_reference: the citation fails against this paper's propositions, passes where 6.4 exists
+    cite = PAPER.get("prop5.2.cites")
+    evs, _ = run_check("cross_reference", cite, PAPER.spec(cite.id), paper=PAPER)
+    assert evs and not evs[0].passed
+    other = Paper(dataclasses.replace(PAPER.citation, key="toy"), propositions=("6.4",))
+    evs, _ = run_check("cross_reference", cite, PAPER.spec(cite.id), paper=other)
+    assert evs[0].passed
+
+
+def test_matrix_kind_rejects_a_transposed_reference_layout():
+    """The same printed gradient compared with the vec reference is a shape failure (the kind can fail)."""
+    import dataclasses
+    from symdln.verify.checks import run_check
+    c = PAPER.get("prop3.1.gradient")
+    spec = dataclasses.replace(PAPER.spec(c.id), params={"layout": "per_layer(net, teacher, l)",
+                                                          "reference": "vec_population_gradient"})
+    evs, _ = run_check("matrix_vs_core", c, spec, paper=PAPER)
+    assert any(not e.passed and e.kind == "shape" for e in evs)

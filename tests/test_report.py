@@ -212,12 +212,12 @@ def test_comparison_figure_from_claims(tmp_path):
 def _report_components_available():
     from symdln.export.report import optional_module
     return all(optional_module(m, a) is not None for m, a in
-               (("paper", "claims"), ("verify", "verify_all"), ("checks_suite", "run_checks")))
+               (("papers.corlouer2026", "claims"), ("verify", "verify_all"), ("verify.core_checks", "run_checks")))
 
 
 @needs_tex
 @pytest.mark.slow
-@pytest.mark.skipif(not _report_components_available(), reason="claims/verify/checks_suite not built yet")
+@pytest.mark.skipif(not _report_components_available(), reason="claims/verify/core_checks not built yet")
 def test_cli_report_fast_builds(tmp_path, capsys):
     """The real thing (slow: ~40 s of CPU for derivations, verdicts and Monte Carlo; CI also runs it
     as its own step).  The budget is on CPU time, which shared cores do not inflate."""

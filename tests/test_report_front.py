@@ -96,6 +96,8 @@ def test_prose_is_typeset_without_python_or_numpy_text():
         "mu(s) = L*eta*s**((3*L - 4)/L)": r"\mu(s) = L\,\eta\,s^{(3\,L - 4)/L}",
         "sigma_q**2": r"\sigma_{q}^{2}",
         "d_(l-1)": r"d_{l-1}",
+        "0.0127 +- 8.8e-05": r"0.0127 \pm 8.8\times 10^{-5}",
+        "gf_time_to_learn = 1": r"\mathtt{gf\_time\_to\_learn} = 1",  # an identifier, never a double subscript
     }
     for src, want in cases.items():
         assert math_of(src) == want, src

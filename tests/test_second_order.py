@@ -11,9 +11,9 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symdln.stationary_numeric import SLOPE_TOL, coefficient_callables, fit_slope, stationary_law
+from symdln.stationary_density import SLOPE_TOL, coefficient_callables, fit_slope, stationary_law
 from symdln.symbolic import derive
-from symdln.symbolic.fokker_planck import aligned_coefficients
+from symdln.symbolic.fokker_planck import aligned_coefficient_exprs
 from symdln.symbolic.symbols import L, beta, s, sigma_q
 
 BETAS = (4e-3, 2e-3, 1e-3)
@@ -22,7 +22,7 @@ FIELDS = {"mean": ("mean_coeffs", True), "variance": ("variance_coeffs", False),
 
 @functools.lru_cache(maxsize=None)
 def _law(Lv, sv, qv, bv, dps):
-    mu, D = aligned_coefficients("derived")
+    mu, D = aligned_coefficient_exprs("derived")
     return stationary_law(*coefficient_callables(mu, D, L=Lv, s=sv, sigma_q=qv, beta=bv), s=sv, dps=dps)
 
 

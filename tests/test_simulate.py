@@ -325,14 +325,14 @@ def test_lambdify_w_substitutes_by_symbol_name():
 
 
 @pytest.mark.slow
-def test_aligned_coefficients_match_numeric_core():
+def test_aligned_coefficient_callables_match_numeric_core():
     """Registry coefficients (lambdified) = symdln.modes on an aligned + balanced network with the other modes
     learned (where the Ito cross term vanishes)."""
     from symdln import modes
-    from symdln.simulate import aligned_coefficients
+    from symdln.simulate import aligned_coefficient_callables
     T = Teacher.from_singular_values([1.0, 0.6], 3, 3, sigma_q=0.3, rng=2)
     for L in (2, 3, 4):
-        mu, D = aligned_coefficients(L=L, s=1.0, sigma_q=0.3, eta=0.01, b=2)
+        mu, D = aligned_coefficient_callables(L=L, s=1.0, sigma_q=0.3, eta=0.01, b=2)
         for w in (0.2, 0.7, 1.1):
             net = aligned_balanced(T, [w, 0.6], depth=L, rng=3)
             np.testing.assert_allclose(D(w), modes.diffusion(net, T, 0, eta=0.01, b=2), rtol=1e-9)

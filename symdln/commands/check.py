@@ -1,4 +1,4 @@
-"""``symdln check``: compare every closed form of the numeric core against Monte Carlo (see symdln.checks_suite)."""
+"""``symdln check``: compare every closed form of the numeric core against Monte Carlo (see symdln.verify.core_checks)."""
 from __future__ import annotations
 
 import json
@@ -19,26 +19,47 @@ def add_arguments(p):
     p.add_argument("--false-alarm", type=_args.count(1, 10_000), default=None, metavar="K",
                    help="instead: run the (fast) check for K >= 1 seeds and measure the family-wise false-alarm "
                         "rate (with --record: checks/false_alarm.json)")
+    p.add_argument("--power", type=_args.count(1, 10_000), default=None, metavar="K",
+                   help="instead: run the (fast) check for K >= 1 seeds and measure how often each wrong closed "
+                        "form (symdln.verify.core_mutants) is rejected (with --record: checks/power.json)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
 
 
+def _record(od, name: str, data: dict) -> None:
+    """``name.json`` (deterministic content) and ``name.timings.json`` (run times) into the owned folder."""
+    from .._io import atomic_write_json
+    from .._output import split_timings
+    content, timings = split_timings(data)
+    atomic_write_json(od.build / f"{name}.json", content)
+    atomic_write_json(od.build / f"{name}.timings.json", timings or {})
+    od.commit()
+
+
 def run(args) -> int:
-    from .._io import atomic_write_json, provenance
-    from .._output import OutputDir, split_timings
-    from ..checks_suite import false_alarm_study, run_checks
+    from .._io import provenance
+    from .._output import OutputDir
     from ..progress import Progress
+    from ..verify.core_checks import false_alarm_study, run_checks
     od = OutputDir(args.out, option="--out", prune=False).open() if args.record else None  # refuse before work
     try:
+        if args.power is not None:
+            from ..verify.core_checks import power_study
+            from ..verify.core_mutants import MUTANTS
+            prog = Progress("power study", quiet=args.quiet)
+            res = power_study(MUTANTS, args.power, fast=True, first_seed=args.seed, progress=prog)
+            prog.close()
+            res["provenance"] = provenance(seed=args.seed, command="symdln check --power")
+            if od is not None:
+                _record(od, "power", res)
+            print(json.dumps(res, indent=2, sort_keys=True))
+            return 0
         if args.false_alarm is not None:
             prog = Progress("false-alarm study", quiet=args.quiet)
             res = false_alarm_study(args.false_alarm, fast=True, first_seed=args.seed, progress=prog)
             prog.close()
             res["provenance"] = provenance(seed=args.seed, command="symdln check --false-alarm")
             if od is not None:
-                content, timings = split_timings(res)
-                atomic_write_json(od.build / "false_alarm.json", content)
-                atomic_write_json(od.build / "false_alarm.timings.json", timings or {})
-                od.commit()
+                _record(od, "false_alarm", res)
             print(json.dumps(res, indent=2, sort_keys=True))
             return 0
         prog = Progress("check", quiet=args.quiet)
@@ -47,10 +68,7 @@ def run(args) -> int:
         data = report.to_json()
         data["provenance"] = provenance(seed=args.seed, command="symdln check", fast=args.fast)
         if od is not None:
-            content, timings = split_timings(data)
-            atomic_write_json(od.build / "check.json", content)
-            atomic_write_json(od.build / "check.timings.json", timings or {})
-            od.commit()
+            _record(od, "check", data)
             sys.stderr.write(f"wrote {od.path / 'check.json'}\n")
         if args.json:
             print(json.dumps(data, indent=2, sort_keys=True, default=float))

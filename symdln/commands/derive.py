@@ -17,9 +17,14 @@ def add_arguments(p):
     p.add_argument("--out", type=_args.out_folder, default="derivations", help="output folder (default: derivations/)")
     p.add_argument("--check", action="store_true", help="do not write; exit 1 if any file is stale, missing or extra")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute every derivation instead of reading the on-disk cache")
 
 
 def run(args) -> int:
+    if args.no_cache:
+        from ..symbolic.result import disable_disk_cache
+        disable_disk_cache()
     from .._io import atomic_write_text
     from .._output import OutputDir
     from ..progress import Progress

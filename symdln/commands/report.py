@@ -19,6 +19,8 @@ def add_arguments(p):
     p.add_argument("--results", default="results",
                    help="folder of `symdln experiment` outputs whose figures to include (default: results/)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute every derivation instead of reading the on-disk cache")
     p.add_argument("--paper", default=None, metavar="NAME",
                    help="the paper whose claims are verified (default: corlouer2026; `symdln verify --list-papers`)")
 
@@ -33,6 +35,9 @@ def cpu_seconds() -> float:
 
 def run(args) -> int:
     from .._output import OutputDir
+    if args.no_cache:
+        from ..symbolic.result import disable_disk_cache
+        disable_disk_cache()
     t0, c0 = time.perf_counter(), cpu_seconds()
     with OutputDir(args.out, option="--out") as od:     # a bad --out is refused before any work
         from ..export.report import summary_table, write_report

@@ -36,6 +36,8 @@ def add_arguments(p):
     p.add_argument("--fast", action="store_true", help="quick run: no Monte Carlo")
     p.add_argument("--seed", type=_args.seed, default=0, help="seed for sampled points and networks (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute every derivation instead of reading the on-disk cache")
 
 
 def _finite(x):
@@ -121,6 +123,9 @@ def _paper_for(args):
 
 
 def run(args) -> int:
+    if args.no_cache:
+        from ..symbolic.result import disable_disk_cache
+        disable_disk_cache()
     if args.list_papers:
         print(list_papers())
         return 0

@@ -1,4 +1,4 @@
-"""Assumption diagnostics (paper App. I; experiment plan Sec. 1; referee's misalignment metric).
+"""Assumption diagnostics (paper App. I; the misalignment metric).
 
 Every function reads saved checkpoints: a :class:`symdln.simulate.Trajectory` or layer arrays with
 leading axes ``(..., d_l, d_{l-1})``.

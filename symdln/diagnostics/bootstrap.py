@@ -1,5 +1,5 @@
-"""Percentile bootstrap over runs (resample SGD runs with replacement), as the experiment plan
-(Sec. 1.1 step 4, Sec. 1.2 step 3) asks for the confidence bands of GD-vs-SGD distances."""
+"""Percentile bootstrap over runs (resample SGD runs with replacement): the
+confidence bands of the GD-vs-SGD distances."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Checkpoint alignment rules (experiment plan Sec. 1.1 step 1.2, Sec. 1.2 step 1.2).
+"""Checkpoint alignment rules.
 
 * **First crossing** of a level by a series (linear interpolation between checkpoints).
 * **Loss-aligned checkpoints**: for each level ``l_j`` and trajectory, the first checkpoint whose

@@ -1,4 +1,4 @@
-"""Mode decoupling (experiment plan Sec. 1, "Mode decoupling"; paper App. I.1, Fig. 6).
+"""Mode decoupling (paper App. I.1, Fig. 6).
 
 Cross-mode coefficients ``w_ab(t) = u_a^T W(t) v_b``; ``E_cross = sum_{a != b} w_ab^2``,
 ``E_tot = sum_{a,b} w_ab^2``; per mode the largest off-diagonal entry of row ``a``,

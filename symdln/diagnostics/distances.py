@@ -1,4 +1,4 @@
-"""GD vs SGD distances (experiment plan Sec. 1: rank/singular-value pattern distances, parameter
+"""GD vs SGD distances (rank/singular-value pattern distances, parameter
 space and function space).
 
 Conventions: a GD run has layers ``(K, d_l, d_{l-1})`` (or ``(K, 1, ...)``), the SGD ensemble
@@ -118,7 +118,7 @@ def _mean_se(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def gd_sgd_distances(gd, sgd) -> ParamDistances:
-    """Parameter- and function-space distances between one GD run and S SGD runs (plan Sec. 1)."""
+    """Parameter- and function-space distances between one GD run and S SGD runs."""
     g, s = split_gd_sgd(gd, sgd)
     K, S = s[0].shape[:2]
     sq = np.zeros((K, S))

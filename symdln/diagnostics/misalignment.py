@@ -1,4 +1,4 @@
-"""Controlled misalignment / unbalance and the diffusion-peak-vs-learning metric (referee's request).
+"""Controlled misalignment / unbalance and the diffusion-peak-vs-learning metric.
 
 The paper's claim (Sec. 3.2, Prop. 3.5, Fig. 3): under alignment (A2) and balance (A1) the modewise
 diffusion ``D_a`` peaks before mode ``a`` is learned.  To measure how far this survives without
@@ -91,7 +91,7 @@ def misaligned_init(teacher: Teacher, w0, widths, *, theta: float = 0.0, where=_
 def _modes():
     try:
         from .. import modes
-    except ImportError as exc:  # pragma: no cover - depends on engineer A's module landing
+    except ImportError as exc:  # pragma: no cover - the symbolic module may be absent
         raise SymdlnInputError("symdln.modes (empirical diffusion D_alpha) is not available") from exc
     return modes
 

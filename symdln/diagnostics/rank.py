@@ -1,4 +1,4 @@
-"""Rank patterns of contiguous partial products (experiment plan Sec. 1.1).
+"""Rank patterns of contiguous partial products.
 
 For ``1 <= i <= j <= L`` the partial product is ``P_ij = W_j ... W_i`` (shape ``(d_j, d_{i-1})``).
 Its numerical rank with relative threshold ``eps`` is
@@ -33,7 +33,7 @@ from ._common import as_layers
 __all__ = ["DEFAULT_EPS", "partial_products", "partial_singular_values", "RankPatterns", "rank_patterns",
            "multiplicity_pattern", "rank_from_multiplicity", "upper_mask", "product_noise_floors"]
 
-#: default relative singular-value threshold of the numerical rank (experiment plan Sec. 1.1)
+#: default relative singular-value threshold of the numerical rank
 DEFAULT_EPS = 1e-5
 
 
@@ -107,7 +107,7 @@ def product_noise_floors(x) -> dict[tuple[int, int], np.ndarray]:
 
 
 def rank_patterns(x, eps: float = DEFAULT_EPS, *, noise_floor: bool = True) -> RankPatterns:
-    """Numerical ranks and threshold gaps of all ``P_ij`` (plan Sec. 1.1 step 2-3)."""
+    """Numerical ranks and threshold gaps of all ``P_ij``."""
     eps = float(eps)
     if not 0 < eps < 1:
         raise SymdlnInputError(f"eps (relative singular-value threshold) must be in (0, 1); got {eps!r}")

@@ -1,6 +1,6 @@
 """Settings of the diagnostic experiments: teachers, initialisation regimes, GD + SGD pairs.
 
-* Teachers (experiment plan Sec. 1.1 "Deliverables"): ``"low-rank"`` (4 modes in ``d = 12``,
+* Teachers : ``"low-rank"`` (4 modes in ``d = 12``,
   ``s = 4, 2, 1, 0.5``), ``"full"`` (``d`` modes, ``s`` geometric from 4 to 0.25) and
   ``"degenerate"`` (``s = 3, 3, 1, 1``: two repeated singular values).
 * Regimes: small Gaussian initialisation with entry variance ``min(d_in, d_out)^-gamma``

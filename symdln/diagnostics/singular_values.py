@@ -1,4 +1,4 @@
-"""Top-K log-singular-value patterns of partial products (experiment plan Sec. 1.2).
+"""Top-K log-singular-value patterns of partial products.
 
 For ``P_ij = W_j ... W_i`` with singular values ``sigma_1 >= ... >= sigma_K`` (zero-padded when
 ``K > min(d_j, d_{i-1})``) and floor ``delta``:
@@ -31,7 +31,7 @@ class LogSVPatterns:
 
 
 def log_sv_patterns(x, K: int = 5, delta: float = 1e-30) -> LogSVPatterns:
-    """``s_ij,k`` and ``s~_ij,k`` for every ``i <= j`` and ``k = 1..K`` (plan Sec. 1.2 step 2)."""
+    """``s_ij,k`` and ``s~_ij,k`` for every ``i <= j`` and ``k = 1..K``."""
     if int(K) != K or int(K) < 1:
         raise SymdlnInputError(f"K (number of singular values) must be an integer >= 1; got {K!r}")
     K = int(K)
@@ -54,6 +54,6 @@ def log_sv_patterns(x, K: int = 5, delta: float = 1e-30) -> LogSVPatterns:
 
 
 def length_weights(L: int) -> np.ndarray:
-    """``w_ij = j - i + 1`` on ``i <= j``, 0 below the diagonal (plan Sec. 1.2 step 4)."""
+    """``w_ij = j - i + 1`` on ``i <= j``, 0 below the diagonal."""
     i, j = np.meshgrid(np.arange(1, L + 1), np.arange(1, L + 1), indexing="ij")
     return np.where(j >= i, j - i + 1, 0).astype(np.float64)

@@ -13,6 +13,7 @@ from .._io import atomic_write_bytes
 from ..network import Teacher, aligned_balanced
 from ..simulate import analysis as an
 from ..simulate import langevin, scalar_sde, sgd
+from ..stationary_density import density_on_grid
 from . import _stationary_network as netlevel
 from . import register
 from .paper_experiments import S_DEFAULT, _claim, _nets, _phases, _plt, _save, _uniform_ck
@@ -66,7 +67,7 @@ def _stats(x, s0):
 
 def _compare(x, mu, D, s0, sd_guess, n_grid=2001):
     half = max(12 * sd_guess, 1e-3)
-    g, p, cdf = an.stationary_density_numeric(mu, D, max(s0 - half, 1e-6), s0 + half, n_grid)
+    g, p, cdf = density_on_grid(mu, D, max(s0 - half, 1e-6), s0 + half, n_grid)
     mean = float(np.trapezoid(g * p, g)) if hasattr(np, "trapezoid") else float(np.trapz(g * p, g))
     var = float((np.trapezoid if hasattr(np, "trapezoid") else np.trapz)((g - mean) ** 2 * p, g))
     ks = stats.kstest(x, lambda v: np.interp(v, g, cdf))
@@ -78,6 +79,10 @@ def _compare(x, mu, D, s0, sd_guess, n_grid=2001):
 
 @register("stationary", help="end-of-training distribution of the top mode vs the stationary law (Figs. 4, 5, App. K)")
 def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``stationary``: end-of-training distribution of the top mode vs the stationary law (Figs. 4, 5, App. K).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     if fast:
         d, L, gamma, n, t_end, dt, dts, t_k, nk = 6, 2, 1.5, 40, 10.0, 1e-2, (1e-2, 5e-3), 1.0, 20
     else:
@@ -208,6 +213,10 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
 
 @register("scaling", help="maximum modewise diffusion vs learning rate and 1/batch size with fitted slopes (App. J)")
 def scaling(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``scaling``: maximum modewise diffusion vs learning rate and 1/batch size with fitted slopes (App. J).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     if fast:
         d, L, gamma, n, t_end, etas, bs = 6, 2, 1.5, 3, 8.0, (0.005, 0.01, 0.02), (1, 2, 4)
     else:

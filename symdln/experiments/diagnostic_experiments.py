@@ -1,4 +1,4 @@
-"""Assumption diagnostics as experiments (paper App. I; experiment plan Sec. 1; referee's metric).
+"""Assumption diagnostics as experiments (paper App. I).
 
 ``symdln experiment NAME`` for NAME in ``balance``, ``decoupling``, ``rank-patterns``, ``sv-patterns``,
 ``gd-vs-sgd``, ``misalignment``.  Each writes ``NAME.png``/``NAME.pdf`` and returns the JSON summary.
@@ -98,6 +98,10 @@ def _grid(depths, configs, S, max_steps, n_ck, seed, progress):
 # -- balance (App. I.2, Eq. 33) ---------------------------------------------------------------------
 @register("balance", help="balance residual r_l (Eq. 33) over SGD training, standard vs balanced init (App. I.2)")
 def balance(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``balance``: balance residual r_l (Eq. 33) over SGD training, standard vs balanced init (App. I.2).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     depths, S, _, max_steps, n_ck, _ = _settings(fast, full)
     P = plt()
     fig, axes = P.subplots(len(depths), 2, figsize=(9, 3.2 * len(depths)), squeeze=False)
@@ -181,6 +185,10 @@ def _balance_prediction(depths, max_steps, seed, n_traj, eta=0.005, halve=True):
 # -- mode decoupling (App. I.1; plan "Mode decoupling") -------------------------------------------------
 @register("decoupling", help="cross modes w_ab, E_cross/E_tot, t_cross vs t_diag (App. I.1)")
 def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``decoupling``: cross modes w_ab, E_cross/E_tot, t_cross vs t_diag (App. I.1).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     depths, S, configs, max_steps, n_ck, _ = _settings(fast, full)
     n_init = 1 if fast else 3
     P = plt()
@@ -244,6 +252,10 @@ def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
 # -- rank patterns (plan Sec. 1.1) ------------------------------------------------------------------
 @register("rank-patterns", help="rank / multiplicity patterns of partial products, GD vs mean SGD (plan 1.1)")
 def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``rank-patterns``: rank / multiplicity patterns of partial products, GD vs mean SGD (plan 1.1).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     depths, S, configs, max_steps, n_ck, n_boot = _settings(fast, full)
     eps_list = (1e-5, 1e-2)
     P = plt()
@@ -311,6 +323,10 @@ def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -
 # -- singular-value patterns (plan Sec. 1.2) ----------------------------------------------------------
 @register("sv-patterns", help="top-K log-singular-value patterns of partial products, GD vs mean SGD (plan 1.2)")
 def sv_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``sv-patterns``: top-K log-singular-value patterns of partial products, GD vs mean SGD (plan 1.2).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     depths, S, configs, max_steps, n_ck, n_boot = _settings(fast, full)
     K, delta, half = 5, 1e-30, 0.25
     P = plt()
@@ -371,6 +387,10 @@ def sv_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> 
 # -- parameter and function space (plan Sec. 1, "Distance in parameter/function space") -------------------
 @register("gd-vs-sgd", help="GD vs SGD distances in parameter space (norm, ratio, cosine, layerwise) and function space")
 def gd_vs_sgd(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``gd-vs-sgd``: GD vs SGD distances in parameter space (norm, ratio, cosine, layerwise) and function space.
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     depths, S, configs, max_steps, n_ck, _ = _settings(fast, full)
     P = plt()
     nrow = len(depths) * len(configs)
@@ -421,6 +441,10 @@ def gd_vs_sgd(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
 # -- misalignment (referee: quantitative bound on tolerable misalignment) --------------------------------
 @register("misalignment", help="diffusion-peak vs learning time under controlled misalignment / unbalance (referee)")
 def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``misalignment``: diffusion-peak vs learning time under controlled misalignment / unbalance (referee).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     from ..diagnostics import empirical_diffusion, misaligned_init, peak_timing
     from ..diagnostics.misalignment import pool_peak_timings, w_star_with_check
     from ..diagnostics.runs import choose_steps, make_teacher

@@ -104,6 +104,10 @@ def _peak_block(tr, eta, b, L, s, source):
 
 @register("diffusion-peak", help="modewise diffusion peaks vs mode-learning times, SGD and Langevin (Figs. 1, 3)")
 def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``diffusion-peak``: modewise diffusion peaks vs mode-learning times, SGD and Langevin (Figs. 1, 3).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     if fast:
         d, L, n, eta, t_sgd, t_lan, dt, depths = 6, 2, 4, 0.005, 12.0, 12.0, 2e-3, (2,)
     else:
@@ -194,6 +198,10 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
 # ---------------------------------------------------------------------------------------------------------------
 @register("stagewise", help="saddle-to-saddle learning with GD, SGD, gradient flow and Langevin (Fig. 2)")
 def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``stagewise``: saddle-to-saddle learning with GD, SGD, gradient flow and Langevin (Fig. 2).
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     if fast:
         d, L, s, gamma, n, t_end, dt = 6, 3, np.array([1.0, 0.7, 0.4]), 1.5, 3, 40.0, 5e-3
     else:

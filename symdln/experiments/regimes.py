@@ -158,6 +158,10 @@ def _agg(rows, key, w, g):
 
 @register("regimes", help="init-scale regimes (Jacot et al. 2021): plateaus, rank, distances, matrix completion vs gamma")
 def regimes(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+    """Experiment ``regimes``: init-scale regimes (Jacot et al. 2021): plateaus, rank, distances, matrix completion vs gamma.
+
+    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
+    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
     if fast:
         ws, gammas, pop_seeds, mc_seeds, steps, mc_steps = [10], [0.5, 2.5], [0], [0], 1500, 1500
     else:

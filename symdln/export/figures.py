@@ -220,12 +220,12 @@ def stationary_figure(claims, out_dir: Path) -> FigureInfo | None:
     approximations (Eqs. (17)-(18)); None if the registry lacks the pieces."""
     from ..symbolic import quantity_ids
     try:
-        from ..symbolic.fokker_planck import aligned_coefficients
+        from ..symbolic.fokker_planck import aligned_coefficient_exprs
     except ImportError:
         return None
     if "drift_aligned" not in quantity_ids() or "diffusion_aligned" not in quantity_ids():
         return None
-    mu, D = aligned_coefficients("derived")
+    mu, D = aligned_coefficient_exprs("derived")
     params = {s: 1.0, sigma_q: 0.3, beta: 0.01, eta: 0.01, b: 1, w_beta: 0.0, s_beta: 0.5}
     plt = _plt()
     fig, axes = plt.subplots(1, len(DEPTHS), figsize=(3.4 * len(DEPTHS), 4.0), layout="constrained")

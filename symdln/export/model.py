@@ -31,7 +31,7 @@ class ReportData:
     derivations: list = field(default_factory=list)        # symdln.symbolic.result.Derivation
     claims: list = field(default_factory=list)             # symdln.verdict.Claim
     verdicts: list = field(default_factory=list)           # symdln.verdict.Verdict
-    checks: Any = None                                     # symdln.checks_suite.CheckReport or None
+    checks: Any = None                                     # symdln.verify.core_checks.CheckReport or None
     figures: list = field(default_factory=list)            # FigureInfo
     provenance: dict = field(default_factory=dict)
     command: str = "symdln report"

@@ -26,14 +26,14 @@ _WORDS = {"kron": r"\otimes", "vec": r"\operatorname{vec}", "tr": r"\operatornam
 #: identifiers that are English words in prose: math only next to an operator
 _PROSE_LETTERS = {"a", "A", "I", "in", "x", "vs"}
 _TOKEN = re.compile(r"""
-    (?P<name>[a-z]{3,}(?:_[a-z]{3,})+)
+    (?P<name>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+){2,}(?![A-Za-z0-9_])|[a-z]{3,}(?:_[a-z]{3,})+)
   | (?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
   | (?P<ident>[A-Za-z][A-Za-z0-9]*)
-  | (?P<op><=|>=|!=|==|->|\*\*|\.\.\.|[-+*/^=<>~(),\[\]{}|:;.!_'])
+  | (?P<op>\+-|<=|>=|!=|==|->|\*\*|\.\.\.|[-+*/^=<>~(),\[\]{}|:;.!_'])
   | (?P<space>\s+)
 """, re.VERBOSE)
 _MATH_CHARS = re.compile(r"^[A-Za-z0-9_{}()\[\]^*/+\-=<>.,|~!: ]+$")
-_OPERATOR_WORDS = {"=", "+", "-", "*", "/", "x", "kron", "<", ">", "<=", ">=", "!=", "~", "->", "...", "in", "vs"}
+_OPERATOR_WORDS = {"+-", "=", "+", "-", "*", "/", "x", "kron", "<", ">", "<=", ">=", "!=", "~", "->", "...", "in", "vs"}
 
 #: NumPy error messages -> plain statements (pattern, builder of segments)
 NUMPY_PHRASES = [
@@ -145,7 +145,7 @@ def _convert(toks) -> str:
             inner, i = _group(toks, i + 1)
             out.append("_{%s}" % inner)
         else:
-            out.append({"*": r"\,", "<=": r"\le ", ">=": r"\ge ", "!=": r"\ne ", "==": "=", "->": r"\to ",
+            out.append({"+-": r"\pm ", "*": r"\,", "<=": r"\le ", ">=": r"\ge ", "!=": r"\ne ", "==": "=", "->": r"\to ",
                         "~": r"\sim ", "...": r"\dots ", "{": r"\{", "}": r"\}", "|": r"\vert ",
                         "'": "'"}.get(tok, tok))
             i += 1
@@ -193,7 +193,7 @@ def _is_mathy(core: str) -> bool:
         return False
     if core in _PROSE_LETTERS:
         return False
-    if re.search(r"[=^_<>*/\[]|\*\*", core) and re.search(r"[A-Za-z0-9]", core):
+    if re.search(r"[=^_<>*/\[|]|\*\*", core) and re.search(r"[A-Za-z0-9]", core):
         return True
     if core in GREEK or core in _WORDS:
         return True
@@ -236,7 +236,7 @@ def _words_to_segments(text: str) -> list[tuple[str, str]]:
         lead, core, trail = _strip_word(w)
         if core in _OPERATOR_WORDS:
             kind = "op"
-        elif re.fullmatch(r"\d+(?:\.\d+)?", core):
+        elif re.fullmatch(r"-?\d+(?:\.\d+)?", core):
             kind = "num"
         elif _is_mathy(core):
             kind = "math"

@@ -91,7 +91,7 @@ def collect(*, fast: bool, seed: int, command: str = "symdln report", quiet: boo
         data.verdicts = list(_stage(data, "verdicts", lambda: verify.verify_all(paper=paper_obj, fast=fast, seed=seed,
                                                                                 progress=bar)) or [])
         bar.close()
-    checks = _optional("checks_suite", data, "run_checks")
+    checks = _optional("verify.core_checks", data, "run_checks")
     if checks is not None:
         bar = Progress("monte-carlo", quiet=quiet)
         data.checks = _stage(data, "monte-carlo", lambda: checks.run_checks(fast=fast, seed=seed, progress=bar))

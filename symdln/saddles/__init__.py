@@ -1,4 +1,4 @@
-"""Saddle-point sampler for deep linear networks (plan 003, Sec. 2) and its Hessian certification.
+"""Saddle-point sampler for deep linear networks and its Hessian certification.
 
 ``normal_form`` (rank strata ``W = P_S M``), ``energy`` (fiber + cyclic constraints), ``sampler``
 (cheap construction, SGLD, quench), ``hessian`` (gradient, exact HVP, dense Hessian, line polynomial of

@@ -1,4 +1,4 @@
-"""Refinement to exact critical points and Hessian certification (plan 003, Sec. 2, last paragraph).
+"""Refinement to exact critical points and Hessian certification.
 
 * :func:`refine`: minimise ``1/2 ||grad L(theta)||^2`` (its gradient is ``H grad L``: one exact HVP), which
   converges to a *nearby critical point of any index* -- plain gradient descent on ``L`` would run away

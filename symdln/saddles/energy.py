@@ -1,4 +1,4 @@
-"""Fiber + cyclic constraints on the residual blocks and the constraint energy (plan 003, Sec. 2).
+"""Fiber + cyclic constraints on the residual blocks and the constraint energy.
 
 Write the residual path and ``sigma`` as a *ring* of ``L + 1`` maps, in the order they are applied:
 ``R_0 = Z_1, ..., R_{L-1} = Z_L, R_L = sigma`` (``Z_l`` maps residual space ``l-1`` to ``l``; ``sigma``

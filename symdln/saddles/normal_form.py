@@ -1,4 +1,4 @@
-"""Rank strata of DLN critical points: the gauge-fixed normal form (plan 003, Sec. 2).
+"""Rank strata of DLN critical points: the gauge-fixed normal form.
 
 For a teacher ``M = U diag(s) V^T`` (``d_L x d_0``), a subset ``S`` of its singular directions
 (``r = |S|``) and widths ``(d_0, ..., d_L)`` with every hidden width ``>= r``, the normal form is
@@ -11,9 +11,9 @@ with ``U_Q`` (``d_L x (d_L - r)``) an orthonormal basis of the complement of ``s
 ``W = P_S M + U_Q mu(Z)`` with ``mu(Z) = Z_L ... Z_1`` (the signal path gives ``U_S U_S^T M = P_S M``
 exactly; the block structure keeps signal and residual paths apart).
 
-Dimension fixes with respect to the plan (see ``docs/api.md``):
+Dimension fixes with respect to the original construction (see ``docs/api.md``):
 
-1. The plan gives every residual block the shape ``(d_l - r) x (d_{l-1} - r)``.  For ``l = 1`` that
+1. The original construction gives every residual block the shape ``(d_l - r) x (d_{l-1} - r)``.  For ``l = 1`` that
    cannot be: the signal rows of ``W_1`` are ``U_S^T M`` (``r x d_0``), so ``Z_1`` must be
    ``(d_1 - r) x d_0`` (the input space is not split).  ``Z_L`` *is* ``(d_L - r) x (d_{L-1} - r)``
    because the output space is split by ``[U_S, U_Q]``.

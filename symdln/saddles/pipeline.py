@@ -1,4 +1,4 @@
-"""Sample -> assemble -> refine -> certify -> check against theory, with timings (plan 003, Sec. 2).
+"""Sample -> assemble -> refine -> certify -> check against theory, with timings.
 
 For each sampled point the checks are (tolerances stated in ``CHECK_TOL``):
 

@@ -1,8 +1,8 @@
-"""Sampling residual blocks on the constraint variety ``E(Z) = 0`` (plan 003, Sec. 2).
+"""Sampling residual blocks on the constraint variety ``E(Z) = 0``.
 
 * :func:`cheap_residuals`: set ``n_zero >= 2`` distinct residual blocks to zero, draw the others.  Every
   constraint product then contains a zero block (``mu`` contains all of them, ``dmu_l`` all but ``Z_l``),
-  so ``E(Z) = 0`` *exactly* -- always, not "typically" as the plan says.
+  so ``E(Z) = 0`` *exactly* -- always, not only "typically".
 * :func:`sgld`: Boltzmann sampling ``p(Z) ~ exp(-beta E(Z)) pi(Z)`` by stochastic gradient Langevin
   dynamics ``Z <- Z - (eps_t/2) grad(beta E - log pi) + N(0, eps_t)``, with the polynomial schedule
   ``eps_t = eps0 (1 + t / t0)^(-kappa)`` (Welling & Teh 2011), vectorised over chains.  Guard: each
@@ -97,7 +97,7 @@ class SGLDResult:
 def sgld(nf: NormalForm, n_chains: int, n_steps: int, *, beta: float = 1e4, prior: Prior | None = None,
          eps0: float = 1e-3, t0: float = 100.0, kappa: float = 0.55, rng=None, init=None,
          n_record: int = 50, scale: float = 1.0) -> SGLDResult:
-    """SGLD on ``L_beta(Z) = beta E(Z) - log pi(Z)`` for ``n_chains`` chains at once (plan 003, Sec. 2)."""
+    """SGLD on ``L_beta(Z) = beta E(Z) - log pi(Z)`` for ``n_chains`` chains at once."""
     beta = check_positive("beta", beta)
     eps0 = check_positive("eps0", eps0)
     if int(n_steps) < 1 or int(n_chains) < 1:

@@ -168,15 +168,7 @@ def paired_loglog_slope(x, Y, level: float = 0.95) -> dict:
 
 
 def stationary_density_numeric(mu, D, lo: float, hi: float, n: int = 4001):
-    """Zero-flux density ``p ~ (1/D) exp(int 2 mu / D)`` (Eq. 16 with a reference point inside the grid) on
-    ``[lo, hi]`` by the trapezoid rule; returns ``(grid, pdf, cdf)`` normalised on the grid."""
-    from scipy.integrate import cumulative_trapezoid
-    g = np.linspace(lo, hi, n)
-    Dg = D(g)
-    f = 2 * mu(g) / Dg
-    F = cumulative_trapezoid(f, g, initial=0.0)
-    logp = F - np.log(Dg)
-    p = np.exp(logp - logp.max())
-    p /= _trapezoid(p, g)
-    cdf = cumulative_trapezoid(p, g, initial=0.0)
-    return g, p, cdf / cdf[-1]
+    """Zero-flux density on ``[lo, hi]``: :func:`symdln.stationary_density.density_on_grid` (the one
+    implementation), kept here for the simulation API; returns ``(grid, pdf, cdf)``."""
+    from ..stationary_density import density_on_grid
+    return density_on_grid(mu, D, lo, hi, n)

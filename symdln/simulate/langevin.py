@@ -83,9 +83,50 @@ class _Noise:
         return tuple(None if x is None else x[k] for x in self._buf)
 
 
+def _s_last(x):
+    """``(C, S, ...)`` chunk -> ``(C, ..., S)`` contiguous (the compiled kernel's layout; same numbers)."""
+    return None if x is None else np.ascontiguousarray(np.moveaxis(x, 1, -1))
+
+
+def _loop_compiled(Wst, M, noise_src, rec, steps, dt, progress, label):
+    """All trajectories through chunks of Euler-Maruyama steps in one compiled kernel call per chunk."""
+    from ._compiled import backproject_chunk
+    S_, L, D, _ = Wst.shape
+    Wl = np.ascontiguousarray(Wst.transpose(1, 2, 3, 0))
+    Bel = np.empty_like(Wl); A = np.empty_like(Wl)
+    W = np.empty((D, D, S_)); Delta = np.empty((D, D, S_))
+    empty4, empty5 = np.zeros((0, D, D, S_)), np.zeros((0, L, D, D, S_))
+    bufs, k = None, 0
+    while True:
+        if k == rec.next:
+            rec.maybe(k, np.ascontiguousarray(Wl.transpose(3, 0, 1, 2)))
+        if k == steps:
+            break
+        if noise_src._buf is None or noise_src._k == noise_src.C:
+            noise_src._refill()
+            bufs = None
+        if bufs is None:
+            G, LZ, Z = (_s_last(x) for x in noise_src._buf)
+            mode = 0 if G is None else (2 if LZ is not None else 1)
+            bufs = (empty4 if G is None else G, empty4 if LZ is None else LZ, empty5 if Z is None else Z, mode)
+        G, LZ, Z, mode = bufs
+        stop = steps if rec.next < 0 else rec.next
+        n = min(noise_src.C - noise_src._k, stop - k)
+        backproject_chunk(Wl, M, G, LZ, Z, noise_src._k, noise_src._k + n, dt, mode, Bel, A, W, Delta)
+        noise_src._k += n
+        if progress is not None and (k // 2000) != ((k + n) // 2000):
+            progress.update(k + n, steps, label)
+        k += n
+    return np.ascontiguousarray(Wl.transpose(3, 0, 1, 2))
+
+
 def langevin(net0, teacher: Teacher, *, eta: float, b: int = 1, dt: float, t_end: float, noise: str = "anisotropic",
-             sigma: float | None = None, n_traj: int = 1, seed=0, checkpoints=None, progress=None) -> Trajectory:
-    """Euler-Maruyama for ``n_traj`` trajectories; ``checkpoints`` are step indices (time ``= dt * step``)."""
+             sigma: float | None = None, n_traj: int = 1, seed=0, checkpoints=None, progress=None,
+             backend: str = "auto") -> Trajectory:
+    """Euler-Maruyama for ``n_traj`` trajectories; ``checkpoints`` are step indices (time ``= dt * step``).
+
+    ``backend``: ``"auto"`` runs ensembles of 16 or more trajectories in the compiled kernel when numba is
+    installed; ``"numpy"`` / ``"numba"`` force one (same random numbers; results agree to rounding)."""
     if not isinstance(teacher, Teacher):
         raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
     eta = check_positive("eta", eta)
@@ -110,11 +151,18 @@ def langevin(net0, teacher: Teacher, *, eta: float, b: int = 1, dt: float, t_end
     noise_src = _Noise(noise, rng, S_, L, D, widths, c=np.sqrt(eta * dt / b), dt=dt,
                        ciso=sigma * np.sqrt(eta * dt), sqSq=sqSq)
     t0 = time.perf_counter()
+    from ._compiled import use_compiled
+    compiled = use_compiled(backend, S_, 16)
+    if compiled:
+        Wst = _loop_compiled(Wst, M, noise_src, rec, steps, dt, progress, f"langevin ({noise})")
+        steps_left = 0
+    else:
+        steps_left = steps
     Bel = np.empty_like(Wst); Bel[:, 0] = np.eye(D)
     A = np.empty_like(Wst); upd = np.empty_like(Wst)
     W = np.empty((S_, D, D)); Delta = np.empty((S_, D, D))
     WT, BelT = Wst.transpose(0, 1, 3, 2), Bel.transpose(0, 1, 3, 2)
-    for k in range(steps + 1):
+    for k in range(steps_left + 1 if not compiled else 0):
         if k == rec.next:
             rec.maybe(k, Wst)
         if k == steps:
@@ -143,6 +191,6 @@ def langevin(net0, teacher: Teacher, *, eta: float, b: int = 1, dt: float, t_end
     meta = {"method": f"langevin-{noise}", "eta": eta, "b": int(b), "dt": dt, "t_end": t_end, "steps": steps,
             "n_traj": S_, "seed": seed if isinstance(seed, (int, type(None))) else str(seed),
             "sigma": sigma if noise == "isotropic" else None, "widths": list(widths),
-            "isotropic_reading": "d theta = -g dt + sqrt(eta) sigma dW (increment N(0, eta sigma^2 dt I))"
+            "backend": "numba" if compiled else "numpy", "isotropic_reading": "d theta = -g dt + sqrt(eta) sigma dW (increment N(0, eta sigma^2 dt I))"
             if noise == "isotropic" else None, "seconds": round(time.perf_counter() - t0, 3)}
     return Trajectory(dt * ck.astype(float), ck, rec.layers(), teacher, meta)

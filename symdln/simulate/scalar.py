@@ -1,6 +1,6 @@
 """Euler-Maruyama for a scalar modewise SDE ``dw = mu(w) dt + sqrt(D(w)) dB`` (Prop. 3.5, Eq. 4).
 
-``scalar_sde`` takes vectorised callables; :func:`aligned_coefficients` builds them from a SymPy
+``scalar_sde`` takes vectorised callables; :func:`aligned_coefficient_callables` builds them from a SymPy
 expression (the derived ``drift_aligned`` / ``diffusion_aligned`` of :mod:`symdln.symbolic`, or the
 paper's printed Eq. 5-7 / 13-15 from :mod:`symdln.papers.corlouer2026`) by substituting numbers for every symbol
 but ``w`` and lambdifying (no strings are parsed).
@@ -13,7 +13,7 @@ import numpy as np
 
 from .._validation import SymdlnInputError, as_rng, as_vector, check_count, check_positive, check_real
 
-__all__ = ["scalar_sde", "aligned_coefficients", "lambdify_w"]
+__all__ = ["scalar_sde", "aligned_coefficient_callables", "lambdify_w"]
 
 
 def scalar_sde(drift: Callable, diffusion: Callable, w0, *, dt: float, t_end: float, n_traj: int, seed=0,
@@ -87,8 +87,8 @@ def lambdify_w(expr, **values) -> Callable:
     return lambda w: np.broadcast_to(np.asarray(f(w), dtype=float), np.shape(w))
 
 
-def aligned_coefficients(*, L: int, s: float, sigma_q: float, eta: float, b: int = 1, source: str = "derived",
-                         **others) -> tuple[Callable, Callable]:
+def aligned_coefficient_callables(*, L: int, s: float, sigma_q: float, eta: float, b: int = 1, source: str = "derived",
+                                  **others) -> tuple[Callable, Callable]:
     """``(mu(w), D(w))`` of the aligned + balanced modewise SDE.
 
     ``source="derived"``: ``derive("drift_aligned")`` / ``derive("diffusion_aligned")`` (the drift is the sum

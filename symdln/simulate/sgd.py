@@ -154,15 +154,43 @@ def _loop_slast(Wst, stream, rec, steps, lr, progress):
     return back()
 
 
+def _loop_compiled(Wst, stream, rec, steps, lr, progress):
+    """The ``_loop_slast`` step fused into one compiled kernel per chunk of steps (same random numbers)."""
+    from ._compiled import sgd_chunk
+    S, L, D, _ = Wst.shape
+    b = stream.b
+    Wl = np.ascontiguousarray(Wst.transpose(1, 2, 3, 0))          # (L, D, D, S)
+    H = np.empty((L, D, b, S)); g = np.empty((L, D, b, S))
+    k = 0
+    while True:
+        if k == rec.next:
+            rec.maybe(k, np.ascontiguousarray(Wl.transpose(3, 0, 1, 2)))
+        if k == steps:
+            break
+        if stream._buf is None or stream._k == stream.C:
+            stream._refill()
+        X, Y = stream._buf                                          # (C, D, b, S)
+        stop = steps if rec.next < 0 else rec.next
+        n = min(stream.C - stream._k, stop - k)
+        sgd_chunk(Wl, X, Y, stream._k, stream._k + n, lr, H, g)
+        stream._k += n
+        if progress is not None and (k // 2000) != ((k + n) // 2000):
+            progress.update(k + n, steps, "sgd")
+        k += n
+    return np.ascontiguousarray(Wl.transpose(3, 0, 1, 2))
+
+
 def sgd(net0, teacher: Teacher, *, eta: float, b: int = 1, steps: int, n_traj: int = 1, seed=0,
-        checkpoints=None, dataset=None, progress=None) -> Trajectory:
+        checkpoints=None, dataset=None, progress=None, backend: str = "auto") -> Trajectory:
     """Minibatch SGD on ``0.5 |Y - W X|^2`` for ``S = n_traj`` trajectories from ``net0``.
 
     ``net0``: one DLN (all trajectories start there) or a list of ``S`` DLNs.  Each trajectory draws
     its own batches (independent streams from one generator seeded by ``seed``; same seed, same
     numbers).  ``dataset=(X, Y)``: sample batches from this finite dataset without replacement,
     reshuffled each epoch (a last partial batch is dropped).  ``checkpoints``: step indices to
-    record (default ~200 log-spaced).  Continuous time is ``t = eta * step``.
+    record (default ~200 log-spaced).  Continuous time is ``t = eta * step``.  ``backend``: ``"auto"`` runs
+    ensembles of 16 or more trajectories in the compiled kernel when numba is installed (``symdln[fast]``),
+    ``"numpy"`` / ``"numba"`` force one; both consume the same random numbers (results agree to rounding).
     """
     eta, steps, n_traj = _check_common(teacher, eta, steps, n_traj)
     b = check_count("b", b, lo=1, hi=MAX_SAMPLES)
@@ -177,13 +205,17 @@ def sgd(net0, teacher: Teacher, *, eta: float, b: int = 1, steps: int, n_traj: i
     rng = as_rng("seed", seed)
     stream = _Stream(teacher, widths, D, S, b, rng, dataset)
     t0 = time.perf_counter()
-    loop = _loop_slast if S >= _SLAST_MIN else _loop_sfirst
+    from ._compiled import use_compiled
+    if use_compiled(backend, S, _SLAST_MIN):
+        loop = _loop_compiled
+    else:
+        loop = _loop_slast if S >= _SLAST_MIN else _loop_sfirst
     Wst = loop(Wst, stream, rec, steps, eta / b, progress)
     if not np.all(np.isfinite(Wst)):
         raise FloatingPointError(f"SGD diverged (non-finite weights) with eta={eta}, b={b}")
     meta = {"method": "sgd", "eta": eta, "b": b, "steps": steps, "n_traj": S, "seed": _seed_json(seed),
             "online": dataset is None, "n_data": None if dataset is None else int(stream.dataset[0].shape[0]),
-            "widths": list(widths), "seconds": round(time.perf_counter() - t0, 3)}
+            "widths": list(widths), "backend": "numba" if loop is _loop_compiled else "numpy", "seconds": round(time.perf_counter() - t0, 3)}
     return Trajectory(eta * ck.astype(float), ck, rec.layers(), teacher, meta)
 
 

@@ -11,6 +11,7 @@ from itertools import product
 import sympy as sp
 
 from .fokker_planck import generator
+from ._simp import simplify
 from .result import Derivation, Step, register
 from .symbols import eta, t, w
 
@@ -24,7 +25,7 @@ def martingale_covariance():
     # Cov(sum xi_i) = sum_i Cov(xi_i) + sum_{i != j} Cov(xi_i, xi_j); cross terms vanish for i.i.d. (and for
     # martingale differences: E[xi_i xi_j^T] = E[xi_i E[xi_j^T | F_j]] = 0 for i < j)
     raw = sp.sqrt(eta) ** 2 * (sp.Sum(Sig, (i, 0, n - 1)).doit() + n * (n - 1) * Cij)
-    val = sp.simplify(raw.subs(Cij, 0).subs(n, t / eta) / Sig)
+    val = simplify(raw.subs(Cij, 0).subs(n, t / eta) / Sig)
     steps = (Step("Cov(c X) = c^2 Cov(X) with c = sqrt(eta); Cov(sum_{i<n} xi_i) = n Sigma + sum_{i!=j} C_ij.", raw),
              Step("Independent (or martingale-difference) increments: C_ij = 0; n = t/eta steps.", val * Sig))
     return val, steps
@@ -55,7 +56,7 @@ def ou_moments():
     m_sol = sp.dsolve(sp.Eq(m(t).diff(t), dm.subs(x, m(t))), m(t), ics={m(0): sp.Symbol("m_0")}).rhs
     v_sol = sp.dsolve(sp.Eq(v(t).diff(t), dv.subs(x ** 2, v(t))), v(t), ics={v(0): sp.Symbol("v_0")}).rhs
     v_inf = sp.limit(v_sol, t, sp.oo)
-    return {"mean": m_sol, "second_moment": v_sol, "stationary_variance": sp.simplify(v_inf),
+    return {"mean": m_sol, "second_moment": v_sol, "stationary_variance": simplify(v_inf),
             "theta": theta, "sigma": sigma}
 
 

@@ -17,6 +17,7 @@ from itertools import combinations, product
 
 import sympy as sp
 
+from ._simp import simplify
 from .result import Derivation, Step, register
 from .symbols import b
 
@@ -41,8 +42,8 @@ def finite_population_factor():
     off = p2 / b ** 2                       # coefficient of sum_{i != j} g_i g_j^T
     # sum_i g_i g_i^T = N S2; sum_{i != j} g_i g_j^T = N^2 G - N S2
     sigma_b = sp.expand(diag * N * S2 + off * (N ** 2 * G - N * S2) - G)
-    c = sp.simplify(sigma_b.coeff(S2))
-    if sp.simplify(sigma_b.coeff(G) + c) != 0:
+    c = simplify(sigma_b.coeff(S2))
+    if simplify(sigma_b.coeff(G) + c) != 0:
         raise AssertionError("Sigma_b is not proportional to S2 - G")
     steps = (Step("Co-occurrence probabilities from counting b-subsets: P(i in B) = C(N-1,b-1)/C(N,b), "
                   "P(i,j in B) = C(N-2,b-2)/C(N,b).", sp.Matrix([p1, p2])),
@@ -147,7 +148,7 @@ def _batch_online() -> Derivation:
     i = sp.Symbol("i", integer=True, positive=True)
     # (1/b^2)[sum_i Var(g_i) + sum_{i != j} Cov(g_i, g_j)], with Cov(g_i, g_j) = C_ij = 0 by independence
     raw = (sp.Sum(Sig, (i, 1, b)).doit() + b * (b - 1) * Cij) / b ** 2
-    cov = sp.simplify(raw.subs(Cij, 0))
+    cov = simplify(raw.subs(Cij, 0))
     for n in range(2, 5):
         for bs in range(1, 4):
             K = _with_replacement_matrix(n, bs)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ._simp import simplify
 from .result import Derivation, Step, derive, quantity_ids, register
 from .symbols import L, beta, s, sigma_q, w, z
 
 __all__ = ["generator", "fp_operator", "probability_current", "stationary_density_expr", "zero_flux_residual",
-           "printed_coefficients", "aligned_coefficients", "split_beta", "leading_monomial",
+           "printed_coefficients", "aligned_coefficient_exprs", "split_beta", "leading_monomial",
            "endpoint_behaviour", "large_unstable_zero"]
 
 _m = sp.Symbol("m", nonnegative=True)   # L = L_min + m: lets SymPy decide signs of exponents for all L >= L_min
@@ -45,7 +46,7 @@ def stationary_density_expr(mu, D, w_ref, var=w):
 def zero_flux_residual(mu, D, p, var=w):
     """``J[p]/p`` simplified (0 iff p has zero flux).  The Integral in p is differentiated by the Leibniz rule,
     never evaluated (no ``doit``)."""
-    return sp.simplify(sp.powsimp(sp.expand(probability_current(mu, D, p, var) / p), force=True))
+    return simplify(sp.powsimp(sp.expand(probability_current(mu, D, p, var) / p), force=True))
 
 
 def printed_coefficients():
@@ -60,7 +61,7 @@ def printed_coefficients():
     return mu, D
 
 
-def aligned_coefficients(which: str = "derived"):
+def aligned_coefficient_exprs(which: str = "derived"):
     """``(mu, D)``: ``"derived"`` from the registry (modewise derivation), or ``"printed"`` (Eqs. 13-15)."""
     if which == "printed":
         return printed_coefficients()
@@ -78,14 +79,14 @@ def split_beta(mu, D):
 
     Returns ``(A, B, D1)``; raises if the coefficients do not have that structure.
     """
-    D1 = sp.simplify(D / beta)
+    D1 = simplify(D / beta)
     if D1.has(beta):
         raise ValueError("D must be proportional to beta")
     mu0 = mu.subs(beta, 0)
-    mu1 = sp.simplify((mu - mu0) / beta)
+    mu1 = simplify((mu - mu0) / beta)
     if mu1.has(beta):
         raise ValueError("mu must be affine in beta")
-    return sp.simplify(2 * mu0 / D1), sp.powsimp(sp.simplify(2 * mu1 / D1), force=True), D1
+    return simplify(2 * mu0 / D1), sp.powsimp(simplify(2 * mu1 / D1), force=True), D1
 
 
 def _monomials(expr):
@@ -95,8 +96,8 @@ def _monomials(expr):
         coeff, expo = sp.powsimp(term, force=True).as_coeff_exponent(w)
         if coeff.has(w):
             raise ValueError(f"term {term} is not a monomial in w")
-        expo = sp.simplify(expo)
-        out[expo] = sp.simplify(out.get(expo, 0) + coeff)
+        expo = simplify(expo)
+        out[expo] = simplify(out.get(expo, 0) + coeff)
     return {e: c for e, c in out.items() if c != 0}
 
 
@@ -107,7 +108,7 @@ def leading_monomial(expr, end: str, L_min: int = 2):
     mons = _monomials(expr)
     sign = 1 if end == "0" else -1
     for e in mons:
-        if all(f == e or sp.simplify(sign * (f - e)).subs(L, L_min + _m).is_positive for f in mons):
+        if all(f == e or simplify(sign * (f - e)).subs(L, L_min + _m).is_positive for f in mons):
             return mons[e], e
     raise ValueError(f"no exponent of {expr} dominates at w -> {end} for all L >= {L_min}")
 
@@ -119,13 +120,13 @@ def endpoint_behaviour(mu, D, end: str, L_min: int = 2) -> dict:
     ``e < -1`` (at oo).  Density ``p ~ exp(int f)/D``; returned fields describe it.
     """
     (cm, em), (cd, ed) = leading_monomial(mu, end, L_min), leading_monomial(D, end, L_min)
-    C, e = sp.simplify(2 * cm / cd), sp.simplify(em - ed)
+    C, e = simplify(2 * cm / cd), simplify(em - ed)
     at = (lambda x: x.subs(L, L_min + _m))
     converges = (at(e + 1).is_positive if end == "0" else at(e + 1).is_negative)
     out = {"f_coeff": C, "f_exponent": e, "integral_converges": bool(converges),
            "D_coeff": cd, "D_exponent": ed}
-    if sp.simplify(e + 1) == 0:          # p ~ w^(C - ed) / cd
-        out["density_exponent"] = sp.simplify(C - ed)
+    if simplify(e + 1) == 0:          # p ~ w^(C - ed) / cd
+        out["density_exponent"] = simplify(C - ed)
     return out
 
 
@@ -136,15 +137,15 @@ def large_unstable_zero(mu, L_min: int = 2):
     opposite signs, the zero is ``w_u ~ (-c0/(beta c1))^(1/(e1-e0))``.
     """
     mu0 = mu.subs(beta, 0)
-    mu1 = sp.simplify(sp.diff(mu, beta))
+    mu1 = simplify(sp.diff(mu, beta))
     c0, e0 = leading_monomial(mu0, "oo", L_min)
     c1, e1 = leading_monomial(mu1, "oo", L_min)
     if not (e1 - e0).subs(L, L_min + _m).is_positive:
         return None
-    ratio = sp.simplify(-c0 / c1)
+    ratio = simplify(-c0 / c1)
     if not ratio.subs(L, L_min + _m).is_positive:
         return None
-    return sp.powsimp(sp.simplify((ratio / beta) ** (1 / (e1 - e0))), force=True)
+    return sp.powsimp(simplify((ratio / beta) ** (1 / (e1 - e0))), force=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -154,15 +155,15 @@ def _fokker_planck_1d() -> Derivation:
     gen = generator(mu_f, D_f, f_f)
     fp = fp_operator(mu_f, D_f, p_f)
     boundary = f_f * mu_f * p_f + D_f * p_f * sp.diff(f_f, w) / 2 - f_f * sp.diff(D_f * p_f, w) / 2
-    ibp = sp.simplify(sp.expand(gen * p_f - f_f * fp - sp.diff(boundary, w)))
+    ibp = simplify(sp.expand(gen * p_f - f_f * fp - sp.diff(boundary, w)))
     if ibp != 0:
         raise AssertionError(f"integration by parts failed: residual {ibp}")
     # check: the operator annihilates the zero-flux density of a generic (mu, D) and of an OU process
     p_star = stationary_density_expr(mu_f, D_f, sp.Symbol("w_ref", positive=True))
-    res_generic = sp.simplify(fp_operator(mu_f, D_f, p_star) / p_star)
+    res_generic = simplify(fp_operator(mu_f, D_f, p_star) / p_star)
     theta, sig = sp.symbols("theta sigma", positive=True)
     x = sp.Symbol("x", real=True)
-    res_ou = sp.simplify(fp_operator(-theta * x, sig ** 2, sp.exp(-theta * x ** 2 / sig ** 2), var=x))
+    res_ou = simplify(fp_operator(-theta * x, sig ** 2, sp.exp(-theta * x ** 2 / sig ** 2), var=x))
     if res_generic != 0 or res_ou != 0:
         raise AssertionError(f"stationary check failed: {res_generic}, {res_ou}")
     steps = (
@@ -190,7 +191,7 @@ def _fokker_planck_1d() -> Derivation:
 
 @register("stationary_density")
 def _stationary_density() -> Derivation:
-    return stationary_density_derivation(*aligned_coefficients("derived"), printed=printed_coefficients())
+    return stationary_density_derivation(*aligned_coefficient_exprs("derived"), printed=printed_coefficients())
 
 
 def stationary_density_derivation(mu, D, printed=None) -> Derivation:
@@ -229,7 +230,7 @@ def stationary_density_derivation(mu, D, printed=None) -> Derivation:
                      f"{bool((e_inf + 1).is_negative)}, finite mean: {bool((e_inf + 2).is_negative)}, "
                      f"finite variance: {bool((e_inf + 3).is_negative)}.")
     if w_u is not None:
-        roots2 = sp.solve(sp.simplify(mu.subs(L, 2) / w), w)
+        roots2 = sp.solve(simplify(mu.subs(L, 2) / w), w)
         notes.append(f"mu > 0 at large w: second (unstable) zero of mu at w_u ~ {w_u} as beta -> 0; for L = 2 the "
                      f"zeros are exactly {roots2} (real only while the discriminant is >= 0). The tail beyond w_u is "
                      "suppressed by exp(-(U(oo) - U(s))/beta) but is polynomial, not Gaussian.")

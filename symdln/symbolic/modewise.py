@@ -17,6 +17,7 @@ from typing import Sequence
 import sympy as sp
 
 from ._aligned_check import aligned_net, exact_rational, explicit_values
+from ._simp import simplify
 from .result import Derivation, Step, register
 from .symbols import L, beta, s, s_beta, sigma_q, w, w_beta
 
@@ -120,10 +121,10 @@ def reduce_aligned():
     # cross part: the summand depends on (l, m) only through rho^(l - m), rho = x_b^2 / x_a^2
     base = cross_summand.subs({_l: 1, _m: 0})
     ratio = sp.powsimp(sp.expand_power_base(cross_summand / base, force=True), force=True)
-    if sp.simplify(sp.powsimp(ratio / (x_b**2 / x_a**2)**(_l - _m - 1), force=True)) != 1:
+    if simplify(sp.powsimp(ratio / (x_b**2 / x_a**2)**(_l - _m - 1), force=True)) != 1:
         raise AssertionError(f"cross summand is not geometric in l - m: {ratio}")
-    inner = sp.expand(sp.simplify(_generic(sp.Sum(_rho**(_l - _m - 1), (_m, 1, _l - 1)).doit())))
-    outer = sp.factor(sp.simplify(_generic(sp.Sum(inner, (_l, 2, L)).doit())))
+    inner = sp.expand(simplify(_generic(sp.Sum(_rho**(_l - _m - 1), (_m, 1, _l - 1)).doit())))
+    outer = sp.factor(simplify(_generic(sp.Sum(inner, (_l, 2, L)).doit())))
     out["ito_cross_rho_sum"] = outer
     cross_raw = beta * base * outer.subs(_rho, x_b**2 / x_a**2)
     out["ito_cross_raw"] = cross_raw
@@ -147,7 +148,7 @@ def _in_gap(e_x):
         (poly if f.has(s) else pre).append(f)
     P = sp.expand(sp.Mul(*poly).subs(s, _y + x_a**L))
     out = to_amplitudes(sp.Mul(*pre)) * to_amplitudes(sp.collect(P, _y)).subs(_y, s - w)
-    if sp.simplify(sp.expand(sp.powsimp(to_amplitudes(e_x) - out, force=True))) != 0:
+    if simplify(sp.expand(sp.powsimp(to_amplitudes(e_x) - out, force=True))) != 0:
         raise AssertionError("presentation form differs from the derived form")
     return out
 
@@ -189,7 +190,7 @@ def closed_form_values(L_val: int, r: Sequence, s_vals: Sequence, sigma, beta_va
         key_D, key_I = "D_a", "ito_self"
     def ev(e, extra={}):
         v = e.subs({**sub, **extra})
-        return v if v.is_Rational else sp.simplify(v)
+        return v if v.is_Rational else simplify(v)
     ito = ev(res[key_I])
     for b_ in range(len(r)):
         if b_ == a:
@@ -197,7 +198,7 @@ def closed_form_values(L_val: int, r: Sequence, s_vals: Sequence, sigma, beta_va
         extra = {w_beta: wv[b_], s_beta: exact_rational(s_vals[b_])}
         term = res["ito_cross_equal"] if wv[b_] == wv[a] else res["ito_cross"]
         ito += ev(term.subs(w_beta, w) if wv[b_] == wv[a] else term, extra)
-    return {"grad": ev(res["grad"]), "D_a": ev(res[key_D]), "D_ab": ev(res["D_ab"]), "ito": sp.simplify(ito)}
+    return {"grad": ev(res["grad"]), "D_a": ev(res[key_D]), "D_ab": ev(res["D_ab"]), "ito": simplify(ito)}
 
 
 
@@ -265,7 +266,7 @@ def _ksum_matches_closed_form() -> list[int]:
     for L_val in range(2, 7):
         a = res["ito_cross_ksum"].subs(L, L_val).doit()
         b_ = res["ito_cross"].subs(L, L_val)
-        if sp.simplify(sp.powsimp(a - b_, force=True)) == 0:
+        if simplify(sp.powsimp(a - b_, force=True)) == 0:
             ok.append(L_val)
     return ok
 
@@ -330,7 +331,7 @@ def _ito_aligned() -> Derivation:
     r, res = reduce_aligned(), aligned_results()
     parts = r["ito_summands"]
     ks_ok = _ksum_matches_closed_form()
-    vanish_learned = sp.simplify(res["ito_cross"].subs(w_beta, s_beta)) == 0
+    vanish_learned = simplify(res["ito_cross"].subs(w_beta, s_beta)) == 0
     vanish_zero = sp.limit(res["ito_cross"].subs(L, 3), w_beta, 0) == 0 and res["ito_cross"].has(w_beta)
     steps = [_REDUCE,
              Step("Summand p_l^T Delta Delta^T N_lm^T q_m (mode a only)", parts["data_self"]),

@@ -10,6 +10,7 @@ import functools
 
 import sympy as sp
 
+from ._simp import simplify
 from .result import Derivation, Step, derive, register
 from .symbols import L, beta, s, sigma_q, w
 
@@ -24,15 +25,15 @@ _S2 = sp.Symbol("S2", nonnegative=True)     # stands for sigma_q^2 when solving 
 def peak_results() -> dict:
     D = derive("diffusion_aligned").expr
     dD = sp.diff(D, w)
-    a_val = sp.simplify(sp.diff(sp.log(D.subs(s, w).subs(sigma_q, 1)), w) * w)   # exponent of w in D: 4(L-1)/L
+    a_val = simplify(sp.diff(sp.log(D.subs(s, w).subs(sigma_q, 1)), w) * w)   # exponent of w in D: 4(L-1)/L
     prefactor = beta * L**2 * w**(a_val - 1)
-    h_w = sp.simplify(sp.powsimp(sp.expand(dD / prefactor), force=True))            # polynomial in w
+    h_w = simplify(sp.powsimp(sp.expand(dD / prefactor), force=True))            # polynomial in w
     if h_w.has(beta) or sp.Poly(h_w, w).degree() != 2:
         raise AssertionError(f"dD/dw / prefactor is not a quadratic in w: {h_w}")
     h_x = sp.expand(h_w.subs(w, x_gap + s))
     coeffs = sp.Poly(h_x, x_gap).all_coeffs()                                       # [c2, c1, c0]
     # the same coefficients with the exponent a as a symbol: c2 = 2a + 4, c1 = 4s, c0 = a sigma_q^2
-    a_coeffs = [sp.simplify(c.subs(L, 4 / (4 - a_exp))) for c in coeffs]            # L = 4/(4-a)
+    a_coeffs = [simplify(c.subs(L, 4 / (4 - a_exp))) for c in coeffs]            # L = 4/(4-a)
     quad_a = sum(c * x_gap**(2 - i) for i, c in enumerate(a_coeffs))
     roots = sp.solve(h_x, x_gap)
     # order the roots: the one with -sqrt(disc) is the smaller (leading coefficient > 0)
@@ -40,19 +41,19 @@ def peak_results() -> dict:
     sq = sp.sqrt(disc)
     x_minus = (-coeffs[1] - sq) / (2 * coeffs[0])
     x_plus = (-coeffs[1] + sq) / (2 * coeffs[0])
-    if {sp.simplify(x_minus - rt) == 0 or sp.simplify(x_plus - rt) == 0 for rt in roots} != {True} or len(roots) != 2:
+    if {simplify(x_minus - rt) == 0 or simplify(x_plus - rt) == 0 for rt in roots} != {True} or len(roots) != 2:
         raise AssertionError("root bookkeeping failed")
     # second derivative at a root: D'' = prefactor * dh/dw there (h = 0 at the root)
-    hprime_minus = sp.simplify(sp.diff(h_x, x_gap).subs(x_gap, x_minus))
-    hprime_plus = sp.simplify(sp.diff(h_x, x_gap).subs(x_gap, x_plus))
-    w_star = sp.simplify(s + x_minus)
+    hprime_minus = simplify(sp.diff(h_x, x_gap).subs(x_gap, x_minus))
+    hprime_plus = simplify(sp.diff(h_x, x_gap).subs(x_gap, x_plus))
+    w_star = simplify(s + x_minus)
     w_star_a_raw = s + ((-a_coeffs[1] - sp.sqrt(a_coeffs[1]**2 - 4 * a_coeffs[0] * a_coeffs[2]))
                         / (2 * a_coeffs[0]))
     # presentation ((a+1)s - sqrt(s^2 - a(a+2)sigma_q^2/2))/(a+2), accepted only if equal to the derived root
     w_star_a = ((a_exp + 1) * s - sp.sqrt(s**2 - a_exp * (a_exp + 2) * sigma_q**2 / 2)) / (a_exp + 2)
     pts = [{a_exp: sp.Rational(av), s: sp.Rational(sv), sigma_q: sp.Rational(gv)}
            for av, sv, gv in (("1", "2", "1/3"), ("2", "1", "1/5"), ("8/3", "3/2", "1/7"), ("3", "5", "0"))]
-    if sp.simplify(w_star_a_raw - w_star_a) != 0 and any(sp.simplify((w_star_a_raw - w_star_a).subs(p)) != 0
+    if simplify(w_star_a_raw - w_star_a) != 0 and any(simplify((w_star_a_raw - w_star_a).subs(p)) != 0
                                                          for p in pts):
         raise AssertionError("presentation of w* in terms of a differs from the derived root")
     thr = sp.solve(sp.Eq(disc.subs(sigma_q**2, _S2), 0), _S2)
@@ -141,8 +142,8 @@ def _peak() -> Derivation:
         source="Sec. 4, Eq. (9)", steps=tuple(steps), variables=("s", "sigma_q", "L"),
         notes=("The minus root is the maximum (agrees with Eq. (9)); the plus root is a local minimum.",
                "With sigma_q = 0, w* = 2(L-1)s/(3L-2) is the maximum of D on [0, s] (D(0) = D(s) = 0)."),
-        extra={"a_form": r["w_star_a"], "local_min": sp.simplify(s + r["x_plus"]), "numeric_checks": checks,
-               "sigma0": sp.simplify(r["w_star"].subs(sigma_q, 0))})
+        extra={"a_form": r["w_star_a"], "local_min": simplify(s + r["x_plus"]), "numeric_checks": checks,
+               "sigma0": simplify(r["w_star"].subs(sigma_q, 0))})
 
 
 @register("diffusion_peak_existence")

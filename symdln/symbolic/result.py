@@ -3,7 +3,7 @@
 A derivation is a pure function, decorated with :func:`register`, that returns a
 :class:`Derivation`: a named result with its statement, assumptions, the paper location it
 corresponds to, and the steps (each a SymPy object with a sentence).  ``derive(quantity)`` runs and
-caches it; ``QUANTITIES`` lists every registered id.  ``symdln derive`` writes one file per
+caches it (in memory, and on disk keyed by a hash of the symbolic sources: :mod:`._cache`); ``QUANTITIES`` lists every registered id.  ``symdln derive`` writes one file per
 quantity into ``derivations/``; ``symdln.verify`` compares claims against ``derive(q).expr``.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import sympy as sp
 
-__all__ = ["Step", "Derivation", "register", "derive", "QUANTITIES", "quantity_ids"]
+__all__ = ["Step", "Derivation", "register", "derive", "QUANTITIES", "quantity_ids", "disable_disk_cache"]
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,21 @@ def derive(quantity: str) -> Derivation:
     if quantity not in _REGISTRY:
         from .._validation import SymdlnInputError
         raise SymdlnInputError(f"unknown quantity {quantity!r}; known: {', '.join(sorted(_REGISTRY))}")
+    from . import _cache
+    cached = _cache.load(quantity)
+    if cached is not None:
+        return cached
     result = _REGISTRY[quantity]()
     if result.quantity != quantity:
         raise RuntimeError(f"derivation registered as {quantity!r} returned quantity {result.quantity!r}")
+    _cache.store(quantity, result)
     return result
+
+
+def disable_disk_cache() -> None:
+    """Compute every derivation in this process instead of reading the on-disk cache (``--no-cache``)."""
+    from . import _cache
+    _cache.set_enabled(False)
 
 
 def quantity_ids() -> list[str]:

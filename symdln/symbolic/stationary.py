@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .fokker_planck import aligned_coefficients, generator, printed_coefficients, split_beta
+from .fokker_planck import aligned_coefficient_exprs, generator, printed_coefficients, split_beta
+from ._simp import simplify
 from .result import Derivation, Step, register
 from .symbols import L, beta, s, sigma_q, w
 
@@ -37,7 +38,7 @@ def _side(shift) -> str:
 
 
 def _simp(e):
-    return sp.powsimp(sp.simplify(sp.powsimp(sp.expand(e), force=True)), force=True)
+    return sp.powsimp(simplify(sp.powsimp(sp.expand(e), force=True)), force=True)
 
 
 def taylor_data(mu, D):
@@ -249,7 +250,7 @@ def no_label_noise_derivation(mu, D, printed=None) -> Derivation:
 def _register(qid, builder):
     @register(qid)
     def _fn() -> Derivation:
-        return builder(*aligned_coefficients("derived"), printed=printed_coefficients())
+        return builder(*aligned_coefficient_exprs("derived"), printed=printed_coefficients())
     return _fn
 
 
@@ -335,7 +336,7 @@ def laplace_series(mu, D, order: int = 2) -> dict:
 
 @register("stationary_second_order")
 def _second_order() -> Derivation:
-    mu, D = aligned_coefficients("derived")
+    mu, D = aligned_coefficient_exprs("derived")
     ser = laplace_series(mu, D, order=2)
     hier = moment_hierarchy(mu, D)
     if _simp(ser["mean_coeffs"][0] * beta - hier["mean_shift"]) != 0 or \

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from ..paperkit import Spec
-from ..symbolic.symbols import L, b, beta, eta, latex_names
+from ..symbolic.notation import to_latex
+from ..symbolic.symbols import L, b, beta, eta
 from ..verdict import Claim, Evidence, Verdict
 from . import montecarlo as mcmod
 from .decide import READING_TEXT, SIGMA_READINGS, decide
+from .mc_evidence import RULE, confirmed, redraw_seed
 from .dimension import check_dimension
 from .points import compare_points
 from .symbolic import L_VALUES, compare, derived_expr, normalize, reading_variants
@@ -43,18 +45,36 @@ class Partial:
     paper: object = None                                # the symdln.paperkit.Paper, None for user formulas
     evidence: list = field(default_factory=list)
     per_reading: dict = field(default_factory=dict)     # reading -> (status, counterexample)
-    comparisons: list = field(default_factory=list)     # montecarlo.Comparison
+    comparisons: list = field(default_factory=list)     # montecarlo.Comparison (stage 1)
+    redraws: list | None = None                         # the same plan from an independent seed (stage 2)
     derived_latex: str = ""
     counterexample: dict | None = None
     error: str | None = None
 
 
-def _latex(e, use_beta: bool) -> str:
+def _latex(e, use_beta: bool = False) -> str:
+    """The derived form in the paper's notation, by the one printer (:mod:`symdln.symbolic.notation`)."""
     if e is None:
         return ""
     if use_beta and isinstance(e, sp.Basic):
         e = sp.simplify(e.subs(eta, beta * b)) if e.has(eta) else e
-    return sp.latex(e, symbol_names=latex_names())
+    return to_latex(e)
+
+
+def _derivation_latex(claim, spec) -> str:
+    """For a claim whose check reports no derived form: the registered derivation of its quantity
+    (``Spec.select`` applied), typeset; empty when the quantity is not a registered SymPy result."""
+    from ..symbolic import derive, quantity_ids
+    if not claim.quantity or claim.quantity not in quantity_ids():
+        return ""
+    d = derive(claim.quantity)
+    e = d.expr
+    if spec.select:
+        e = e.get(spec.select) if isinstance(e, dict) else d.extra.get(spec.select)
+    if not isinstance(e, (sp.Basic, sp.MatrixBase)) or (isinstance(e, sp.Symbol) and not e.free_symbols - {e}
+                                                       and e.name.startswith("_")):
+        return ""
+    return to_latex(normalize(e) if isinstance(e, sp.Expr) else e)
 
 
 def _Ls(expr, spec):
@@ -166,14 +186,22 @@ def evaluate(claim: Claim, *, paper=None, spec: Spec | None = None, mc: bool = T
         if spec.check:
             evs, extra = run_check(spec.check, claim, spec, paper=paper, seed=seed, fast=fast)
             part.evidence += evs
-            if extra.get("derived_latex") and not part.derived_latex:
+            if extra.get("derived") is not None and not part.derived_latex:
+                part.derived_latex = _latex(extra["derived"])
+            elif extra.get("derived_latex") and not part.derived_latex:   # older checks: prefer "derived"
                 part.derived_latex = extra["derived_latex"]
             if extra.get("counterexample") and part.counterexample is None:
                 part.counterexample = extra["counterexample"]
+        if not part.derived_latex:
+            part.derived_latex = _derivation_latex(claim, spec)
         if mc and spec.mc and not fast:
             variants = reading_variants(claim, derived) if derived is not None else [("std", None, 1)]
-            part.comparisons = mcmod.run_plan(spec.mc, claim, spec, variants, _derived_mc(claim, spec, derived),
-                                              fast=fast, seed=seed, paper=paper)
+            dmc = _derived_mc(claim, spec, derived)
+            part.comparisons = mcmod.run_plan(spec.mc, claim, spec, variants, dmc, fast=fast, seed=seed, paper=paper)
+            zc = mcmod.z_threshold(n_comparisons(part), mcmod.claim_alpha(paper))
+            if any(abs(z) > zc for z in _all_z(part.comparisons)):      # stage 2: confirm on an independent draw
+                part.redraws = mcmod.run_plan(spec.mc, claim, spec, variants, dmc, fast=fast,
+                                              seed=redraw_seed(seed, 1), paper=paper)
     except Exception as exc:  # the engine failed on this claim: reported, exit status 1
         part.error = f"{type(exc).__name__}: {exc}"
     return part
@@ -197,28 +225,53 @@ def n_comparisons(part: Partial) -> int:
     return n
 
 
+def _all_z(comparisons):
+    for c in comparisons:
+        if c.derived is not None:
+            yield c.z(c.derived)
+        for ref in c.printed.values():
+            if ref is not None:
+                yield c.z(ref)
+
+
+def _mc_one(c, r, key, ref, zcrit, base):
+    """Evidence for one form of one comparison ``c`` (``r``: its stage-2 re-draw or None)."""
+    z = c.z(ref)
+    z2 = None
+    if r is not None and abs(z) > zcrit:
+        ref2 = r.derived if key is None else r.printed.get(key)
+        z2 = r.z(ref2) if ref2 is not None else None
+    ok = not confirmed(z, z2, zcrit)
+    redraw = "" if z2 is None else f"; re-drawn (seed {r.seed}): z = {z2:.2f}" + \
+        (" -- not confirmed" if ok else " -- confirmed")
+    extra = {} if z2 is None else {"z_redraw": z2, "seed_redraw": r.seed, "estimate_redraw": r.value,
+                                   "se_redraw": r.se}
+    return ok, z, redraw, extra
+
+
 def _mc_evidence(part: Partial, zcrit: float, m: int, alpha: float) -> list[Evidence]:
     out = []
-    for c in part.comparisons:
+    redraws = part.redraws if part.redraws is not None else [None] * len(part.comparisons)
+    for c, r in zip(part.comparisons, redraws):
         base = {"estimate": c.value, "se": c.se, "n": c.n, "seed": c.seed, "z_crit": zcrit, "m_comparisons": m,
-                "alpha_claim": alpha, "alpha_family": mcmod.ALPHA_FAMILY, "setting": c.setting}
+                "alpha_claim": alpha, "alpha_family": mcmod.ALPHA_FAMILY, "rule": RULE, "setting": c.setting}
         if c.derived is not None:
-            z = c.z(c.derived)
-            out.append(Evidence("monte-carlo", abs(z) <= zcrit,
+            ok, z, note, extra = _mc_one(c, r, None, c.derived, zcrit, base)
+            out.append(Evidence("monte-carlo", ok,
                                 f"derived {c.derived:.6g} vs MC {c.value:.6g} +- {c.se:.2g}: z = {z:.2f} "
-                                f"(|z| <= {zcrit:.2f})", {**base, "form": "derived", "reference": c.derived, "z": z,
-                                                          "scope": "derived"}))
+                                f"(|z| <= {zcrit:.2f}){note}", {**base, **extra, "form": "derived",
+                                                                 "reference": c.derived, "z": z, "scope": "derived"}))
         for key, ref in c.printed.items():
             if ref is None:
                 continue
-            z = c.z(ref)
+            ok, z, note, extra = _mc_one(c, r, key, ref, zcrit, base)
             scope = "condition" if key == "condition" else "printed"
             reading = key if key in ("std", "variance") else None
             tag = "printed" + (f" ({key} reading)" if reading else "" if key == "printed" else " (condition)")
-            out.append(Evidence("monte-carlo", abs(z) <= zcrit,
-                                f"{tag} {ref:.6g} vs MC {c.value:.6g} +- {c.se:.2g}: z = {z:.2f} (|z| <= {zcrit:.2f})",
-                                {**base, "form": tag, "reference": ref, "z": z, "scope": scope,
-                                 **({"reading": reading} if reading else {})}))
+            out.append(Evidence("monte-carlo", ok,
+                                f"{tag} {ref:.6g} vs MC {c.value:.6g} +- {c.se:.2g}: z = {z:.2f} (|z| <= {zcrit:.2f})"
+                                f"{note}", {**base, **extra, "form": tag, "reference": ref, "z": z, "scope": scope,
+                                            **({"reading": reading} if reading else {})}))
     return out
 
 

@@ -4,31 +4,27 @@ Each plan samples a network (aligned + balanced with rectangular widths ``(3, 5,
 or a generic Gaussian network), estimates the quantity with the numeric core's estimators
 (:mod:`symdln.montecarlo`: ``mc_diffusion``, ``mc_ito_drift``; per-sample gradients from
 :mod:`symdln.noise`), and records the estimate, its SE, and the value of the printed and of the derived form.
-The engine then turns them into z-scores with a Bonferroni threshold over every Monte Carlo comparison of the
-run (family-wise false-alarm rate 1%, :data:`ALPHA_FAMILY`).
+The engine turns them into z-scores under the two-stage rule of :mod:`symdln.verify.mc_evidence`: each claim's
+comparisons are one Bonferroni family at the claim's share (:func:`claim_alpha`) of the 1 % family-wise level
+(:data:`ALPHA_FAMILY`), and a failing claim is re-drawn (:func:`run_plan` with
+:func:`~symdln.verify.mc_evidence.redraw_seed`) before a failure is reported.
 """
 from __future__ import annotations
 
 import numpy as np
 import sympy as sp
-from scipy.stats import norm
 
 from .._validation import to_sympy
 from ..checkkit import Comparison
+from .mc_evidence import ALPHA_FAMILY, z_threshold
 from ..symbolic.symbols import L, b, beta, eta, s, s_beta, sigma_q, w, w_beta
 
 __all__ = ["ALPHA_FAMILY", "Comparison", "z_threshold", "claim_alpha", "run_plan", "PLANS", "N_SAMPLES", "SETTING"]
 
-ALPHA_FAMILY = 0.01
 #: samples per estimate (full / fast)
 N_SAMPLES = {"full": 400_000, "fast": 60_000}
 #: the aligned setting: depth 3, widths (3,5,4,2), s = (1.0, 0.6), w = (0.5, 0.3), sigma_q (std) = 0.3
 SETTING = {"widths": (3, 5, 4, 2), "s": (1.0, 0.6), "w": (0.5, 0.3), "sigma": 0.3, "eta": 0.02, "b": 2}
-
-
-def z_threshold(m: int, alpha: float = ALPHA_FAMILY) -> float:
-    """Two-sided Bonferroni critical |z| for ``m`` comparisons at family-wise level ``alpha``."""
-    return float(norm.isf(alpha / (2 * max(int(m), 1))))
 
 
 def _teacher_net(w_vals, sigma, *, b_=None, seed=0):

@@ -7,7 +7,10 @@ import sympy as sp
 from ...network import vec
 from ...symbolic.symbols import b, eta, t
 from ._base import Spec, add
-from .sec2_3 import J_correct  # noqa: F401  (re-exported for checks)
+from .sec2_3 import _DRIFT
+
+#: the noise-covariance claims of Apps. B and E: every block against the numeric core and the derivation
+SIGMA_BLOCKS = dict(layout="blocks(net, teacher, l, m)", reference="sigma_blocks", derived="noise_covariance_block")
 
 
 def sigma_lm_appB(net, teacher, l, m):
@@ -94,7 +97,8 @@ add("appB.vec-grad", "App. B",
 add("appB.pop-grad", "App. B",
     r"\mathbb{E}[\mathrm{vec}(g_{l})]=-\mathrm{vec}(B_{l}\Delta A_{l}^{\top})=-(A_{l}\otimes B_{l})\,\mathrm{vec}"
     r"(\Delta),",
-    quantity="population_gradient", expr=pop_grad_appB, kind="matrix", spec=Spec(check="appB_pop_grad"))
+    quantity="population_gradient", expr=pop_grad_appB, kind="matrix", spec=Spec(check="matrix_vs_core", params=dict(
+        layout="per_layer(net, teacher, l)", reference="vec_population_gradient")))
 add("appB.xi", "App. B (boxed)",
     r"\xi_{l}=(A_{l}\otimes B_{l})\Big(\mathrm{vec}(\varepsilon X^{\top})-\mathrm{vec}(\Delta)\Big)=(A_{l}\otimes "
     r"B_{l})"
@@ -119,7 +123,7 @@ add("appB.sigma-lm", "App. B (boxed)",
     r"\otimes(B_{l}\Sigma_{q}B_{m}^{\top}).",
     quantity="noise_covariance_block", expr=sigma_lm_appB, kind="matrix", restates=("prop3.2", "appE.sigma-lm"),
     assumptions=("X ~ N(0, I)", "label noise independent of X", "batch size 1"),
-    spec=Spec(check="sigma_lm_appB", mc="sigma_block"))
+    spec=Spec(check="matrix_vs_core", params=SIGMA_BLOCKS, mc="sigma_block"))
 
 # ---- Appendix C ---------------------------------------------------------------------------------
 add("appC.delta-w", "App. C",
@@ -158,7 +162,7 @@ add("eq.27", "App. D, Eq. (27)",
     r"\sigma(\theta_{t})\,dB_{t}\;+\;\frac{\eta}{2}\,\mathrm{tr}\!\big(\Sigma(\theta_{t})\,\nabla^{2}w_{\alpha}"
     r"(\theta_{t})\big)\,dt.",
     quantity="gradient_drift_general", expr=drift_appD, kind="matrix", restates=("prop3.4.drift", "eq.30"),
-    spec=Spec(check="drift_appD", mc="drift_generic"))
+    spec=Spec(check="matrix_vs_core", params=_DRIFT, mc="drift_generic"))
 add("eq.28", "App. D, Eq. (28) (boxed)",
     r"D_{\alpha}(\theta_{t})\;=\;\eta\,a_{\alpha}(t)^{\top}\Sigma(\theta_{t})\,a_{\alpha}(t)\;=\;\eta\sum_{l,m=1}^{L}"
     r"a_{l,\alpha}(t)^{\top}\Sigma_{lm}(\theta_{t})\,a_{m,\alpha}(t).",

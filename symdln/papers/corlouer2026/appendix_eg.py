@@ -11,7 +11,8 @@ import sympy as sp
 
 from ...symbolic.symbols import L, b, beta, eta, s, sigma_q, w
 from ._base import SIGMA_READINGS, Spec, add
-from .appendix_ad import drift_appD, sigma_lm_appB
+from .appendix_ad import SIGMA_BLOCKS, drift_appD, sigma_lm_appB
+from .sec2_3 import _DRIFT
 
 _B1 = {b: 1}
 _P2 = w ** (2 * (L - 2) / L)          # sum_{l != m} prod_{j != l,m} w_j^2 / (L(L-1)) under balance
@@ -47,13 +48,13 @@ add("eq.30", "App. E, Eq. (30)",
     r"\,dt"
     r"\;+\;\underbrace{\sqrt{\eta}\,a_{\alpha}^{\top}\sigma\,dB_{t}}_{\text{diffusion}}",
     quantity="gradient_drift_general", expr=drift_appD, kind="matrix", restates=("eq.27",),
-    spec=Spec(check="drift_appD"))
+    spec=Spec(check="matrix_vs_core", params=_DRIFT))
 add("appE.sigma-lm", "App. E, step 2",
     r"\Sigma_{lm}=(W_{<l}\otimes B_{l}\Delta)(I_{d_{0}^{2}}+C)(W_{<m}\otimes B_{m}\Delta)^{\top}\;+\;(W_{<l}W_{<m}"
     r"^{\top})"
     r"\otimes(B_{l}\Sigma_{q}B_{m}^{\top}),",
     quantity="noise_covariance_block", expr=sigma_lm_appB, kind="matrix", restates=("appB.sigma-lm",),
-    spec=Spec(check="sigma_lm_appB"))
+    spec=Spec(check="matrix_vs_core", params=SIGMA_BLOCKS))
 add("appE.grad-block", "App. E, step 1",
     r"g_{l}=W_{>l}^{\!\top}(W-M)W_{<l}^{\!\top},\quad g_{l}\Big|_{\alpha}=(w_{\alpha}-s_{\alpha})\,A_{l,\alpha}.",
     quantity="population_gradient", kind="matrix", assumptions=("A2 aligned",), spec=Spec(check="grad_block_aligned"))
@@ -96,7 +97,7 @@ add("appE.ito", "App. E, 'Impose balance' ('which is (6)')",
     quantity="ito_drift_aligned", expr=eta * (s - w) * L * (L - 1) * _P2 + eta / 2 * L * (L - 1) * _P2 * sigma_q ** 2,
     dimension="drift", restates=("eq.6", "eq.14"),
     notes="Gamma_alpha = sigma_q^2; claims to be Eq. (6), which has beta L(L-1) w^(2(L-2)/L) sigma_q instead.",
-    spec=Spec(fixed=_B1, mc="ito_aligned", check="restatement_consistency"))
+    spec=Spec(fixed=_B1, mc="ito_aligned", check="restatement"))
 add("appE.gamma", "App. E, step 2",
     r"\Gamma_{\alpha}:=\frac{1}{L(L-1)}\sum_{l\neq m}\big\langle u_{\alpha}u_{\alpha}^{\top},\;B_{l}\Sigma_{q}B_{m}"
     r"^{\top}\big\rangle."
@@ -177,7 +178,7 @@ add("appF.var", "App. F (variance)",
     r"O(\eta^{2})=\frac{\beta L^{2}\sigma_{q}^{2}s_{\alpha}^{2a}}{2Ls_{\alpha}^{a}}+O(\eta^{2})=\frac{\beta L}{2}\,"
     r"\sigma_{q}^{2}\,s_{\alpha}^{a}+O(\eta^{2}),",
     quantity="stationary_variance_expansion", expr=beta * L / 2 * sigma_q ** 2 * s ** aF, dimension="variance",
-    readings=SIGMA_READINGS, restates=("eq.18",), spec=Spec(check="expansion"))
+    readings=SIGMA_READINGS, restates=("eq.18",), spec=Spec(check="stationary_expansion"))
 
 # ---- Appendix G ---------------------------------------------------------------------------------
 add("eq.32", "App. G.1, Eq. (32)",

@@ -6,8 +6,11 @@ import numpy as np
 from ...network import vec
 from ...verdict import Evidence
 from ...checkkit import compare_arrays, shape_failure, try_build
+from . import derived_forms
 from ._base import PAPER
-from .checks_network import ALIGNED, SQUARE, _uv, settings
+from ...checkkit import ALIGNED, SQUARE
+from ...checkkit import mode_uv as _uv
+from ...checkkit import sampled_settings as settings
 
 
 def _aligned(seed, widths=ALIGNED, sigma=0.3, w=(0.5, 0.3)):
@@ -28,19 +31,6 @@ def _(claim, spec, *, seed, fast, paper=None):
             ref = np.array([vec(G) for G in g[l - 1]])
             evs.append(shape_failure(label, err) if err else compare_arrays(f"{label}, l={l}", val, ref,
                                                                                       ref_name="per_sample_gradients"))
-    return evs
-
-
-@PAPER.check("appB_pop_grad")
-def _(claim, spec, *, seed, fast, paper=None):
-    from ...noise import population_gradient
-    evs = []
-    for label, net, t in settings(seed):
-        G = population_gradient(net, t)
-        for l in range(1, net.depth + 1):
-            val, err = try_build(claim.expr, net, t, l)
-            evs.append(shape_failure(label, err) if err else compare_arrays(f"{label}, l={l}", val, vec(G[l - 1]),
-                                                                                      ref_name="population_gradient"))
     return evs
 
 
@@ -159,9 +149,7 @@ def _(claim, spec, *, seed, fast, paper=None):
             vals.append(float(pl @ t.Sigma_q @ pm) / float(np.linalg.norm(pl) * np.linalg.norm(pm)))
             refs.append(float(t.Sigma_q[0, 0]))
     evs.append(compare_arrays("label factor p_l^T Sigma_q p_m / (|p_l||p_m|) (derived form)", vals, refs, scope="info"))
-    return evs, {"derived_latex": r"\Gamma_{lm,\alpha}=\frac{u_{\alpha}^{\top}W_{>l}W_{>l}^{\top}\Sigma_{q}W_{>m}"
-                 r"W_{>m}^{\top}u_{\alpha}}{\|W_{>l}^{\top}u_{\alpha}\|^{2}\|W_{>m}^{\top}u_{\alpha}\|^{2}}"
-                 r"=\sigma_{q}^{2}"}
+    return evs, {"derived": derived_forms.gamma_label_factor()}
 
 
 @PAPER.check("D_data_pair")

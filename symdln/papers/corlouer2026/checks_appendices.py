@@ -8,9 +8,10 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ...symbolic.symbols import L, b, eta, s, sigma_q, w
+from ...symbolic.symbols import L, b, eta, s, w
 from ...verdict import Evidence
 from ...checkkit import compare_arrays, shape_failure, try_build
+from . import derived_forms
 from ._base import PAPER
 from ...checkkit import normalize
 
@@ -40,7 +41,7 @@ def _(claim, spec, *, seed, fast, paper=None):
     over a design with E[x x^T] = I and E[xi_q x^T] = 0 (x = +-sqrt(d_0) e_i, xi_q = +-sqrt(d_L) sigma e_j) gives
     the population mean exactly."""
     from ...noise import per_sample_gradients, population_gradient
-    from .checks_network import settings
+    from ...checkkit import sampled_settings as settings
     evs = []
     for label, net, t in settings(seed):
         d0, dL = net.widths[0], net.widths[-1]
@@ -97,7 +98,7 @@ def _(claim, spec, *, seed, fast, paper=None):
            Evidence("monte-carlo", abs(v - 1.0) < 5 * se, f"simulated Var M(1) = {v:.4f} +- {se:.4f} (eta=0.01, "
                     f"{paths} paths): t Sigma = 1, printed {float(final.subs(pt)):.3g}",
                     {"scope": "info", "z": (v - 1) / se})]
-    return evs, {"derived_latex": r"\mathrm{Cov}(M(t))=\eta\frac{t}{\eta}\Sigma=t\,\Sigma",
+    return evs, {"derived": derived_forms.martingale_covariance(),
                  "counterexample": {"point": {"eta": "1/100", "t": "1", "Sigma": "1"}, "printed_value": 0.1,
                                     "derived_value": 1.0}}
 
@@ -214,7 +215,7 @@ def _(claim, spec, *, seed, fast, paper=None):
         evs.append(Evidence("enumeration", fixed == final == sp.Rational(pair.numerator, pair.denominator),
                             f"N={N}, B={B}: with binom(N-2, B-2)/binom(N-1, B-1) ... = (B-1)B/((N-1)N) = {final}",
                             {"scope": "condition"}))
-    return evs, {"derived_latex": r"p(X_i,X_j\in B)=\frac{\binom{N-2}{B-2}}{\binom{N}{B}}=\frac{B-1}{N-1}\frac{B}{N}"}
+    return evs, {"derived": derived_forms.pair_probability()}
 
 
 @PAPER.check("appG_intermediate")
@@ -228,8 +229,7 @@ def _(claim, spec, *, seed, fast, paper=None):
         evs.append(_exact_eq(f"N={N}, B={B}: printed intermediate vs all batches", printed, Sb,
                              {"printed": [[str(x) for x in r] for r in printed],
                               "enumerated": [[str(x) for x in r] for r in Sb]}))
-    return evs, {"derived_latex": r"\Sigma_{b}=\frac{B-1}{BN(N-1)}\sum_{i\neq j}g_{i}g_{j}^{\top}+\frac{1}{BN}\sum_{i}"
-                 r"g_{i}g_{i}^{\top}-g_{N}g_{N}^{\top}"}
+    return evs
 
 
 @PAPER.check("pair_identity")
@@ -301,14 +301,13 @@ def _(claim, spec, *, seed, fast, paper=None):
         evs.append(Evidence("symbolic", same, f"agrees with the derivation stationary_mean_expansion: E[w] - s = "
                             f"{sp.sstr(sp.simplify(d))}", {"scope": "derived"}))
     if not fast:
-        from ...stationary_numeric import expansion_check
+        from ...stationary_density import expansion_check
         r = expansion_check("mean_above_s", 3, 1.0, 0.3, [1e-3, 2e-3, 4e-3])
         evs.append(Evidence("mpmath", bool(r["passed"]), "quadrature of the stationary density "
                             "(L=3, s=1, sigma_q=0.3): "
                             "E[w] - s = " + ", ".join(f"{row['value_minus_s']:.3g}" for row in r["rows"])
                             + " at beta = 1e-3, 2e-3, 4e-3", {"rows": r["rows"]}))
-    return evs, {"derived_latex": r"\mathbb{E}[w_{\alpha}]-s_{\alpha}=\frac{\eta}{b}\left(" + sp.latex(lead)
-                 + r"\right)+O(\eta^{2})",
+    return evs, {"derived": sp.Eq(sp.Symbol("E_w") - s, eta / b * lead + sp.Order(eta ** 2), evaluate=False),
                  "counterexample": {"point": {"L": 2, "s": 1, "sigma_q": "any > 0"},
                                     "coefficient": sp.sstr(sp.simplify(lead.subs(L, 2)))}}
 
@@ -316,19 +315,3 @@ def _(claim, spec, *, seed, fast, paper=None):
 def _derived(q):
     from ...symbolic import derive
     return derive(q).expr
-
-
-@PAPER.check("restatement_consistency")
-def _(claim, spec, *, seed, fast, paper=None):
-    get = PAPER.get
-    gs = PAPER.spec
-    evs = []
-    ref = normalize(claim.expr).subs(spec.fixed)
-    for rid in claim.restates:
-        o = normalize(get(rid).expr).subs(gs(rid).fixed).subs(spec.fixed)
-        pt = {L: 3, w: sp.Rational(1, 2), s: 1, sigma_q: sp.Rational(3, 10), eta: sp.Rational(1, 50), b: 1}
-        a, c = float(ref.subs(pt)), float(o.subs(pt))
-        evs.append(Evidence("consistency", abs(a - c) <= 1e-12 * max(abs(a), abs(c)),
-                            f"vs {rid} at L=3, w=1/2, s=1, sigma_q=3/10, eta=1/50, b=1: {a:.6g} vs {c:.6g}",
-                            {"scope": "info", "other": rid}))
-    return evs

@@ -9,76 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...network import vec
 from ...verdict import Evidence
 from ...checkkit import compare_arrays, shape_failure, try_build
+from . import derived_forms
 from ._base import PAPER
-from ...checkkit import generic_setting, symbolic_formula_value
+from ...checkkit import symbolic_formula_value
 
-SQUARE, RECT, ALIGNED = (3, 3, 3, 3), (3, 5, 2, 4), (3, 5, 4, 2)
-
-
-def settings(seed, aligned=True):
-    from ...network import Teacher, aligned_balanced
-    out = [(f"generic {SQUARE}",) + generic_setting(seed, SQUARE)[::-1],
-           (f"generic {RECT}",) + generic_setting(seed + 1, RECT)[::-1]]
-    if aligned:
-        t = Teacher.from_singular_values([1.0, 0.6], ALIGNED[-1], ALIGNED[0], sigma_q=0.3, rng=seed)
-        out.append((f"aligned+balanced {ALIGNED}", aligned_balanced(t, [0.5, 0.3], widths=ALIGNED, rng=seed + 1), t))
-    return out
-
-
-def _uv(t, a=0):
-    return t.U[:, a], t.V[:, a]
-
-
-def _jacobian_ref(net, l):
-    """Exact Jacobian of vec W in vec W_l, column by column (W is linear in W_l)."""
-    dl, dk = net.widths[l], net.widths[l - 1]
-    cols = []
-    for j in range(dk):
-        for i in range(dl):
-            E = np.zeros((dl, dk))
-            E[i, j] = 1.0
-            cols.append(vec(net.above(l) @ E @ net.below(l)))
-    return np.array(cols).T
-
-
-def _matrix_claim(claim, spec, seed, build, reference, *, cond_build=None, ref_name="numeric core",
-                  derived_ref=None, aligned=True):
-    """Evaluate ``build(net, t)`` (printed) and optionally ``cond_build`` (the condition reading) against
-    ``reference(net, t)`` and ``derived_ref(net, t)`` on every setting."""
-    evs = []
-    for label, net, t in settings(seed, aligned):
-        val, err = try_build(build, net, t)
-        ref = reference(net, t)
-        if err is not None:
-            evs.append(shape_failure(f"{label}", err, extra={"widths": list(net.widths)}))
-        else:
-            evs.append(compare_arrays(label, val, ref, ref_name=ref_name, extra={"widths": list(net.widths)}))  # noqa
-        if derived_ref is not None:
-            evs.append(compare_arrays(f"{label}: numeric core vs derivation", ref, derived_ref(net, t),
-                                      scope="info", ref_name="derivation closed form"))
-        if cond_build is not None:
-            cv, cerr = try_build(cond_build, net, t)
-            evs.append(shape_failure(label, cerr, scope="condition") if cerr else
-                       compare_arrays(f"{label} (condition: {spec.condition})", cv, ref, scope="condition",
-                                      ref_name=ref_name))
-    return evs
+from ...checkkit import matrix_claim as _matrix_claim, mode_uv as _uv, sampled_settings as settings
 
 
 def _all_layers(net, fn):
     """Per-layer blocks (a list, so that a block of the wrong shape is reported as a shape error)."""
     return [np.asarray(fn(net, l)) for l in range(1, net.depth + 1)]
-
-
-@PAPER.check("jacobian")
-def _(claim, spec, *, seed, fast, paper=None):
-    evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, claim.expr),
-                        lambda n, t: _all_layers(n, _jacobian_ref), ref_name="exact Jacobian",
-                        derived_ref=lambda n, t: [symbolic_formula_value("jacobian_block", n, t, l)
-                                                  for l in range(1, n.depth + 1)])
-    return evs, {"derived_latex": r"J_{l}=W_{<l}^{\top}\otimes W_{>l}"}
 
 
 @PAPER.check("jacobian_x")
@@ -96,7 +38,7 @@ def _(claim, spec, *, seed, fast, paper=None):
     xs = {d: rng.standard_normal(d) for d in (3,)}
     evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, lambda nn, l: claim.expr(nn, l, xs[3])),
                         lambda n, t: _all_layers(n, lambda nn, l: ref(nn, l, xs[3])), ref_name="exact d(Wx)/d vec W_l")
-    return evs, {"derived_latex": r"J_{l}(x)=x^{\top}W_{<l}^{\top}\otimes W_{>l}"}
+    return evs, {"derived": derived_forms.jacobian_x()}
 
 
 @PAPER.check("gradient")
@@ -110,7 +52,7 @@ def _(claim, spec, *, seed, fast, paper=None):
     # the numeric core's population_gradient is the same closed form as the printed G_l, so that comparison
     # is true by construction; central differences of the population loss are the independent check
     evs += [_fd_gradient_evidence(claim, label, net, t) for label, net, t in settings(seed, True)]
-    return evs, {"derived_latex": r"G_{l}=-W_{>l}^{\top}\Delta W_{<l}^{\top}"}
+    return evs
 
 
 def _fd_gradient_evidence(claim, label, net, t, h=1e-6):
@@ -136,14 +78,6 @@ def _fd_gradient_evidence(claim, label, net, t, h=1e-6):
                           ref_name="finite differences", rtol=1e-7)
 
 
-@PAPER.check("vec_gradient")
-def _(claim, spec, *, seed, fast, paper=None):
-    from ...noise import population_gradient
-    evs = _matrix_claim(claim, spec, seed, lambda n, t: _all_layers(n, lambda nn, l: claim.expr(nn, t, l)),
-                        lambda n, t: [vec(G) for G in population_gradient(n, t)])
-    return evs, {"derived_latex": r"g_{l}=-(W_{<l}\otimes W_{>l}^{\top})\,\mathrm{vec}(\Delta)=-J_{l}^{\top}\delta"}
-
-
 @PAPER.check("gl_invariance")
 def _(claim, spec, *, seed, fast, paper=None):
     from ...network import population_loss
@@ -162,38 +96,7 @@ def _(claim, spec, *, seed, fast, paper=None):
             new = net.with_layers(layers)
             evs.append(compare_arrays(f"{label}, l={l}: loss with P in GL_{{d_(l-1)}}", population_loss(new, t),
                                       population_loss(net, t), scope="condition", rtol=1e-8))
-    return evs, {"derived_latex": r"W_{l}P^{-1}PW_{l-1}=W_{l}W_{l-1},\ P\in GL_{d_{l-1}}(\mathbb{R})"}
-
-
-def _sigma_ref(net, t, l, m):
-    from ...noise import sigma_block
-    return sigma_block(net, t, l, m)
-
-
-def _sigma_all(net, t, fn):
-    Ls = range(1, net.depth + 1)
-    return np.concatenate([np.ravel(fn(net, t, l, m)) for l in Ls for m in Ls])
-
-
-@PAPER.check("sigma_lm_prop32")
-def _(claim, spec, *, seed, fast, paper=None):
-    from .sec2_3 import J_correct, sigma_lm_with
-    evs = _matrix_claim(claim, spec, seed, lambda n, t: _sigma_all(n, t, claim.expr),
-                        lambda n, t: _sigma_all(n, t, _sigma_ref),
-                        cond_build=lambda n, t: _sigma_all(n, t, sigma_lm_with(J_correct)),
-                        derived_ref=lambda n, t: _sigma_all(n, t, lambda nn, tt, l, m: symbolic_formula_value(
-                            "noise_covariance_block", nn, tt, l, m)))
-    return evs, {"derived_latex": r"\Sigma_{lm}=(W_{<l}\otimes W_{>l}^{\top})\big[(I\otimes\Delta)(I_{d_0^2}+C)"
-                 r"(I\otimes\Delta)^{\top}+I\otimes\Sigma_q\big](W_{<m}\otimes W_{>m}^{\top})^{\top}"}
-
-
-@PAPER.check("sigma_lm_appB")
-def _(claim, spec, *, seed, fast, paper=None):
-    evs = _matrix_claim(claim, spec, seed, lambda n, t: _sigma_all(n, t, claim.expr),
-                        lambda n, t: _sigma_all(n, t, _sigma_ref),
-                        derived_ref=lambda n, t: _sigma_all(n, t, lambda nn, tt, l, m: symbolic_formula_value(
-                            "noise_covariance_block", nn, tt, l, m)))
-    return evs, {"derived_latex": claim.printed}
+    return evs, {"derived": derived_forms.gl_invariance()}
 
 
 def _A_all(net, t, fn):
@@ -221,18 +124,7 @@ def _(claim, spec, *, seed, fast, paper=None):
         return np.concatenate(out)
     evs = _matrix_claim(claim, spec, seed, build, fd, ref_name="exact derivative",
                         derived_ref=lambda n, t: np.concatenate([np.ravel(A) for A in mode_jacobian(n, *_uv(t))]))
-    return evs, {"derived_latex": r"A_{l,\alpha}=(W_{>l}^{\top}u_{\alpha})(W_{<l}v_{\alpha})^{\top}"}
-
-
-@PAPER.check("a_vec")
-def _(claim, spec, *, seed, fast, paper=None):
-    from ...modes import mode_vector
-    from .sec2_3 import J_correct, a_vec_with
-    evs = _matrix_claim(claim, spec, seed, lambda n, t: _A_all(n, t, claim.expr),
-                        lambda n, t: mode_vector(n, *_uv(t)),
-                        cond_build=lambda n, t: _A_all(n, t, a_vec_with(J_correct)))
-    return evs, {"derived_latex": r"a_{l,\alpha}=(W_{<l}\otimes W_{>l}^{\top})(v_{\alpha}\otimes u_{\alpha}),\ "
-                 r"a_{\alpha}=(a_{1,\alpha};\dots;a_{L,\alpha})"}
+    return evs
 
 
 @PAPER.check("appE_a_vec")
@@ -257,7 +149,7 @@ def _(claim, spec, *, seed, fast, paper=None):
         "diffusion_general", n, t, t.U[:, i], t.V[:, i], t.U[:, j], t.V[:, j], scale=eta_)
         for i in (0, 1) for j in (0, 1)])
     evs = _matrix_claim(claim, spec, seed, literal, ref, ref_name="structured D (numeric core)", derived_ref=der)
-    return evs, {"derived_latex": r"D_{\alpha\beta}=\eta\,a_{\alpha}^{\top}\Sigma\,a_{\beta}\quad(b=1)"}
+    return evs
 
 
 @PAPER.check("ntk_diffusion")
@@ -280,39 +172,6 @@ def _(claim, spec, *, seed, fast, paper=None):
     b_p = lambda n, t: claim.expr(n, *_uv(t, 0), *_uv(t, 1), eta_=0.3, sigma2=2.0)  # noqa: E731
     b_c = lambda n, t: langevin_diffusion_with(J_correct)(n, *_uv(t, 0), *_uv(t, 1), eta_=0.3, sigma2=2.0)  # noqa
     return _matrix_claim(claim, spec, seed, b_p, ref, cond_build=b_c, ref_name="eta sigma^2 <a_a, a_b>")
-
-
-def _drift_check(claim, spec, seed):
-    from ...modes import gradient_drift, ito_drift
-    eta_ = 0.05
-    ref = lambda n, t: gradient_drift(n, t, 0) + ito_drift(n, t, 0, eta=eta_)  # noqa: E731
-    der = lambda n, t: (symbolic_formula_value("gradient_drift_general", n, t, *_uv(t))  # noqa: E731
-                        + symbolic_formula_value("ito_drift_general", n, t, *_uv(t), scale=eta_))
-    evs = _matrix_claim(claim, spec, seed, lambda n, t: claim.expr(n, t, 0, eta_=eta_), ref,
-                        ref_name="gradient_drift + ito_drift (numeric core)", derived_ref=der)
-    return evs, {"derived_latex": r"\mu_{\alpha}=+(v_{\alpha}^{\top}\otimes u_{\alpha}^{\top})"
-                 r"\sum_{l=1}^{L}K_{l}\delta+"
-                 r"\frac{\eta}{2}\mathrm{tr}\left(\Sigma\nabla^{2}w_{\alpha}\right)"}
-
-
-@PAPER.check("drift_general")
-def _(claim, spec, *, seed, fast, paper=None):
-    return _drift_check(claim, spec, seed)
-
-
-@PAPER.check("drift_appD")
-def _(claim, spec, *, seed, fast, paper=None):
-    return _drift_check(claim, spec, seed)
-
-
-@PAPER.check("noise_row")
-def _(claim, spec, *, seed, fast, paper=None):
-    from ...modes import mode_vector
-    from .sec2_3 import J_correct
-    cond = lambda n, t: np.kron(_uv(t)[1], _uv(t)[0]) @ np.hstack(  # noqa: E731
-        [J_correct(n, l) for l in range(1, n.depth + 1)])
-    return _matrix_claim(claim, spec, seed, lambda n, t: claim.expr(n, *_uv(t)), lambda n, t: mode_vector(n, *_uv(t)),
-                         cond_build=cond, ref_name="a_alpha^T")
 
 
 def _hess_ref(net, u, v, l, m):
@@ -351,7 +210,7 @@ def _(claim, spec, *, seed, fast, paper=None):
         evs.append(Evidence("consistency", diag <= 1e-10 * scale, f"{label}: diagonal blocks vanish (max |H_ll| = "
                             f"{diag:.1e} vs max |H| = {scale:.2f}; H from second differences, not the block formula)",
                             {}))
-    return evs, {"derived_latex": claim.printed}
+    return evs
 
 
 @PAPER.check("bilinear_hessian")

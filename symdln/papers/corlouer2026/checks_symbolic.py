@@ -6,6 +6,7 @@ import sympy as sp
 
 from ...symbolic.symbols import L, b, beta, eta, latex_names, s, s_beta, sigma_q, t, w, w0, w_beta, z
 from ...verdict import Evidence
+from . import derived_forms
 from ._base import PAPER
 from ...checkkit import normalize
 
@@ -76,9 +77,7 @@ def _(claim, spec, *, seed, fast, paper=None):
         evs.append(Evidence("symbolic", Dab == 0, "D_alpha,beta = 0 (diffusion is mode-diagonal)", {"scope": "info"}))
     except Exception:  # pragma: no cover
         pass
-    return evs, {"derived_latex": r"\mu^{\rm Ito}_{\alpha}=" + _tex(_d("ito_drift_aligned"))
-                 + r"+\sum_{\beta\neq\alpha}"
-                 + _tex(cross), "counterexample": {"point": {k.name: str(v) for k, v in pt.items()},
+    return evs, {"derived": _d("ito_drift_aligned") + cross, "counterexample": {"point": {k.name: str(v) for k, v in pt.items()},
                                                    "cross_term": float(val)}}
 
 
@@ -123,8 +122,7 @@ def _(claim, spec, *, seed, fast, paper=None):
     grows = sp.limit(D.subs({L: 2, s: 1, sigma_q: 0}) / w ** 3, w, sp.oo)
     evs.append(Evidence("symbolic", False, f"D grows without bound (D/w^3 -> {grows} at L = 2): the critical point is "
                         "a local, not a global, maximum", {"scope": "printed"}))
-    return evs, {"derived_latex": r"\sigma_{q}^{2}<\frac{s_{\alpha}^{2}L^{2}}{4(L-1)(3L-2)},\ L\geq 2\ "
-                 r"\text{(local maximum)}"}
+    return evs, {"derived": derived_forms.peak_condition()}
 
 
 @PAPER.check("peak_below_s")
@@ -146,7 +144,7 @@ def _(claim, spec, *, seed, fast, paper=None):
                      f"eta Sigma/b, so the Fokker-Planck term is eta/(2b) sum d_i d_j (Sigma_ij p); printed eta/2",
                      {"counterexample": {"b": 2}}),
             Evidence("symbolic", _zero((correct - printed).subs(b, 1)), "equal at b = 1", {"scope": "condition"})], \
-        {"derived_latex": r"\partial_t p=\nabla\cdot(g p)+\frac{\eta}{2b}\sum_{i,j}\partial_i\partial_j(\Sigma_{ij}p)"}
+        {"derived": derived_forms.fokker_planck_1d()}
 
 
 @PAPER.check("fp_1d")
@@ -166,14 +164,6 @@ def _(claim, spec, *, seed, fast, paper=None):
     res2 = sp.simplify((sp.diff(q, tt) + sp.diff(r * xp * q, xp) - sp.diff(c ** 2 * xp ** 2 * q, xp, 2) / 2) / q)
     return [Evidence("symbolic", res == 0, "the Ornstein-Uhlenbeck transition density solves the printed equation", {}),
             Evidence("symbolic", res2 == 0, "the geometric-Brownian-motion (state-dependent D) density solves it", {})]
-
-
-@PAPER.check("cross_reference")
-def _(claim, spec, *, seed, fast, paper=None):
-    from ._base import PROPOSITIONS
-    return [Evidence("consistency", "6.4" in PROPOSITIONS, f"Proposition 6.4 does not exist (the paper's propositions: "
-                     f"{', '.join(PROPOSITIONS)}); the drift and diffusion are those of Proposition 3.5", {})], \
-        {"derived_latex": r"\text{(from Proposition 3.5)}"}
 
 
 @PAPER.check("density_reference")
@@ -198,13 +188,8 @@ def _(claim, spec, *, seed, fast, paper=None):
                                 + ("diverges as eps -> 0" if grow else "converges"),
                                 {"values": vals, "L": Lk,
                                  "scope": "printed" if label.startswith("printed") else "info"}))
-    # with a reference point w0 > 0 the zero-current ODE holds (derived form)
-    from ...symbolic import quantity_ids
-    dl = (r"p_{\alpha}^{\star}(w)\propto\frac{1}{D_{\alpha}(w)}\exp\left(\int_{w_{0}}^{w}"
-          r"\frac{2\mu_{\alpha}(z)}{D_{\alpha}(z)}dz\right),\ w_{0}>0")
-    if "stationary_density" in quantity_ids():
-        dl = r"p_{\alpha}^{\star}(w)\propto " + _tex(_d("stationary_density"))
-    return evs, {"derived_latex": dl,
+    # with a reference point w0 > 0 the zero-current ODE holds: the derived form is the derivation's density
+    return evs, {"derived": _d("stationary_density"),
                  "counterexample": {"L": 2, "s": 1, "sigma_q": 0.3, "beta": 0.01, "integral_from": 0}}
 
 
@@ -285,7 +270,7 @@ def _(claim, spec, *, seed, fast, paper=None):
                      f"b = {sp.sstr(sp.simplify(own))} (Eq. 6's exponent), the derivation gives "
                      f"mu(s) = {sp.sstr(mus)}, "
                      f"i.e. b = (3L-4)/L with sigma_q^2", {"b_from_appF": sp.sstr(own), "mu_at_s": sp.sstr(mus)})], \
-        {"derived_latex": r"\mu_{\alpha}(s_{\alpha})=" + _tex(mus)}
+        {"derived": sp.Eq(sp.Function("mu_alpha")(s), mus)}
 
 
 @PAPER.check("newton")

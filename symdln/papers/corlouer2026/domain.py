@@ -203,7 +203,7 @@ def check_mean_above(claim, spec, *, seed, fast, paper=None):
         evs.append(Evidence("symbolic", bool(same), f"agrees with the derivation stationary_mean_expansion: E[w] - s = "
                             f"{sp.sstr(sp.simplify(d))}", {"scope": "derived"}))
     if not fast:
-        from ...stationary_numeric import expansion_check
+        from ...stationary_density import expansion_check
         r = expansion_check("mean_above_s", 3, 1.0, 0.3, [1e-3, 2e-3, 4e-3])
         evs.append(Evidence("mpmath", bool(r["passed"]), "quadrature of the stationary density (L=3, s=1, sigma_q=0.3):"
                             " E[w] - s = " + ", ".join(f"{row['value_minus_s']:.3g}" for row in r["rows"])

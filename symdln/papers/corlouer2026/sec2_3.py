@@ -76,6 +76,15 @@ def a_vec_with(J):
     return lambda net, u, v, l: J(net, l).T @ np.kron(v, u)
 
 
+def noise_row_with(J):
+    """Prop. 3.4's noise row ``(v^T \\otimes u^T) J`` with ``J = [J_1, ..., J_L]`` built by ``J(net, l)``."""
+    return lambda net, u, v: np.kron(v, u) @ np.hstack([J(net, l) for l in range(1, net.depth + 1)])
+
+
+#: the drift claims (Prop. 3.4, App. D/E): printed drift vs gradient + Ito drift of the numeric core
+_DRIFT = dict(layout="drift(net, teacher, alpha, eta_)", reference="total_drift", derived="total_drift")
+
+
 def ntk_diffusion_with(J):
     """Prop. 3.3: ``D_{ab} = eta (v_a^T \\otimes u_a^T) sum_{l,m} K_l (I\\otimes Delta)(I+C)(I\\otimes Delta)^T K_m
     (v_b \\otimes u_b)`` with ``K_l = J_l J_l^T`` (no label noise)."""
@@ -154,7 +163,8 @@ add("sec2.timescale", "Sec. 2.3 (after Eq. 3)",
 _JL = "if J_l is read as the Jacobian d vec W / d vec W_l = W_{<l}^T kron W_{>l} (not Prop. 3.1's printed J_l)"
 add("prop3.1.jacobian", "Sec. 3, Prop. 3.1",
     r"J_{l}:=W_{<l}^{\top}\otimes W_{>l}^{\top}", quantity="jacobian_block", expr=J_printed, kind="matrix",
-    spec=Spec(check="jacobian"))
+    spec=Spec(check="matrix_vs_core", params=dict(
+        layout="per_layer(net, l)", reference="exact_jacobian", derived="jacobian_block")))
 add("prop3.1.jacobian-x", "Sec. 3, Prop. 3.1",
     r"J_{l}(x):=x^{\top}W_{<l}^{\top}\otimes W_{>l}^{\top}", quantity="jacobian_block", expr=jacobian_x_printed,
     kind="matrix", spec=Spec(check="jacobian_x"))
@@ -163,7 +173,8 @@ add("prop3.1.gradient", "Sec. 3, Prop. 3.1",
     expr=gradient_printed, kind="matrix", assumptions=("whitened inputs",), spec=Spec(check="gradient"))
 add("prop3.1.vec-gradient", "Sec. 3, Prop. 3.1",
     r"g_{l}:=\textup{vec}(G_{l})=-(W_{<l}\otimes W_{>l})\textup{vec}(\Delta)=-J_{l}^{\top}\delta",
-    quantity="population_gradient", expr=vec_gradient_printed, kind="matrix", spec=Spec(check="vec_gradient"))
+    quantity="population_gradient", expr=vec_gradient_printed, kind="matrix", spec=Spec(check="matrix_vs_core", params=dict(
+        layout="per_layer(net, teacher, l)", reference="vec_population_gradient")))
 add("prop3.1.gl-invariance", "Sec. 3 (after Prop. 3.1)",
     r"W_{l}P^{-1}_{l}P_{l}W_{l-1}=W_{l}W_{l-1},\ \text{for}\ P\in GL_{d_{l}}(\mathbb{R})",
     expr=gl_invariance_printed, kind="matrix",
@@ -175,7 +186,9 @@ add("prop3.2", "Sec. 3, Prop. 3.2 (boxed)",
     r"_{\text{label-noise term}}",
     quantity="noise_covariance_block", expr=sigma_lm_printed, kind="matrix", restates=("appB.sigma-lm",),
     assumptions=("X ~ N(0, I)", "label noise independent of X", "batch size 1"),
-    spec=Spec(check="sigma_lm_prop32", mc="sigma_block", condition=_JL))
+    spec=Spec(check="matrix_vs_core", mc="sigma_block", condition=_JL, params=dict(
+        layout="blocks(net, teacher, l, m)", reference="sigma_blocks", derived="noise_covariance_block",
+        condition_expr=sigma_lm_with(J_correct))))
 add("prop3.3.a", "Sec. 3, Prop. 3.3",
     r"\partial_{W^{l}}w_{\alpha}\;=\;\big(W_{>l}^{\top}u_{\alpha}\big)\big(W_{<l}v_{\alpha}\big)^{\top}",
     quantity="mode_gradient", expr=mode_gradient_printed, kind="matrix", restates=("eq.24",),
@@ -184,7 +197,9 @@ add("prop3.3.a-vec", "Sec. 3, Prop. 3.3",
     r"a_{l,\alpha}:=\mathrm{vec}\,A_{l,\alpha}=J_{l}^{\top}(v_{\alpha}\otimes u_{\alpha}),\qquad "
     r"a_{\alpha}:=(a_{1,\alpha};\dots;a_{N,\alpha})",
     quantity="mode_gradient", expr=a_vec_with(J_printed), kind="matrix",
-    notes="The stacked vector runs to a_{N,alpha}: N should be L (the depth).", spec=Spec(check="a_vec", condition=_JL))
+    notes="The stacked vector runs to a_{N,alpha}: N should be L (the depth).", spec=Spec(
+        check="matrix_vs_core", condition=_JL, params=dict(layout="mode_layers(net, u, v, l)", reference="mode_vector",
+                                                           condition_expr=a_vec_with(J_correct))))
 add("prop3.3.D", "Sec. 3, Prop. 3.3 (boxed)",
     r"D_{\alpha}(\theta)=\eta\,a_{\alpha}(\theta)^{\top}\Sigma(\theta)\,a_{\alpha}(\theta),\qquad "
     r"D_{\alpha\beta}(\theta)=\eta\,a_{\alpha}(\theta)^{\top}\Sigma(\theta)\,a_{\beta}(\theta)",
@@ -208,13 +223,13 @@ add("prop3.4.drift", "Sec. 3, Prop. 3.4 (boxed)",
     r"\mu_{\alpha}(\theta)=-(v_{\alpha}^{\top}\otimes u_{\alpha}^{\top})\sum_{l=1}^{L}\!K_{l}\delta+\frac{\eta}{2}\,"
     r"\mathrm{tr}\!\left(\Sigma(\theta)\,\nabla^{2}w_{\alpha}(\theta)\right)",
     quantity="gradient_drift_general", expr=drift_printed, kind="matrix", restates=("eq.27",),
-    assumptions=("batch size 1",), spec=Spec(check="drift_general", mc="drift_generic"))
+    assumptions=("batch size 1",), spec=Spec(check="matrix_vs_core", mc="drift_generic", params=_DRIFT))
 add("prop3.4.noise", "Sec. 3, Prop. 3.4 (boxed)",
     r"dw_{\alpha}(t)=\mu_{\alpha}(\theta_{t})\,dt+\sqrt{\eta}\,(v_{\alpha}^{\top}\otimes u_{\alpha}^{{\top}}"
     r")J\sigma(\theta_{t})\,dB_{t}",
-    quantity="diffusion_general", expr=lambda net, u, v: np.kron(v, u) @ np.hstack(
-        [J_printed(net, l) for l in range(1, net.depth + 1)]), kind="matrix",
-    spec=Spec(check="noise_row", condition=_JL))
+    quantity="diffusion_general", expr=noise_row_with(J_printed), kind="matrix",
+    spec=Spec(check="matrix_vs_core", condition=_JL, params=dict(
+        layout="mode_row(net, u, v)", reference="mode_vector", condition_expr=noise_row_with(J_correct))))
 add("prop3.4.hessian", "Sec. 3, Prop. 3.4",
     r"\nabla^{2}_{l,m}w_{\alpha}(\theta_{t})=(W_{l-1:m+1}\otimes W_{>l}^{\top}u_{\alpha})(v_{\alpha}^{\top}W_{<m}"
     r"^{\top}\otimes I)",

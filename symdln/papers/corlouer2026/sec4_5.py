@@ -78,7 +78,7 @@ add("eq.15", "Sec. 5, Prop. 5.2, Eq. (15)",
 add("prop5.2.cites", "Sec. 5, Prop. 5.2",
     r"\text{with drift and diffusion given (from Proposition 6.4) by}",
     kind="statement", notes="The paper has no Proposition 6.4 (no propositions in Sec. 6); Prop. 3.5 is meant.",
-    spec=Spec(check="cross_reference"))
+    spec=Spec(check="cross_reference", params={"cites": "6.4", "meant": "3.5"}))
 _mu_printed = L * z ** (2 * (L - 1) / L) * (s - z) + beta * L * (L - 1) * z ** (2 * (L - 2) / L) * ((s - z) + sigma_q / 2)
 _D_z = _D.subs(w, z)
 add("eq.16", "Sec. 5, Prop. 5.2, Eq. (16)",
@@ -97,13 +97,13 @@ add("eq.17", "Sec. 5, Prop. 5.2 (ii), Eq. (17)",
     r"w_{\alpha}^{\star}-s_{\alpha}=\frac{\eta}{2B}\,\,(L-1)\,s_{\alpha}^{-2/L}\,\sigma_{q}\;+\;O(\eta^{2}),",
     quantity="drift_zero_expansion", expr=eta / (2 * b) * (L - 1) * s ** (-2 / L) * sigma_q, dimension="location",
     readings=SIGMA_READINGS, restates=("appF.wstar",), assumptions=("sigma_q > 0", "leading order in eta"),
-    spec=Spec(select="shift", check="expansion"))
+    spec=Spec(select="shift", check="stationary_expansion"))
 add("eq.18", "Sec. 5, Prop. 5.2 (ii), Eq. (18)",
     r"\operatorname{Var}_{p_{\alpha}^{\star}}(w_{\alpha})=-\frac{D_{\alpha}(s_{\alpha})}{2\,\mu_{\alpha}^{\prime}"
     r"(s_{\alpha})}\;+\;"
     r"O(\eta^{2})=\frac{\eta\,L}{2B}\,\sigma_{q}^{2}\,s_{\alpha}^{\frac{2(L-1)}{L}}\;+\;O(\eta^{2}),",
     quantity="stationary_variance_expansion", expr=eta * L / (2 * b) * sigma_q ** 2 * s ** (2 * (L - 1) / L),
-    dimension="variance", readings=SIGMA_READINGS, restates=("appF.var",), spec=Spec(check="expansion"))
+    dimension="variance", readings=SIGMA_READINGS, restates=("appF.var",), spec=Spec(check="stationary_expansion"))
 add("prop5.2.mean-above", "Sec. 5, Prop. 5.2 (ii)",
     r"p_{\alpha}^{\star}\text{ is approximately Gaussian with mean }s_{\alpha}+O(\eta)\text{ (slightly above }"
     r"s_{\alpha}"

@@ -1,4 +1,10 @@
-"""High-precision quadrature of the modewise stationary density (Prop. 5.2, Eq. (16) with w_ref = drift zero).
+"""The modewise stationary density (Prop. 5.2, Eq. (16) with a reference point inside the support): the one
+implementation, at two precisions.
+
+* :func:`density_on_grid` -- floats on a grid (trapezoid rule): what simulations are compared with;
+* :func:`stationary_law` -- mpmath quadrature at ``dps`` digits: what the small-beta expansions are tested with.
+
+High-precision quadrature:
 
 ``p*(w) = exp(Phi(w)) / D(w)``, ``Phi(w) = int_{w_0}^w 2 mu/D`` (``w_0`` the stable drift zero: the paper's
 reference point 0 is invalid for L >= 2, see ``derive("stationary_density")``).  The line is cut into
@@ -31,9 +37,24 @@ from mpmath.calculus.quadrature import GaussLegendre
 
 from ._validation import SymdlnInputError, rational_from_string, reject_text, to_sympy
 
-__all__ = ["StationaryLaw", "coefficient_callables", "stationary_law", "expansion_check", "fit_slope", "EXPANSIONS", "SLOPE_TOL"]
+__all__ = ["density_on_grid", "StationaryLaw", "coefficient_callables", "stationary_law", "expansion_check", "fit_slope", "EXPANSIONS", "SLOPE_TOL"]
 
 mp = mpmath.mp
+
+
+def density_on_grid(mu, D, lo: float, hi: float, n: int = 4001):
+    """Zero-flux density ``p ~ (1/D) exp(int 2 mu / D)`` (Eq. 16 with a reference point inside the grid) on
+    ``[lo, hi]`` by the trapezoid rule, for vectorised float callables ``mu``, ``D``; returns
+    ``(grid, pdf, cdf)`` normalised on the grid."""
+    from scipy.integrate import cumulative_trapezoid, trapezoid
+    g = np.linspace(lo, hi, n)
+    Dg = D(g)
+    F = cumulative_trapezoid(2 * mu(g) / Dg, g, initial=0.0)
+    logp = F - np.log(Dg)
+    p = np.exp(logp - logp.max())
+    p /= trapezoid(p, g)
+    cdf = cumulative_trapezoid(p, g, initial=0.0)
+    return g, p, cdf / cdf[-1]
 
 
 @functools.lru_cache(maxsize=None)
@@ -228,7 +249,7 @@ def expansion_check(which: str, L, s, sigma_q, betas, *, coefficients="derived",
     Returns the numeric values, predictions, residuals, the log-log slope of |residual| vs beta and
     ``passed`` (slope >= 2 - SLOPE_TOL); for ``which="mean_above_s"``, ``passed`` iff every mean > s.
     """
-    from .symbolic.fokker_planck import aligned_coefficients
+    from .symbolic.fokker_planck import aligned_coefficient_exprs
     from .symbolic.symbols import L as Ls, beta as bs, s as ss, sigma_q as qs
     if which not in EXPANSIONS:
         raise SymdlnInputError(f"which must be one of {sorted(EXPANSIONS)}; got {which!r}")
@@ -240,7 +261,7 @@ def expansion_check(which: str, L, s, sigma_q, betas, *, coefficients="derived",
         if not isinstance(coefficients, (tuple, list)) or len(coefficients) != 2 or \
                 not all(isinstance(c, sp.Basic) for c in coefficients):
             raise SymdlnInputError("coefficients must be 'derived', 'printed' or a pair (mu, D) of SymPy expressions")
-    mu_e, D_e = aligned_coefficients(coefficients) if isinstance(coefficients, str) else tuple(coefficients)
+    mu_e, D_e = aligned_coefficient_exprs(coefficients) if isinstance(coefficients, str) else tuple(coefficients)
     t0 = time.perf_counter()
     pred_expr = None if which == "mean_above_s" else _symbolic_expansion(which, mu_e, D_e)
     rows = []

@@ -1,0 +1,38 @@
+"""Memoised ``sympy.simplify`` for the derivations: within one process the same input is simplified once.
+
+Deriving every quantity calls ``simplify`` 377 times on 157 distinct inputs (the same coefficient, exponent
+or drift comes back in several derivations).  SymPy's ``==``/``hash`` are structural (``Float(2.0)`` and
+``Integer(2)`` are different keys; symbols with different assumptions are different keys), and ``simplify``
+is a deterministic function of its input, so returning the stored result is the same as recomputing it.
+Unhashable inputs (mutable matrices) are simplified directly.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = ["simplify", "clear"]
+
+_MEMO: dict = {}
+_MAX = 4096
+
+
+def simplify(expr, **kwargs):
+    """``sympy.simplify(expr, **kwargs)``, computed once per distinct (expr, kwargs) in this process."""
+    try:
+        key = (expr, tuple(sorted(kwargs.items())))
+        hash(key)
+    except TypeError:
+        return sp.simplify(expr, **kwargs)
+    hit = _MEMO.get(key)
+    if hit is not None:
+        return hit
+    out = sp.simplify(expr, **kwargs)
+    if len(_MEMO) >= _MAX:
+        _MEMO.clear()
+    _MEMO[key] = out
+    return out
+
+
+def clear() -> None:
+    """Forget every stored result (tests)."""
+    _MEMO.clear()
