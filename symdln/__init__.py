@@ -11,23 +11,31 @@ The few functions a researcher calls are re-exported here (see docs/api.md):
 * simulators: ``sgd``, ``gd``, ``gradient_flow``, ``langevin``, ``scalar_sde`` (-> ``Trajectory``);
 * verdicts: ``verify`` (callable: ``symdln.verify(expr, quantity=...)``; also the package of the engine);
 * saddle points: ``NormalForm``, ``certify``;
-* the full network near a minimum: ``network_stationary_moments`` (imported on first use).
+* the full network near a minimum: ``network_stationary_moments``.
+
+Imports are lazy (PEP 562): ``import symdln`` loads none of SymPy, SciPy, matplotlib or the derivations;
+each name is imported from its module on first use.
 """
 from __future__ import annotations
 
+import importlib
+
 from ._version import __version__
 
-from ._validation import SymdlnInputError
-from .network import (
-    DLN, Teacher, aligned_balanced, balanced_init, cross_mode_amplitudes, mode_amplitudes,
-    population_loss, small_gaussian_init,
-)
-from .noise import population_gradient, per_sample_gradients, sample_data, sample_noise, sigma_block
-from .modes import diffusion, diffusion_matrix, gradient_drift, ito_drift, mode_jacobian
-from .montecarlo import Estimate, mc_diffusion, mc_ito_drift
-from .simulate import Trajectory, gd, gradient_flow, langevin, scalar_sde, sgd
-from . import verify  # the subpackage is callable: symdln.verify(expr, quantity=...)
-from .saddles import NormalForm, certify
+from ._validation import SymdlnInputError  # noqa: E402  (light: numpy only)
+
+#: public name -> module that defines it (relative to the package)
+_LAZY = {
+    **dict.fromkeys(["DLN", "Teacher", "aligned_balanced", "balanced_init", "cross_mode_amplitudes",
+                     "mode_amplitudes", "population_loss", "small_gaussian_init"], ".network"),
+    **dict.fromkeys(["population_gradient", "per_sample_gradients", "sample_data", "sample_noise", "sigma_block"],
+                    ".noise"),
+    **dict.fromkeys(["diffusion", "diffusion_matrix", "gradient_drift", "ito_drift", "mode_jacobian"], ".modes"),
+    **dict.fromkeys(["Estimate", "mc_diffusion", "mc_ito_drift"], ".montecarlo"),
+    **dict.fromkeys(["Trajectory", "gd", "gradient_flow", "langevin", "scalar_sde", "sgd"], ".simulate"),
+    **dict.fromkeys(["NormalForm", "certify"], ".saddles"),
+    "network_stationary_moments": ".network_stationary",
+}
 
 __all__ = [
     "__version__", "SymdlnInputError",
@@ -42,11 +50,17 @@ __all__ = [
     "network_stationary_moments",
 ]
 
-_LAZY = {"network_stationary_moments": "network_stationary"}   # name -> submodule, imported on first use
 
-
-def __getattr__(name):
+def __getattr__(name: str):
+    """Import a public name (or a subpackage such as ``verify``) on first use."""
     if name in _LAZY:
-        import importlib
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    if name == "verify":  # the subpackage is callable: symdln.verify(expr, quantity=...)
+        return importlib.import_module(".verify", __name__)
+    raise AttributeError(f"module 'symdln' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -10,14 +10,23 @@ import numpy as np
 
 __all__ = ["SymdlnInputError", "as_matrix", "as_vector", "check_psd", "check_finite", "check_positive",
            "rational_from_string", "reject_string", "reject_text", "to_sympy", "check_seed", "check_count",
-           "check_int", "MAX_SAMPLES"]
+           "check_int", "check_real", "as_rng", "short", "MAX_SAMPLES"]
 
 #: the largest sample size / step count any function accepts (a bound on memory and run time)
-MAX_SAMPLES = 10**9
+MAX_SAMPLES = 10**8
 
 
 class SymdlnInputError(ValueError):
-    """Bad input: the message names the argument and the expected form."""
+    """Bad input: the message names the argument and the expected form (always one line)."""
+
+    def __init__(self, message: str = "", *args):
+        super().__init__(" ".join(str(message).split()), *args)
+
+
+def short(x, n: int = 40) -> str:
+    """A one-line, at most ``n``-character repr of ``x`` for error messages."""
+    r = " ".join(repr(x).split())
+    return r if len(r) <= n else r[: n - 3] + "..."
 
 
 def check_finite(name: str, a: np.ndarray) -> None:
@@ -68,14 +77,27 @@ def _real_array(name: str, a, form: str) -> np.ndarray:
 
 
 def check_positive(name: str, x, *, allow_zero: bool = False) -> float:
+    """A finite real number > 0 (>= 0 with ``allow_zero``); text, arrays, complex and bools are refused."""
+    if isinstance(x, str | bytes | bool | complex | np.ndarray | list | tuple | dict):
+        raise SymdlnInputError(f"{name} must be a finite real number; got {type(x).__name__} {short(x)}")
     try:
         val = float(x)
     except (TypeError, ValueError) as exc:
-        raise SymdlnInputError(f"{name} must be a real number; got {x!r}") from exc
+        raise SymdlnInputError(f"{name} must be a real number; got {short(x)}") from exc
     if not np.isfinite(val) or val < 0 or (val == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
-        raise SymdlnInputError(f"{name} must be a finite number {bound}; got {x!r}")
+        raise SymdlnInputError(f"{name} must be a finite number {bound}; got {short(x)}")
     return val
+
+
+def check_real(name: str, x) -> float:
+    """A finite real number of either sign (text, arrays, complex, bools, NaN and inf are refused)."""
+    if isinstance(x, str | bytes | bool | complex | np.ndarray | list | tuple | dict) or \
+            not isinstance(x, int | float | np.integer | np.floating):
+        raise SymdlnInputError(f"{name} must be a finite real number; got {type(x).__name__} {short(x)}")
+    if not np.isfinite(float(x)):
+        raise SymdlnInputError(f"{name} must be a finite real number; got {short(x)}")
+    return float(x)
 
 
 def check_psd(name: str, a: np.ndarray, *, rtol: float = 1e-10) -> np.ndarray:
@@ -202,7 +224,7 @@ def to_sympy(name: str, x):
 def check_int(name: str, x, *, lo: int | None = None, hi: int | None = None) -> int:
     """``x`` as a Python int within [lo, hi]: bools, floats, strings and arrays are refused."""
     if isinstance(x, bool | np.bool_) or not isinstance(x, int | np.integer):
-        raise SymdlnInputError(f"{name} must be an integer; got {type(x).__name__} {x!r:.40}")
+        raise SymdlnInputError(f"{name} must be an integer; got {type(x).__name__} {short(x)}")
     v = int(x)
     if (lo is not None and v < lo) or (hi is not None and v > hi):
         rng = f">= {lo}" if hi is None else f"in [{lo}, {hi}]" if lo is not None else f"<= {hi}"
@@ -215,6 +237,30 @@ def check_count(name: str, x, *, lo: int = 1, hi: int = MAX_SAMPLES) -> int:
     if isinstance(x, float | np.floating) and np.isfinite(x) and float(x).is_integer():
         x = int(x)
     return check_int(name, x, lo=lo, hi=hi)
+
+
+def as_rng(name: str, rng) -> np.random.Generator:
+    """A numpy Generator from ``rng``: None, a non-negative int, a non-empty sequence of non-negative ints, or a
+    numpy Generator / BitGenerator / SeedSequence (a Generator is used as is, not copied)."""
+    if rng is None or isinstance(rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence):
+        return np.random.default_rng(rng)
+    what = (f"{name} must be None, a non-negative integer, a sequence of them, or a numpy Generator/SeedSequence; "
+            f"got {type(rng).__name__} {short(rng)}")
+    if isinstance(rng, bool | np.bool_):
+        raise SymdlnInputError(what)
+    if isinstance(rng, int | np.integer):
+        if rng < 0:
+            raise SymdlnInputError(what)
+        return np.random.default_rng(int(rng))
+    if isinstance(rng, list | tuple | np.ndarray):
+        reject_text(name, rng)
+        if len(rng) == 0:
+            raise SymdlnInputError(what)
+        try:      # numpy's SeedSequence checks the rest: (nested) sequences of non-negative integers only
+            return np.random.default_rng(rng)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise SymdlnInputError(what) from exc
+    raise SymdlnInputError(what)
 
 
 def check_seed(name: str, seed):

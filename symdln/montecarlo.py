@@ -19,6 +19,7 @@ import numpy as np
 
 from .modes import _betweens, _check_alpha, _check_eta_b, mode_jacobian, mode_vectors
 from .network import DLN, Teacher
+from ._validation import as_rng
 from .noise import _check_n, _check_pair, gradient_factors, population_gradient, sample_data
 
 __all__ = ["Estimate", "mc_gradient", "mc_sigma_block", "mc_diffusion", "mc_ito_drift", "mc_one_step",
@@ -54,7 +55,7 @@ class Estimate:
 
 def _rng_seed(rng):
     seed = rng if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
-    return np.random.default_rng(rng), (None if seed is None else int(seed))
+    return as_rng("rng", rng), (None if seed is None else int(seed))
 
 
 class _MeanAcc:

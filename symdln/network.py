@@ -16,7 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ._validation import SymdlnInputError, as_matrix, as_vector, check_positive, check_psd
+from ._validation import (SymdlnInputError, as_matrix, as_rng, as_vector, check_count, check_int, check_positive,
+                          check_psd, check_real, reject_text)
 
 __all__ = [
     "DLN", "Teacher", "vec", "unvec", "mode_amplitudes", "cross_mode_amplitudes",
@@ -50,7 +51,7 @@ class DLN:
 
     layers: tuple[np.ndarray, ...]
 
-    def __init__(self, layers: Sequence[np.ndarray]):
+    def __init__(self, layers: Sequence[np.ndarray], *, _allow_empty: bool = False):
         if isinstance(layers, np.ndarray) and layers.ndim == 2:
             layers = [layers]
         try:
@@ -62,6 +63,8 @@ class DLN:
         mats = []
         for i, w in enumerate(seq, start=1):
             m = as_matrix(f"layers[{i - 1}] (W_{i})", w)
+            if 0 in m.shape and not _allow_empty:   # a width-0 layer only from NormalForm's rank strata
+                raise SymdlnInputError(f"layers[{i - 1}] (W_{i}) must have every width >= 1; got shape {m.shape}")
             if mats and m.shape[1] != mats[-1].shape[0]:
                 raise SymdlnInputError(
                     f"widths do not chain: W_{i} has shape {m.shape} so needs {m.shape[1]} inputs, "
@@ -164,15 +167,17 @@ class DLN:
         return f"DLN(depth={self.depth}, widths={self.widths})"
 
 
+MAX_WIDTH = 100_000   #: a layer wider than this would not fit in memory as a dense matrix
+
+
 def _check_widths(widths) -> list[int]:
-    try:
-        ws = [int(w) for w in widths]
-    except (TypeError, ValueError) as exc:
-        raise SymdlnInputError(f"widths must be a sequence of positive integers (d_0, ..., d_L); got {widths!r}") from exc
+    """``(d_0, ..., d_L)`` as positive ints (an integral float like 3.0 is accepted; 3.7, text, NaN are not)."""
+    if isinstance(widths, str | bytes) or not hasattr(widths, "__iter__"):
+        raise SymdlnInputError(f"widths must be a sequence of positive integers (d_0, ..., d_L); got {widths!r:.40}")
+    reject_text("widths", widths)
+    ws = [check_count(f"widths[{i}]", w, lo=1, hi=MAX_WIDTH) for i, w in enumerate(widths)]
     if len(ws) < 2:
         raise SymdlnInputError(f"widths must list d_0, ..., d_L with L >= 1 (at least 2 entries); got {widths!r}")
-    if any(w < 1 for w in ws) or any(float(a) != float(b) for a, b in zip(ws, widths)):
-        raise SymdlnInputError(f"widths must be positive integers; got {widths!r}")
     return ws
 
 
@@ -231,14 +236,14 @@ class Teacher:
                              rng=None, identity_basis: bool = False) -> "Teacher":
         """Random orthonormal singular vectors (or the standard basis) with the given ``s``."""
         s = as_vector("s", s)
-        d_out = int(d_out); d_in = int(d_in)
+        d_out = check_int("d_out", d_out, lo=1, hi=MAX_WIDTH); d_in = check_int("d_in", d_in, lo=1, hi=MAX_WIDTH)
         if s.shape[0] > min(d_out, d_in):
             raise SymdlnInputError(f"s has {s.shape[0]} entries but min(d_out, d_in) = {min(d_out, d_in)}")
         r = s.shape[0]
         if identity_basis:
             U, V = np.eye(d_out)[:, :r], np.eye(d_in)[:, :r]
         else:
-            rng = np.random.default_rng(rng)
+            rng = as_rng("rng", rng)
             U = random_orthogonal(d_out, rng)[:, :r]
             V = random_orthogonal(d_in, rng)[:, :r]
         sq = check_positive("sigma_q", sigma_q, allow_zero=True)
@@ -302,6 +307,14 @@ class Teacher:
         return f"Teacher(d_out={self.d_out}, d_in={self.d_in}, s={np.round(self.s, 6).tolist()})"
 
 
+def _check_pair(net, teacher) -> None:
+    if not isinstance(net, DLN):
+        raise SymdlnInputError(f"net must be a symdln.DLN; got {type(net).__name__}")
+    if not isinstance(teacher, Teacher):
+        raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
+    teacher.check_compatible(net)
+
+
 def psd_factor(Sigma: np.ndarray) -> np.ndarray:
     """A square factor ``R`` with ``R R^T = Sigma`` for a symmetric PSD ``Sigma`` (eigen-decomposition,
     so singular ``Sigma``, e.g. no label noise, is fine)."""
@@ -314,27 +327,27 @@ def psd_factor(Sigma: np.ndarray) -> np.ndarray:
 
 def random_orthogonal(n: int, rng=None) -> np.ndarray:
     """Haar-distributed orthogonal ``n x n`` matrix."""
-    rng = np.random.default_rng(rng)
+    rng = as_rng("rng", rng)
     q, r = np.linalg.qr(rng.standard_normal((n, n)))
     return q * np.sign(np.diag(r))
 
 
 def mode_amplitudes(net: DLN, teacher: Teacher) -> np.ndarray:
     """``w_alpha = u_alpha^T W v_alpha`` for every teacher mode."""
-    teacher.check_compatible(net)
+    _check_pair(net, teacher)
     W = net.end_to_end()
     return np.einsum("ia,ij,ja->a", teacher.U, W, teacher.V)
 
 
 def cross_mode_amplitudes(net: DLN, teacher: Teacher) -> np.ndarray:
     """Matrix ``w_{alpha beta} = u_alpha^T W v_beta`` (diagonal = mode amplitudes)."""
-    teacher.check_compatible(net)
+    _check_pair(net, teacher)
     return teacher.U.T @ net.end_to_end() @ teacher.V
 
 
 def population_loss(net: DLN, teacher: Teacher) -> float:
     """``E 0.5 |Y - W X|^2 = 0.5 ||M - W||_F^2 + 0.5 tr Sigma_q``."""
-    teacher.check_compatible(net)
+    _check_pair(net, teacher)
     D = teacher.M - net.end_to_end()
     return 0.5 * float(np.sum(D * D)) + 0.5 * float(np.trace(teacher.Sigma_q))
 
@@ -350,13 +363,15 @@ def aligned_balanced(teacher: Teacher, w, widths: Sequence[int] | None = None, *
     Needs every hidden width ``>= r``.  Give either ``widths = (d_0, ..., d_L)`` or ``depth`` (square
     hidden layers of width ``max(d_in, d_out)``).
     """
+    if not isinstance(teacher, Teacher):
+        raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
     w = as_vector("w", w, teacher.n_modes)
     if np.any(w < 0):
         raise SymdlnInputError(f"w (mode amplitudes) must be >= 0 for a balanced real network; got {w.tolist()}")
     if widths is None:
         if depth is None:
             raise SymdlnInputError("give widths=(d_0, ..., d_L) or depth=L")
-        L = int(depth)
+        L = check_int("depth", depth, lo=1, hi=10_000)
         if L < 1:
             raise SymdlnInputError(f"depth must be >= 1; got {depth!r}")
         h = max(teacher.d_in, teacher.d_out)
@@ -369,9 +384,9 @@ def aligned_balanced(teacher: Teacher, w, widths: Sequence[int] | None = None, *
             f"widths must start with d_in={teacher.d_in} and end with d_out={teacher.d_out}; got {tuple(widths)}")
     if min(widths) < r:
         raise SymdlnInputError(f"every width must be >= the number of modes r={r}; got {tuple(widths)}")
-    if gauge not in ("random", "identity"):
+    if not isinstance(gauge, str) or gauge not in ("random", "identity"):
         raise SymdlnInputError(f"gauge must be 'random' or 'identity'; got {gauge!r}")
-    rng = np.random.default_rng(rng)
+    rng = as_rng("rng", rng)
     Qs = [teacher.V]
     for d in widths[1:-1]:
         Q = random_orthogonal(d, rng) if gauge == "random" else np.eye(d)
@@ -384,10 +399,8 @@ def aligned_balanced(teacher: Teacher, w, widths: Sequence[int] | None = None, *
 def small_gaussian_init(widths: Sequence[int], gamma: float, rng=None) -> DLN:
     """i.i.d. ``N(0, min(d_in, d_out)^(-gamma))`` entries per layer (App. H.2; Jacot et al. 2021)."""
     widths = _check_widths(widths)
-    gamma = float(gamma)
-    if not np.isfinite(gamma):
-        raise SymdlnInputError(f"gamma must be a finite real number; got {gamma!r}")
-    rng = np.random.default_rng(rng)
+    gamma = check_real("gamma", gamma)
+    rng = as_rng("rng", rng)
     return DLN([rng.standard_normal((widths[i + 1], widths[i])) * min(widths[i], widths[i + 1]) ** (-gamma / 2)
                 for i in range(len(widths) - 1)])
 
@@ -404,7 +417,7 @@ def balanced_init(widths: Sequence[int], scale: float, rng=None) -> DLN:
     scale = check_positive("scale", scale)
     L = len(widths) - 1
     k = min(widths)
-    rng = np.random.default_rng(rng)
+    rng = as_rng("rng", rng)
     A = rng.standard_normal((widths[-1], widths[0])) * scale
     P, c, Qt = np.linalg.svd(A, full_matrices=False)
     P, c, Qt = P[:, :k], c[:k], Qt[:k]

@@ -22,7 +22,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ._validation import SymdlnInputError, as_matrix, check_psd
+from ._validation import MAX_SAMPLES, SymdlnInputError, as_matrix, as_rng, check_psd
 from .network import DLN, Teacher, psd_factor
 
 __all__ = [
@@ -42,8 +42,9 @@ def _check_pair(net, teacher) -> None:
 
 
 def _check_n(n, name: str = "n", minimum: int = 2) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
-        raise SymdlnInputError(f"{name} must be an integer >= {minimum}; got {n!r}")
+    """A sample size: an integer in [minimum, MAX_SAMPLES] (10^8: a bound on run time and memory)."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not minimum <= n <= MAX_SAMPLES:
+        raise SymdlnInputError(f"{name} must be an integer in [{minimum}, {MAX_SAMPLES:.0e}]; got {n!r:.40}")
     return int(n)
 
 
@@ -52,12 +53,12 @@ def _size_tuple(size) -> tuple[int, ...]:
         return ()
     if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
         size = (int(size),)
-    try:
-        out = tuple(int(s) for s in size)
-    except (TypeError, ValueError) as exc:
-        raise SymdlnInputError(f"size must be None, a non-negative int or a tuple of them; got {size!r}") from exc
-    if any(s < 0 for s in out):
-        raise SymdlnInputError(f"size must be non-negative; got {size!r}")
+    if isinstance(size, str | bytes) or not hasattr(size, "__iter__") or \
+            any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in size):
+        raise SymdlnInputError(f"size must be None, a non-negative int or a tuple of them; got {size!r:.40}")
+    out = tuple(int(s) for s in size)
+    if any(s < 0 for s in out) or int(np.prod(out, dtype=float)) > MAX_SAMPLES:
+        raise SymdlnInputError(f"size must be non-negative with at most {MAX_SAMPLES:.0e} draws; got {size!r:.40}")
     return out
 
 
@@ -83,7 +84,7 @@ def sample_data(teacher: Teacher, n: int, rng=None) -> tuple[np.ndarray, np.ndar
     if not isinstance(teacher, Teacher):
         raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
     n = _check_n(n, "n", 1)
-    rng = np.random.default_rng(rng)
+    rng = as_rng("rng", rng)
     X = rng.standard_normal((n, teacher.d_in))
     Z = rng.standard_normal((n, teacher.d_out))       # drawn even without label noise: same stream either way
     Y = X @ teacher.M.T
@@ -180,7 +181,7 @@ def iter_per_sample_gradients(net: DLN, teacher: Teacher, n: int, rng=None,
     _check_pair(net, teacher)
     n = _check_n(n, "n", 1)
     chunk = _check_n(chunk, "chunk", 1)
-    rng = np.random.default_rng(rng)
+    rng = as_rng("rng", rng)
     bufs = None
     done = 0
     while done < n:
@@ -272,7 +273,7 @@ def sample_S(Delta, Sigma_q, rng=None, size=None) -> np.ndarray:
     Sq = check_psd("Sigma_q", Sigma_q)
     if Sq.shape != (D.shape[0], D.shape[0]):
         raise SymdlnInputError(f"Sigma_q must have shape {(D.shape[0],) * 2} (d_L x d_L); got {Sq.shape}")
-    return _sample_S(D, _label_factor(Sq), np.random.default_rng(rng), _size_tuple(size))
+    return _sample_S(D, _label_factor(Sq), as_rng("rng", rng), _size_tuple(size))
 
 
 def _sample_S(D, R, rng, shape) -> np.ndarray:
@@ -319,7 +320,7 @@ def sample_noise(net: DLN, teacher: Teacher, rng=None, size=None) -> list[np.nda
     aboves, belows = _partials_sparse(net)
     W1 = net.layers[0]
     D = teacher.M - (W1 if aboves[0] is None else aboves[0] @ W1)
-    S = _sample_S(D, teacher.label_factor, np.random.default_rng(rng), shape)
+    S = _sample_S(D, teacher.label_factor, as_rng("rng", rng), shape)
     out = []
     for A, B in zip(aboves, belows):
         x = S if A is None else A.T @ S

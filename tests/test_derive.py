@@ -1,6 +1,8 @@
 """``symdln derive``: deterministic output, and ``--check`` detects stale, missing and extra files."""
 from __future__ import annotations
 
+import json
+
 from symdln.cli import main
 from symdln.verify.render import render_all, render_quantity, to_data
 
@@ -33,11 +35,16 @@ def test_derive_check_detects_stale_missing_extra(tmp_path, capsys):
     md = sorted(out.glob("*.md"))[1]
     md.write_text(md.read_text() + "\nhand edit\n")
     (out / "INDEX.md").unlink()
-    (out / "stray.md").write_text("x")
+    (out / "stray.md").write_text("x")          # the user's file: never reported, replaced or removed
+    (out / "obsolete.md").write_text("x")        # a file an older symdln wrote (listed in its manifest)
+    manifest = json.loads((out / ".symdln-manifest.json").read_text())
+    manifest["files"].append("obsolete.md")
+    (out / ".symdln-manifest.json").write_text(json.dumps(manifest))
     capsys.readouterr()
     assert main(["derive", "--check", "--out", str(out), "--quiet"]) == 1
     text = capsys.readouterr().out
     assert f"stale: {md}" in text and "missing:" in text and "INDEX.md" in text and "extra:" in text
+    assert "obsolete.md" in text and "stray.md" not in text
     assert main(["derive", "--out", str(out), "--quiet"]) == 0
     assert main(["derive", "--check", "--out", str(out), "--quiet"]) == 0
-    assert not (out / "stray.md").exists()
+    assert not (out / "obsolete.md").exists() and (out / "stray.md").read_text() == "x"

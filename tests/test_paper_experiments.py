@@ -4,6 +4,7 @@ of claim-by-claim verdicts."""
 import json
 import math
 
+import numpy as np
 import pytest
 
 from symdln._io import atomic_write_json
@@ -30,11 +31,20 @@ def test_fast_smoke(name, tmp_path):
     _check_summary(res, tmp_path, name)
     if name == "diffusion-peak":
         blk = res["langevin_L2"]
-        assert 0.0 <= blk["c=0.9"]["fraction_peak_first"] <= 1.0
+        # Eq. (9) with L = 2, sigma_q = 0: the peak is at w* = s/2, so it precedes w = 0.9 s; the paper's pass
+        # criterion (fraction >= 0.9); 12 mode-trajectory pairs reach 0.9 s in the fast setting
+        assert blk["c=0.9"]["fraction_peak_first"] >= 0.9 and blk["c=0.9"]["n_reached"] >= 1
         assert all(math.isfinite(x) for x in blk["w_star_derived"])
     if name == "scaling":
-        for f in res["fits"]["eta"]:
-            assert f["ci"][0] <= f["slope"] <= f["ci"][1]
+        from scipy import stats
+        for f in res["fits"]["eta"] + res["fits"]["inverse_b"]:
+            # known answer: D is proportional to beta = eta / b, so the log-log slope is 1 in eta and in 1/b;
+            # 0.05 covers the finite-time maximum of the fast setting (per-seed deviations <= 0.033 seen)
+            assert abs(f["slope"] - 1.0) <= 0.05, f
+            # the interval is recomputed independently from the per-seed slopes (t interval, 3 seeds)
+            per = np.asarray(f["per_seed"])
+            half = stats.t.ppf(0.975, per.size - 1) * per.std(ddof=1) / np.sqrt(per.size)
+            assert abs(f["slope"] - per.mean()) < 1e-12 and abs((f["ci"][1] - f["ci"][0]) / 2 - half) < 1e-9
     if name == "stationary":
         # label noise spreads the SGD end-of-training distribution; without it the law collapses at s_0
         assert res["label_noise"]["sgd"]["var"] > 10 * res["no_label_noise"]["sgd"]["var"]

@@ -143,7 +143,7 @@ def test_fixture_report_compiles_cleanly_and_renders(tmp_path):
     assert res["checks"]["rows"][0]["z"] == 0.45
     md = (out / "report.md").read_text()
     assert "## Errata" in md and "$" in md and "![" in md and "`eq.6`" in md and r"\vecop" not in md
-    assert not list(tmp_path.glob(".report.build-*")), "temporary build folder left behind"
+    assert not list(out.glob(".symdln-build-*")), "temporary build folder left behind"
 
 
 @needs_tex
@@ -161,8 +161,8 @@ def test_report_first_page_renders_non_blank(tmp_path):
 
 def test_failed_latex_build_writes_nothing_and_keeps_previous(tmp_path, monkeypatch):
     out = tmp_path / "report"
-    out.mkdir()
-    (out / "old.txt").write_text("previous report")
+    assert write_report(out, data=fixture_data(tmp_path), pdf=False).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     monkeypatch.setattr(report_mod, "tex_engine", lambda: "/bin/false")
     monkeypatch.setattr(report_mod, "compile_tex",
                         lambda tex: CompileResult(False, None, "", ["./report.tex:3: Undefined control sequence."],
@@ -170,8 +170,8 @@ def test_failed_latex_build_writes_nothing_and_keeps_previous(tmp_path, monkeypa
     outcome = write_report(out, data=fixture_data(tmp_path))
     assert outcome.exit_code == 1 and outcome.out_dir is None
     assert "LaTeX build failed" in outcome.message
-    assert sorted(p.name for p in out.iterdir()) == ["old.txt"]
-    assert not list(tmp_path.glob(".report.*")), "temporary build folder left behind"
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # previous report intact
+    assert not list(out.glob(".symdln-build-*")), "temporary build folder left behind"
 
 
 def test_no_pdf_writes_tex_md_json(tmp_path):

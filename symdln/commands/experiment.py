@@ -1,22 +1,24 @@
-"""``symdln experiment NAME``: run one registered experiment, write figure + JSON."""
+"""``symdln experiment NAME``: run one registered experiment, write figure + JSON into ``OUT/NAME/``.
+
+``OUT/NAME`` is a :class:`symdln._output.OutputDir` (refused before any work unless symdln made it); run
+times go to ``NAME.timings.json`` so that same-seed runs give a byte-identical ``NAME.json``."""
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from .. import experiments
-from .._io import atomic_write_json, provenance
-from ..progress import Progress
+from . import _args
 
 HELP = "run a paper experiment or diagnostic (writes a figure and a JSON of numbers)"
 
 
 def add_arguments(p):
     p.add_argument("name", help="experiment name ('list' shows them with their expected runtimes)")
-    p.add_argument("--out", default="results", help="output folder (default: results/)")
+    p.add_argument("--out", type=_args.out_folder, default="results",
+                   help="output folder (default: results/; files go to OUT/NAME/)")
     p.add_argument("--fast", action="store_true", help="small setting for a quick look / CI smoke test")
     p.add_argument("--full", action="store_true", help="the largest setting where an experiment has one")
-    p.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
+    p.add_argument("--seed", type=_args.seed, default=0, help="base random seed (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     add_runner_arguments(p)
 
@@ -24,7 +26,7 @@ def add_arguments(p):
 def add_runner_arguments(p):
     """``--workers N`` (local processes) and ``--scheduler ADDRESS`` (a dask.distributed scheduler)."""
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--workers", type=int, default=None, metavar="N",
+    g.add_argument("--workers", type=_args.count(1, 1024), default=None, metavar="N",
                    help="run the experiment's independent tasks on N local processes (same numbers as in-process)")
     g.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help='run the tasks on an existing dask.distributed scheduler, e.g. tcp://127.0.0.1:8786 '
@@ -52,6 +54,7 @@ def _duration(entry: dict | None) -> str:
 
 def listing() -> str:
     """One line per experiment: name, expected runtime at --fast / default / --full, what it does."""
+    from .. import experiments
     times = experiments.runtimes()
     rows = [f"{'experiment':<16} {'--fast':>7} {'default':>8} {'--full':>8}  what it shows"]
     for n in experiments.names():
@@ -64,22 +67,29 @@ def listing() -> str:
 
 
 def run(args) -> int:
+    from .. import experiments
+    from .._io import atomic_write_json, provenance
+    from .._output import OutputDir, split_timings
+    from ..progress import Progress
+    from ..tasks import using_runner
+    from .report import cpu_seconds
     if args.name == "list":
         print(listing())
         return 0
     exp = experiments.get(args.name)
     out = Path(args.out) / exp.name
-    from .report import cpu_seconds
     t0, c0 = time.perf_counter(), cpu_seconds()
-    progress = Progress(exp.name, quiet=args.quiet)
-    from ..tasks import using_runner
-    with using_runner(runner_from_args(args), cache_dir=Path(args.out) / "tasks"):  # shared by experiments
-        summary = exp.fn(out, fast=args.fast, full=args.full, seed=args.seed, progress=progress)
-    progress.close()
-    summary = dict(summary)
-    summary["provenance"] = provenance(seed=args.seed, experiment=exp.name, fast=args.fast, full=args.full,
-                                       seconds=round(time.perf_counter() - t0, 2))
-    atomic_write_json(out / f"{exp.name}.json", summary)
-    from .report import cpu_seconds
+    with OutputDir(out, option="--out") as od:      # refused before any work
+        progress = Progress(exp.name, quiet=args.quiet)
+        with using_runner(runner_from_args(args), cache_dir=Path(args.out) / "tasks"):  # shared by experiments
+            summary = exp.fn(od.build, fast=args.fast, full=args.full, seed=args.seed, progress=progress)
+        progress.close()
+        summary = dict(summary)
+        summary["provenance"] = provenance(seed=args.seed, experiment=exp.name, fast=args.fast, full=args.full)
+        content, timings = split_timings(summary)
+        atomic_write_json(od.build / f"{exp.name}.json", content)
+        atomic_write_json(od.build / f"{exp.name}.timings.json",
+                          {**(timings or {}), "total_seconds": round(time.perf_counter() - t0, 2)})
+        od.commit()
     print(f"wrote {out}/ (wall {time.perf_counter() - t0:.1f} s, cpu {cpu_seconds() - c0:.1f} s)")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from .._validation import SymdlnInputError
+from . import _args
 
 HELP = "print a LaTeX snippet of a derived quantity or of a claim's derived (corrected) form"
 
@@ -33,7 +34,7 @@ def add_arguments(p):
     g.add_argument("--inline", dest="display", action="store_false", help="inline math: $...$")
     p.add_argument("--macros", action="store_true",
                    help="print the \\usepackage/\\providecommand preamble the snippets rely on")
-    p.add_argument("--seed", type=int, default=0, help="seed for the claim's verdict (default 0)")
+    p.add_argument("--seed", type=_args.seed, default=0, help="seed for the claim's verdict (default 0)")
 
 
 def run(args) -> int:

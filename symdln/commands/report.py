@@ -5,14 +5,16 @@ import sys
 import time
 from pathlib import Path
 
+from . import _args
+
 HELP = ("run every derivation, verdict and Monte Carlo check; write the report as PDF (page 1: the paper and its "
         "errata), Markdown, HTML (math rendered offline) and JSON")
 
 
 def add_arguments(p):
-    p.add_argument("--out", default="report", help="output folder (default: report/)")
+    p.add_argument("--out", type=_args.out_folder, default="report", help="output folder (default: report/)")
     p.add_argument("--fast", action="store_true", help="fast setting (CI smoke test, under a minute)")
-    p.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
+    p.add_argument("--seed", type=_args.seed, default=0, help="base random seed (default 0)")
     p.add_argument("--no-pdf", action="store_true", help="do not run pdflatex")
     p.add_argument("--results", default="results",
                    help="folder of `symdln experiment` outputs whose figures to include (default: results/)")
@@ -32,15 +34,18 @@ def cpu_seconds() -> float:
 
 
 def run(args) -> int:
+    from .._output import OutputDir
     if args.no_cache:
         from ..symbolic.result import disable_disk_cache
         disable_disk_cache()
-    from ..export.report import summary_table, write_report
     t0, c0 = time.perf_counter(), cpu_seconds()
-    command = "symdln report" + (" --fast" if args.fast else "") + f" --seed {args.seed}" + \
-        (" --no-pdf" if args.no_pdf else "") + (f" --paper {args.paper}" if args.paper else "")
-    outcome = write_report(Path(args.out), fast=args.fast, seed=args.seed, pdf=not args.no_pdf, quiet=args.quiet,
-                           results_dir=Path(args.results), command=command, paper=args.paper)
+    with OutputDir(args.out, option="--out") as od:     # a bad --out is refused before any work
+        from ..export.report import summary_table, write_report
+        command = "symdln report" + (" --fast" if args.fast else "") + f" --seed {args.seed}" + \
+            (" --no-pdf" if args.no_pdf else "") + (f" --paper {args.paper}" if args.paper else "")
+        outcome = write_report(Path(args.out), fast=args.fast, seed=args.seed, pdf=not args.no_pdf,
+                               quiet=args.quiet, results_dir=Path(args.results), command=command, paper=args.paper,
+                               output=od)
     print(summary_table(outcome.data))
     if outcome.latex is not None:  # a failed build is loud: its errors go to stderr
         print(outcome.latex.summary(), file=sys.stdout if outcome.latex.ok else sys.stderr)

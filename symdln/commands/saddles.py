@@ -5,22 +5,22 @@ import io
 import time
 from pathlib import Path
 
-import numpy as np
-
-from .._io import atomic_write_bytes, atomic_write_json, provenance
 from .._validation import SymdlnInputError
-from ..network import Teacher
-from ..progress import Progress
+from . import _args
+
+MAX_N = 10_000  #: points per (stratum, method): a bound on run time (each point is refined and certified)
 
 HELP = "sample saddle points of deep linear networks (normal form + SGLD), certify them by Hessian-vector Lanczos"
 
 
 def add_arguments(p):
-    p.add_argument("--out", default="results", help="output folder (default: results/; files go to OUT/saddles/)")
+    p.add_argument("--out", type=_args.out_folder, default="results",
+                   help="output folder (default: results/; files go to OUT/saddles/)")
     p.add_argument("--depths", default="2,3,4", help="comma-separated depths L >= 2 (default 2,3,4)")
-    p.add_argument("--n", type=int, default=None, help="points per (stratum, method) (default 8; 2 with --fast)")
+    p.add_argument("--n", type=_args.count(1, MAX_N), default=None,
+                   help=f"points per (stratum, method), 1..{MAX_N} (default 8; 2 with --fast)")
     p.add_argument("--fast", action="store_true", help="small setting (CI smoke test)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=_args.seed, default=0, help="random seed (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
 
 
@@ -40,18 +40,28 @@ def _plan(depths, fast):
 
 
 def run(args) -> int:
-    from ..saddles import NormalForm, Prior
-    from ..saddles.pipeline import CHECK_TOL, sample_stratum, summarize
     try:
         depths = sorted({int(x) for x in str(args.depths).split(",") if x.strip()})
     except ValueError as exc:
-        raise SymdlnInputError(f"--depths must be comma-separated integers >= 2; got {args.depths!r}") from exc
-    if not depths or min(depths) < 2:
-        raise SymdlnInputError(f"--depths must be comma-separated integers >= 2; got {args.depths!r}")
+        raise SymdlnInputError(f"--depths must be comma-separated integers in [2, 12]; got {args.depths!r:.40}") from exc
+    if not depths or min(depths) < 2 or max(depths) > 12:
+        raise SymdlnInputError(f"--depths must be comma-separated integers in [2, 12]; got {args.depths!r:.40}")
     n = args.n if args.n is not None else (2 if args.fast else 8)
-    if n < 1:
-        raise SymdlnInputError(f"--n must be >= 1; got {n}")
-    out_dir = Path(args.out) / "saddles"
+    from .._output import OutputDir
+    with OutputDir(Path(args.out) / "saddles", option="--out") as od:   # refused before any work
+        return _run(args, depths, n, od)
+
+
+def _run(args, depths, n, od) -> int:
+    import numpy as np
+
+    from .._io import atomic_write_json, provenance
+    from .._output import split_timings
+    from ..network import Teacher
+    from ..progress import Progress
+    from ..saddles import NormalForm, Prior
+    from ..saddles.pipeline import CHECK_TOL, sample_stratum, summarize
+    out_dir = od.build
     rng = np.random.default_rng(args.seed)
     teacher = Teacher.from_singular_values([3.0, 2.0, 1.5, 1.0], 5, 5, rng=rng)
     hidden = 4
@@ -91,7 +101,12 @@ def run(args) -> int:
         "provenance": provenance(seed=args.seed, command="saddles", fast=args.fast, depths=depths, n=n),
     }
     _figure(points, out_dir)
-    atomic_write_json(out_dir / "saddles.json", result)
+    content, timing = split_timings(result)
+    timing = {**(timing or {}), "rates": content.pop("rates")}   # throughput: machine-dependent, not a result
+    atomic_write_json(out_dir / "saddles.json", content)
+    atomic_write_json(out_dir / "saddles.timings.json", timing)
+    od.commit()
+    out_dir = od.path
     bd = summary["by_depth"]
     for L in sorted(bd, key=int):
         d = bd[L]
@@ -106,6 +121,9 @@ def run(args) -> int:
 
 def _figure(points, out_dir: Path) -> None:
     import matplotlib
+    import numpy as np
+
+    from .._io import atomic_write_bytes
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     colors = {"strict saddle": "tab:red", "non-strict saddle": "tab:orange", "local minimum": "tab:green"}

@@ -14,13 +14,15 @@ import math
 import sys
 from collections import Counter
 
+from . import _args
+
 HELP = "check a paper's claims: verdict + evidence per claim (or one claim in full)"
 VERDICTS = ("confirmed", "refuted", "conditional", "undecided")
 SEVERITIES = ("substantive", "step", "notation")
 
 
 def add_arguments(p):
-    p.add_argument("id", nargs="?", help="a claim id (e.g. eq.7 or corlouer2026:eq.7); omit for every claim")
+    p.add_argument("id", nargs="?", type=_args.claim_id, help="a claim id (e.g. eq.7 or corlouer2026:eq.7); omit for every claim")
     p.add_argument("--paper", default=None, metavar="NAME",
                    help="the paper to verify (default: corlouer2026; --list-papers lists them)")
     p.add_argument("--list", action="store_true", help="list the paper's claim ids and locations (no verdicts)")
@@ -32,7 +34,7 @@ def add_arguments(p):
                    help="a JSON list of verdicts (id, verdict, evidence, derived_latex, ...)")
     p.add_argument("--no-mc", action="store_true", help="skip the Monte Carlo evidence")
     p.add_argument("--fast", action="store_true", help="quick run: no Monte Carlo")
-    p.add_argument("--seed", type=int, default=0, help="seed for sampled points and networks (default 0)")
+    p.add_argument("--seed", type=_args.seed, default=0, help="seed for sampled points and networks (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--no-cache", action="store_true",
                    help="recompute every derivation instead of reading the on-disk cache")
@@ -134,7 +136,7 @@ def run(args) -> int:
     from ..progress import Progress
     from ..verify import verify_all, verify_claim
     mc = not (args.no_mc or args.fast)
-    if args.id:
+    if args.id is not None:
         paper.get(args.id)                # unknown id -> SymdlnInputError -> one line, exit 2
         verdicts = [verify_claim(args.id, paper=paper, mc=mc, seed=args.seed, fast=args.fast)]
     else:
@@ -149,7 +151,7 @@ def run(args) -> int:
     if args.json:
         json.dump(_finite([v.to_json() for v in verdicts]), sys.stdout, indent=2, sort_keys=True, allow_nan=False)
         sys.stdout.write("\n")
-    elif args.id:
+    elif args.id is not None:
         print(_full(verdicts[0]))
     else:
         for line in _grouped(verdicts):

@@ -2,22 +2,22 @@
 ``report.tex`` (+ ``report.pdf``), ``report.md``, ``report.html`` (with its KaTeX files in ``katex/``),
 ``results.json`` and the figures to a folder.
 
-The folder is built in a temporary sibling directory and moved into place only when everything
-(including the LaTeX build) succeeded, so a failed run leaves nothing partial behind.
+The folder is a :class:`symdln._output.OutputDir`: refused before any work unless symdln made it (or it is
+new/empty), built in a hidden folder inside it and moved into place only when everything (including the
+LaTeX build) succeeded, so a failed or killed run leaves the previous report intact.  Run times go to
+``timings.json``, so same-seed runs give a byte-identical ``results.json``.
 """
 from __future__ import annotations
 
 import importlib
-import os
 import shutil
-import subprocess
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._io import atomic_write_json, atomic_write_text, provenance
+from .._io import atomic_write_json, atomic_write_text, git_commit, provenance
+from .._output import OutputDir
 from ..progress import Progress
 from .document import render_tex
 from .html import copy_katex, render_html
@@ -62,17 +62,6 @@ def _stage(data: ReportData, name: str, fn):
         data.timings[name] = time.perf_counter() - t0
 
 
-def git_commit() -> str | None:
-    root = Path(__file__).resolve().parents[2]
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, timeout=10)
-        commit = out.stdout.decode().strip()
-        return commit if out.returncode == 0 and commit else None
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
 def collect(*, fast: bool, seed: int, command: str = "symdln report", quiet: bool = False,
             figures_dir: Path | None = None, results_dir: Path | None = None, paper: str | None = None) -> ReportData:
     """Run derivations, verdicts and checks; make figures into ``figures_dir`` (if given).  ``paper`` is a
@@ -80,11 +69,7 @@ def collect(*, fast: bool, seed: int, command: str = "symdln report", quiet: boo
     from ..papers import load as load_paper
     paper_obj = load_paper(paper)
     data = ReportData(command=command, fast=fast, seed=seed)
-    extra = {"command": command, "fast": fast}
-    commit = git_commit()
-    if commit:
-        extra["git_commit"] = commit
-    data.provenance = provenance(seed=seed, **extra)
+    data.provenance = provenance(seed=seed, command=command, fast=fast)  # git commit: symdln's own checkout only
 
     def derivations():
         from ..symbolic import derive, quantity_ids
@@ -144,7 +129,6 @@ def results_json(data: ReportData, latex: CompileResult | None = None) -> dict:
                         "pdf": f"figures/{f.pdf.name}" if f.pdf else None, "origin": f.origin,
                         "data": f.data}
                        for f in data.figures],
-           "timings_s": {k: round(v, 3) for k, v in data.timings.items()},
            "missing": data.missing, "errors": data.errors}
     if latex is not None:
         out["latex_build"] = {"ok": latex.ok, "engine": latex.engine, "runs": latex.runs,
@@ -170,28 +154,19 @@ class ReportOutcome:
         return f"<div>Report {where}, exit code {self.exit_code}{msg}.</div>" + self.data._repr_html_()
 
 
-def _move_into_place(tmp: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(tmp, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def write_report(out: Path, *, fast: bool = False, seed: int = 0, pdf: bool = True, quiet: bool = False,
+def write_report(out, *, fast: bool = False, seed: int = 0, pdf: bool = True, quiet: bool = False,
                  results_dir: Path | None = Path("results"), command: str | None = None,
-                 data: ReportData | None = None, paper: str | None = None) -> ReportOutcome:
+                 data: ReportData | None = None, paper: str | None = None,
+                 output: OutputDir | None = None) -> ReportOutcome:
     """Build the whole report folder atomically.  ``data`` (e.g. a test fixture) skips ``collect``.
 
-    Exit code: 0 on success, 1 when the LaTeX build failed (nothing is written) or a component
-    raised (the report is written and lists the errors).
+    ``output``: an already opened :class:`OutputDir` (the command opens it before any work, so a bad
+    ``--out`` is refused at once); otherwise ``out`` is opened here.  Exit code: 0 on success, 1 when the
+    LaTeX build failed (nothing is written) or a component raised (the report is written and lists the errors).
     """
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    od = output if output is not None else OutputDir(out, option="out").open()
     try:
+        tmp = od.build
         figdir = tmp / "figures"
         figdir.mkdir()
         if data is None:
@@ -216,16 +191,16 @@ def write_report(out: Path, *, fast: bool = False, seed: int = 0, pdf: bool = Tr
             for ext in (".aux", ".out", ".toc"):
                 (tmp / f"report{ext}").unlink(missing_ok=True)
         atomic_write_json(tmp / "results.json", results_json(data, latex))
-        _move_into_place(tmp, out)
-        tmp = None
+        atomic_write_json(tmp / "timings.json", {"timings_s": {k: round(v, 3) for k, v in data.timings.items()}})
+        od.commit()
         notes = []
         if pdf and tex_engine() is None:
             notes.append("no TeX engine (pdflatex) found: report.pdf not built")
         code = 1 if data.errors else 0
-        return ReportOutcome(data, out, latex, code, "; ".join(notes))
+        return ReportOutcome(data, od.path, latex, code, "; ".join(notes))
     finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
+        if output is None:
+            od.close()
 
 
 def summary_table(data: ReportData, width: int = 110) -> str:

@@ -29,6 +29,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh, minres
 
+from .._validation import SymdlnInputError, as_matrix, check_int
 from . import hessian as H
 
 _DENSE_FALLBACK_MAX = 400   # Lanczos failure fallback: dense eigh only up to this many parameters
@@ -172,7 +173,12 @@ def certify(layers, M, mask=None, *, loss_offset: float = 0.0, global_min: float
     ``loss_offset`` is added to the reported loss (``1/2 tr Sigma_q`` for the population loss);
     ``global_min`` is the global minimum value of the reported loss, used for the ``is_global_min`` flag.
     """
-    layers = [np.asarray(w, float) for w in layers]
+    from ..network import DLN
+    if isinstance(layers, str | bytes) or not hasattr(layers, "__iter__"):
+        raise SymdlnInputError(f"layers must be a sequence of 2-D arrays W_1, ..., W_L; got {type(layers).__name__}")
+    layers = list(DLN(list(layers)).layers)          # real, finite, chaining widths (SymdlnInputError otherwise)
+    M = as_matrix("M", M, (layers[-1].shape[0], layers[0].shape[1]))
+    seed = check_int("seed", seed, lo=0)
     loss, g = H.loss_and_grad(layers, M, mask)
     gn = float(np.sqrt(sum(np.sum(x * x) for x in g)))
     lmin, lmax, _ = extreme_eigenvalues(layers, M, mask, seed=seed)

@@ -162,4 +162,4 @@ class NormalForm:
             W[r:, r:] = z[l - 1]
             layers.append(W)
         layers.append(np.hstack([self.U_S, self.U_Q @ z[-1]]))
-        return DLN(layers)
+        return DLN(layers, _allow_empty=True)   # a stratum's zero blocks may have width 0

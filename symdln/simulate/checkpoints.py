@@ -5,7 +5,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .._validation import SymdlnInputError
+from .._validation import SymdlnInputError, reject_text
 from .kernels import unstack
 
 __all__ = ["log_checkpoints", "loss_aligned_checkpoints", "as_checkpoints", "Recorder"]
@@ -40,7 +40,14 @@ def loss_aligned_checkpoints(steps: int, times_of_interest: Sequence[float], *, 
 def as_checkpoints(checkpoints, steps: int, n: int = 200) -> np.ndarray:
     if checkpoints is None:
         return log_checkpoints(steps, n)
-    ck = np.unique(np.asarray(checkpoints, dtype=np.int64).ravel())
+    reject_text("checkpoints", checkpoints)
+    try:
+        raw = np.asarray(checkpoints)
+    except (TypeError, ValueError) as exc:
+        raise SymdlnInputError("checkpoints must be a sequence of integer step indices") from exc
+    if raw.dtype.kind not in "iuf" or (raw.dtype.kind == "f" and not np.all(np.isfinite(raw) & (raw == np.round(raw)))):
+        raise SymdlnInputError(f"checkpoints must be integer step indices in [0, {steps}]; got {raw.dtype} values")
+    ck = np.unique(raw.astype(np.int64).ravel())
     if ck.size == 0 or ck[0] < 0 or ck[-1] > steps:
         raise SymdlnInputError(f"checkpoints must be step indices in [0, {steps}]; got range "
                                f"[{ck.min() if ck.size else '-'}, {ck.max() if ck.size else '-'}]")

@@ -10,13 +10,16 @@ import time
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .._validation import SymdlnInputError, check_positive
+from .._validation import SymdlnInputError, check_count, check_positive
 from ..network import DLN, Teacher
 from .checkpoints import Recorder, as_checkpoints
 from .kernels import belows, pad, stack_nets, _back_project
 from .trajectory import Trajectory
 
 __all__ = ["gd", "gradient_flow"]
+
+
+MAX_T_END = 1e6  #: the longest gradient-flow horizon (an adaptive solver would otherwise run unbounded)
 
 
 def _gd_compiled(Wst, M, rec, steps, eta, progress):
@@ -50,9 +53,7 @@ def gd(net0, teacher: Teacher, *, eta: float, steps: int, checkpoints=None, prog
     if not isinstance(teacher, Teacher):
         raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
     eta = check_positive("eta", eta)
-    if int(steps) != steps or steps < 0:
-        raise SymdlnInputError(f"steps must be a non-negative integer; got {steps!r}")
-    steps = int(steps)
+    steps = check_count("steps", steps, lo=0)
     Wst, widths = stack_nets(net0, 1)
     teacher.check_compatible(net0 if isinstance(net0, DLN) else list(net0)[0])
     M = pad(teacher.M, Wst.shape[-1])
@@ -91,7 +92,11 @@ def gradient_flow(net0: DLN, teacher: Teacher, *, t_end: float, checkpoints_t=No
     if not isinstance(teacher, Teacher):
         raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
     teacher.check_compatible(net0)
+    rtol, atol = check_positive("rtol", rtol), check_positive("atol", atol)
     t_end = check_positive("t_end", t_end)
+    if t_end > MAX_T_END:
+        raise SymdlnInputError(f"t_end must be <= {MAX_T_END:.0e} (gradient-flow time; learning happens at "
+                               f"t ~ log(1/w_0)/s); got {t_end:.3g}")
     if checkpoints_t is None:
         ts = np.unique(np.concatenate([[0.0], np.geomspace(t_end * 1e-4, t_end, 199)]))
     else:

@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from .._validation import SymdlnInputError, check_positive
+from .._validation import SymdlnInputError, as_rng, check_count, check_positive
 from ..network import DLN, Teacher
 from .checkpoints import Recorder, as_checkpoints
 from .kernels import pad, sqrt_psd, stack_nets
@@ -132,16 +132,14 @@ def langevin(net0, teacher: Teacher, *, eta: float, b: int = 1, dt: float, t_end
     eta = check_positive("eta", eta)
     dt = check_positive("dt", dt)
     t_end = check_positive("t_end", t_end, allow_zero=True)
-    if int(b) != b or b < 1:
-        raise SymdlnInputError(f"b (batch size) must be a positive integer; got {b!r}")
-    if noise not in ("anisotropic", "isotropic"):
-        raise SymdlnInputError(f"noise must be 'anisotropic' or 'isotropic'; got {noise!r}")
+    b = check_count("b (batch size)", b, lo=1)
+    if not isinstance(noise, str) or noise not in ("anisotropic", "isotropic"):
+        raise SymdlnInputError(f"noise must be 'anisotropic' or 'isotropic'; got {noise!r:.40}")
     if sigma is not None and noise == "anisotropic":
         raise SymdlnInputError("sigma is the isotropic noise scale; give it only with noise='isotropic'")
     sigma = 1.0 if sigma is None else check_positive("sigma", sigma, allow_zero=True)
-    if int(n_traj) != n_traj or n_traj < 1:
-        raise SymdlnInputError(f"n_traj must be a positive integer; got {n_traj!r}")
-    steps = int(round(t_end / dt))
+    n_traj = check_count("n_traj", n_traj, lo=1, hi=1_000_000)
+    steps = check_count("t_end / dt (the number of steps)", round(t_end / dt), lo=0)
     Wst, widths = stack_nets(net0, int(n_traj))
     teacher.check_compatible(net0 if isinstance(net0, DLN) else list(net0)[0])
     S_, L, D, _ = Wst.shape
@@ -149,7 +147,7 @@ def langevin(net0, teacher: Teacher, *, eta: float, b: int = 1, dt: float, t_end
     sqSq = pad(sqrt_psd(teacher.Sigma_q), D) if np.any(teacher.Sigma_q) else None
     ck = as_checkpoints(checkpoints, steps)
     rec = Recorder(ck, widths)
-    rng = np.random.default_rng(seed)
+    rng = as_rng("seed", seed)
     noise_src = _Noise(noise, rng, S_, L, D, widths, c=np.sqrt(eta * dt / b), dt=dt,
                        ciso=sigma * np.sqrt(eta * dt), sqSq=sqSq)
     t0 = time.perf_counter()

@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from .._validation import SymdlnInputError, check_positive
+from .._validation import SymdlnInputError, as_rng, as_vector, check_count, check_positive, check_real
 
 __all__ = ["scalar_sde", "aligned_coefficient_callables", "lambdify_w"]
 
@@ -27,11 +27,10 @@ def scalar_sde(drift: Callable, diffusion: Callable, w0, *, dt: float, t_end: fl
     """
     dt = check_positive("dt", dt)
     t_end = check_positive("t_end", t_end, allow_zero=True)
-    if int(n_traj) != n_traj or n_traj < 1:
-        raise SymdlnInputError(f"n_traj must be a positive integer; got {n_traj!r}")
-    if boundary not in ("reflect", "clip", "none"):
-        raise SymdlnInputError(f"boundary must be 'reflect', 'clip' or 'none'; got {boundary!r}")
-    steps = int(round(t_end / dt))
+    n_traj = check_count("n_traj", n_traj, lo=1, hi=10_000_000)
+    if not isinstance(boundary, str) or boundary not in ("reflect", "clip", "none"):
+        raise SymdlnInputError(f"boundary must be 'reflect', 'clip' or 'none'; got {boundary!r:.40}")
+    steps = check_count("t_end / dt (the number of steps)", round(t_end / dt), lo=0)
     if checkpoints_t is None:
         ck = np.unique(np.round(np.linspace(0, steps, 201)).astype(np.int64))
     else:
@@ -39,8 +38,14 @@ def scalar_sde(drift: Callable, diffusion: Callable, w0, *, dt: float, t_end: fl
         if ts.size == 0 or ts.min() < 0 or ts.max() > t_end + 1e-12:
             raise SymdlnInputError(f"checkpoints_t must be times in [0, t_end={t_end}]")
         ck = np.unique(np.round(ts / dt).astype(np.int64))
-    rng = np.random.default_rng(seed)
-    w = np.broadcast_to(np.asarray(w0, dtype=float), (int(n_traj),)).copy()
+    rng = as_rng("seed", seed)
+    if isinstance(w0, int | float | np.integer | np.floating) and not isinstance(w0, bool):
+        w0 = np.array([check_real("w0", w0)])
+    else:
+        w0 = as_vector("w0", w0)          # text, complex, NaN and nested containers are refused
+    if w0.size not in (1, n_traj):
+        raise SymdlnInputError(f"w0 must be a number or one value per trajectory ({n_traj}); got {w0.size} values")
+    w = np.broadcast_to(w0, (int(n_traj),)).copy()
     out = np.empty((ck.size, w.size))
     j, sq, chunk = 0, np.sqrt(dt), 256
     for k in range(steps + 1):

@@ -11,7 +11,9 @@ import time
 
 import numpy as np
 
-from .._validation import SymdlnInputError, as_matrix, check_positive
+from .._validation import MAX_SAMPLES, as_rng, check_count, SymdlnInputError, as_matrix, check_positive
+
+MAX_TRAJ = 1_000_000  #: trajectories simulated together (a bound on memory)
 from ..network import Teacher
 from .checkpoints import Recorder, as_checkpoints
 from .kernels import pad, sqrt_psd, stack_nets
@@ -28,11 +30,9 @@ def _check_common(teacher, eta, steps, n_traj):
     if not isinstance(teacher, Teacher):
         raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
     eta = check_positive("eta", eta)
-    if int(steps) != steps or steps < 0:
-        raise SymdlnInputError(f"steps must be a non-negative integer; got {steps!r}")
-    if int(n_traj) != n_traj or n_traj < 1:
-        raise SymdlnInputError(f"n_traj must be a positive integer; got {n_traj!r}")
-    return eta, int(steps), int(n_traj)
+    steps = check_count("steps", steps, lo=0)
+    n_traj = check_count("n_traj", n_traj, lo=1, hi=MAX_TRAJ)
+    return eta, steps, n_traj
 
 
 class _Stream:
@@ -193,6 +193,7 @@ def sgd(net0, teacher: Teacher, *, eta: float, b: int = 1, steps: int, n_traj: i
     ``"numpy"`` / ``"numba"`` force one; both consume the same random numbers (results agree to rounding).
     """
     eta, steps, n_traj = _check_common(teacher, eta, steps, n_traj)
+    b = check_count("b", b, lo=1, hi=MAX_SAMPLES)
     if int(b) != b or b < 1:
         raise SymdlnInputError(f"b (batch size) must be a positive integer; got {b!r}")
     b = int(b)
@@ -201,7 +202,7 @@ def sgd(net0, teacher: Teacher, *, eta: float, b: int = 1, steps: int, n_traj: i
     S, L, D, _ = Wst.shape
     ck = as_checkpoints(checkpoints, steps)
     rec = Recorder(ck, widths)
-    rng = np.random.default_rng(seed)
+    rng = as_rng("seed", seed)
     stream = _Stream(teacher, widths, D, S, b, rng, dataset)
     t0 = time.perf_counter()
     from ._compiled import use_compiled

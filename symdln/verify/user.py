@@ -89,7 +89,7 @@ def verify(candidate, quantity: str, assumptions=(), *, reading: str = "std", mc
     if not isinstance(candidate, sp.Expr) and not isinstance(candidate, sp.Equality):
         raise SymdlnInputError(f"candidate must be a scalar SymPy expression or Eq(lhs, rhs); got "
                                f"{type(candidate).__name__}")
-    if reading not in ("std", "variance"):
+    if not isinstance(reading, str) or reading not in ("std", "variance"):
         raise SymdlnInputError(f"reading must be 'std' or 'variance'; got {reading!r:.40}")
     if not isinstance(mc, bool):
         raise SymdlnInputError(f"mc must be True or False; got {mc!r:.40}")
