@@ -103,3 +103,15 @@ def test_scheduler_without_dask_says_how_to_install(monkeypatch, tmp_path, capsy
     rc = main(["sweep", "balance", "--set", "d=4", "t_end=1", "--seeds", "1", "--out", str(tmp_path), "--quiet",
                "--scheduler", "tcp://127.0.0.1:1"])
     assert rc == 2 and 'pip install "symdln[dask]"' in capsys.readouterr().err
+
+
+def test_sweep_and_experiment_refuse_a_foreign_task_folder(tmp_path):
+    """The task cache folder is symdln's only if symdln made it: a user's own ``OUT/tasks`` is refused
+    before any work and left as it was."""
+    from symdln.cli import main
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "tasks" / "mine.txt").write_text("draft")
+    assert main(["sweep", "balance", "--set", "d=4", "t_end=1", "--seeds", "1", "--out", str(tmp_path), "--quiet"]) == 2
+    assert main(["experiment", "balance", "--fast", "--out", str(tmp_path), "--quiet"]) == 2
+    assert sorted(p.name for p in (tmp_path / "tasks").iterdir()) == ["mine.txt"]
+    assert not (tmp_path / "sweep-balance").exists() and not (tmp_path / "balance").exists()

@@ -55,7 +55,7 @@ def test_sweep_killed_midway_resumes_to_the_same_table(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     ref = subprocess.run(sw + ["--out", str(tmp_path / "ref")], env=env, capture_output=True, timeout=600)
     assert ref.returncode == 0, ref.stderr.decode()[-500:]
-    cache = tmp_path / "run/sweep-balance/tasks/sweep-balance"
+    cache = tmp_path / "run/tasks/sweep-balance"
     p = subprocess.Popen(sw + ["--out", str(tmp_path / "run")], env=env, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     t0 = time.monotonic()
@@ -68,7 +68,8 @@ def test_sweep_killed_midway_resumes_to_the_same_table(tmp_path):
     n_done = len(list(cache.glob("*.npz")))
     assert 3 <= n_done < 12, f"the kill should land midway (found {n_done} of 12 tasks cached)"
     assert not (tmp_path / "run/sweep-balance/table.jsonl").exists()
-    assert not [f for f in cache.parent.rglob("*") if f.name.startswith(".") or f.suffix == ".tmp"], "half-written file"
+    assert not [f for f in cache.parent.rglob("*") if f.name.startswith(".symdln-tmp") or f.suffix == ".tmp"], \
+        "half-written file"
     res = subprocess.run(sw + ["--out", str(tmp_path / "run")], env=env, capture_output=True, timeout=600)
     assert res.returncode == 0
     assert (tmp_path / "run/sweep-balance/table.jsonl").read_bytes() == \

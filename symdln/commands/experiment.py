@@ -80,8 +80,10 @@ def run(args) -> int:
     out = Path(args.out) / exp.name
     t0, c0 = time.perf_counter(), cpu_seconds()
     with OutputDir(out, option="--out") as od:      # refused before any work
+        from ..tasks import prepare_cache_dir
+        cache_dir = prepare_cache_dir(Path(args.out) / "tasks")   # shared by experiments; refused if foreign
         progress = Progress(exp.name, quiet=args.quiet)
-        with using_runner(runner_from_args(args), cache_dir=Path(args.out) / "tasks"):  # shared by experiments
+        with using_runner(runner_from_args(args), cache_dir=cache_dir):
             summary = exp.fn(od.build, fast=args.fast, full=args.full, seed=args.seed, progress=progress)
         progress.close()
         summary = dict(summary)

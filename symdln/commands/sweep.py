@@ -69,25 +69,30 @@ def run(args) -> int:
     if args.metric is not None and args.metric not in sweep.metrics and not args.metric.startswith(("r_end_", "r_tail_")):
         raise SymdlnInputError(f"--metric must be one of {', '.join(sweep.metrics)}; got {args.metric!r}")
     runner = runner_from_args(args)
+    from .._output import OutputDir
+    from ..tasks import prepare_cache_dir
     out = Path(args.out) / f"sweep-{sweep.name}"
     t0 = time.perf_counter()
-    bar = Progress(f"sweep {sweep.name}", quiet=args.quiet)
-    res = run_sweep(sweep.name, grid, seeds=args.seeds, base_seed=args.seed, fixed=fixed, runner=runner,
-                    cache_dir=out / "tasks", progress=bar)
-    bar.close()
-    lines = "".join(json.dumps(r, sort_keys=True) + "\n" for r in res["rows"])
-    atomic_write_bytes(out / "table.jsonl", lines.encode())
-    atomic_write_json(out / "summary.json", {k: v for k, v in res.items() if k != "rows"})
-    if res["rows"]:
-        import io
+    with OutputDir(out, option="--out") as od:      # refused before any work
+        cache_dir = prepare_cache_dir(Path(args.out) / "tasks")
+        bar = Progress(f"sweep {sweep.name}", quiet=args.quiet)
+        res = run_sweep(sweep.name, grid, seeds=args.seeds, base_seed=args.seed, fixed=fixed, runner=runner,
+                        cache_dir=cache_dir, progress=bar)
+        bar.close()
+        lines = "".join(json.dumps(r, sort_keys=True) + "\n" for r in res["rows"])
+        atomic_write_bytes(od.build / "table.jsonl", lines.encode())
+        atomic_write_json(od.build / "summary.json", {k: v for k, v in res.items() if k != "rows"})
+        if res["rows"]:
+            import io
 
-        import matplotlib.pyplot as plt
-        fig = sweep_figure(res, args.metric)
-        for ext in ("png", "pdf"):
-            buf = io.BytesIO()
-            fig.savefig(buf, format=ext, dpi=110, bbox_inches="tight")
-            atomic_write_bytes(out / f"{sweep.name}.{ext}", buf.getvalue())
-        plt.close(fig)
+            import matplotlib.pyplot as plt
+            fig = sweep_figure(res, args.metric)
+            for ext in ("png", "pdf"):
+                buf = io.BytesIO()
+                fig.savefig(buf, format=ext, dpi=110, bbox_inches="tight")
+                atomic_write_bytes(od.build / f"{sweep.name}.{ext}", buf.getvalue())
+            plt.close(fig)
+        od.commit()
     n_failed = len(res["failed"])
     for f in res["failed"]:
         print(f"failed task {', '.join(f['key'])}: {f['error']}")

@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 __all__ = ["Task", "TaskResult", "TaskCache", "Runner", "run_tasks", "demo_task", "task_function", "task_ref", "task_seed",
-           "code_version", "encode_result", "decode_result", "current_runner", "current_cache_dir", "using_runner"]
+           "code_version", "prepare_cache_dir", "encode_result", "decode_result", "current_runner", "current_cache_dir", "using_runner"]
 
 def task_function(fn):
     """Mark ``fn(config: dict, seed: numpy.random.SeedSequence) -> result`` as a task function.
@@ -178,8 +178,30 @@ def code_version() -> str:
     return _CODE_VERSION
 
 
+CACHE_MARKER = ".symdln-task-cache"
+
+
+def prepare_cache_dir(folder, *, option: str = "--out") -> Path:
+    """Claim ``folder`` for the task cache before any work: a folder symdln made (it holds the marker
+    ``.symdln-task-cache``), or a new or empty one; anything else is refused with one line (symdln never writes
+    into a folder of the user's).  Returns the folder."""
+    from .._output import write_bytes_atomic
+    from .._validation import SymdlnInputError
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise SymdlnInputError(f"{option}: {folder} is a file; the task cache needs a folder there")
+    if folder.is_dir() and not (folder / CACHE_MARKER).is_file() and any(folder.iterdir()):
+        raise SymdlnInputError(f"{option}: {folder} exists and was not made by symdln (no {CACHE_MARKER}); "
+                               "name another output folder")
+    if not (folder / CACHE_MARKER).is_file():
+        write_bytes_atomic(folder / CACHE_MARKER, b"symdln task cache: finished tasks, one .npz each\n")
+    return folder
+
+
 class TaskCache:
-    """Finished tasks under ``folder`` (one ``.npz`` per task, written atomically, loaded without pickle)."""
+    """Finished tasks under ``folder`` (one ``.npz`` per task, written atomically, loaded without pickle).
+
+    Commands claim the folder first with :func:`prepare_cache_dir`."""
 
     def __init__(self, folder: str | os.PathLike, base_seed: int):
         self.folder = Path(folder)
