@@ -73,13 +73,10 @@ def _teacher(d, seed_base):
     return Teacher.from_singular_values(_S, d, d, rng=np.random.default_rng([int(seed_base), 0]))
 
 
-@task_function
-def peak_task(config: dict, seed) -> dict:
-    """One online-SGD trajectory from a small Gaussian init: per mode, the time of the peak of the exact
-    modewise diffusion ``D_a = eta a^T Sigma_b a``, its height, the time ``w_a`` first reaches ``0.9 s_a``,
-    and the lead ``t_learned - t_peak`` (Sec. 4: the peak comes before the mode is learned)."""
+def _sgd_run(config: dict, seed, n_checkpoints: int):
+    """One online-SGD trajectory from a small Gaussian init: the two streams are spawned from the task's own
+    ``seed`` (initialisation, batches); the teacher is shared by the sweep.  -> (teacher, Trajectory, L)."""
     from ..network import small_gaussian_init
-    from ..simulate import analysis as an
     from ..simulate import sgd
     d, L, eta, b, gamma, t_end = (int(config["d"]), int(config["L"]), float(config["eta"]), int(config["b"]),
                                   float(config["gamma"]), float(config["t_end"]))
@@ -87,11 +84,21 @@ def peak_task(config: dict, seed) -> dict:
     ss = seed.spawn(2)
     net0 = small_gaussian_init([d] * (L + 1), gamma, rng=np.random.default_rng(ss[0]))
     steps = int(round(t_end / eta))
-    ck = np.unique(np.round(np.linspace(0, steps, 401)).astype(np.int64))
+    ck = np.unique(np.round(np.linspace(0, steps, n_checkpoints)).astype(np.int64))
     tr = sgd(net0, teacher, eta=eta, b=b, steps=steps, n_traj=1,
              seed=int(np.random.default_rng(ss[1]).integers(2 ** 63)), checkpoints=ck)
+    return teacher, tr, L
+
+
+@task_function
+def peak_task(config: dict, seed) -> dict:
+    """One online-SGD trajectory from a small Gaussian init: per mode, the time of the peak of the exact
+    modewise diffusion ``D_a = eta a^T Sigma_b a``, its height, the time ``w_a`` first reaches ``0.9 s_a``,
+    and the lead ``t_learned - t_peak`` (Sec. 4: the peak comes before the mode is learned)."""
+    from ..simulate import analysis as an
+    teacher, tr, _ = _sgd_run(config, seed, 401)
     w = tr.mode_amplitudes()
-    D = an.diffusion_along(tr, eta=eta, b=b)
+    D = an.diffusion_along(tr, eta=float(config["eta"]), b=int(config["b"]))
     pk = an.peak_vs_learning(tr.times, D, w, teacher.s)
     out = {}
     for a in range(len(_S)):
@@ -107,17 +114,7 @@ def balance_task(config: dict, seed) -> dict:
     """One online-SGD trajectory from a small Gaussian init: the balance residual ``r_l`` (Eq. 33) of every
     adjacent layer pair at the end of the run, and its mean over the last 10% of checkpoints."""
     from ..diagnostics import balance_residuals
-    from ..network import small_gaussian_init
-    from ..simulate import sgd
-    d, L, eta, b, gamma, t_end = (int(config["d"]), int(config["L"]), float(config["eta"]), int(config["b"]),
-                                  float(config["gamma"]), float(config["t_end"]))
-    teacher = _teacher(d, config["teacher_seed"])
-    ss = seed.spawn(2)
-    net0 = small_gaussian_init([d] * (L + 1), gamma, rng=np.random.default_rng(ss[0]))
-    steps = int(round(t_end / eta))
-    ck = np.unique(np.round(np.linspace(0, steps, 101)).astype(np.int64))
-    tr = sgd(net0, teacher, eta=eta, b=b, steps=steps, n_traj=1,
-             seed=int(np.random.default_rng(ss[1]).integers(2 ** 63)), checkpoints=ck)
+    _, tr, L = _sgd_run(config, seed, 101)
     r = balance_residuals(tr).r[:, 0, :]            # (T, L-1)
     tail = r[-max(1, r.shape[0] // 10):]
     out = {f"r_end_{l + 1}": float(r[-1, l]) for l in range(L - 1)}

@@ -76,15 +76,8 @@ def demo_task(config: dict, seed) -> dict:
 
 
 def _canonical(x) -> str:
+    from .._io import _json_default
     return json.dumps(x, sort_keys=True, separators=(",", ":"), default=_json_default)
-
-
-def _json_default(o):
-    if isinstance(o, np.generic):
-        return o.item()
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(f"not JSON-able: {type(o).__name__}")
 
 
 def task_seed(base_seed: int, experiment: str, key) -> np.random.SeedSequence:
