@@ -29,7 +29,7 @@ def test_curvature_bound_needs_the_residual_term():
     assert curvature_bound(layers, M)[0] >= lam
     one, zero = np.ones(1), np.zeros(1)
     gauss_newton_only = _bound([zero, one], [one, zero], [None, None], zero)[0]   # ||D|| term dropped
-    assert gauss_newton_only == 0.0 < lam
+    assert gauss_newton_only == 0.0 < lam   # exact: the bound multiplies by the exactly zero layer
 
 
 def test_gd_clock_is_gradient_flow_time():

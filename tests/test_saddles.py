@@ -107,7 +107,7 @@ def test_zero_energy_implies_critical_and_fiber_identity(seed):
     if E > 1e-12:                                     # (E can vanish when the unzeroed constraint is trivial)
         assert _grad_sq(layers, T.M) != pytest.approx(2 * E_wrong, rel=1e-6)
     Zc, _ = cheap_residuals(nf, 1, rng)               # two zero blocks: E = 0 exactly => critical
-    assert energy(Zc, nf.sigma)[0] == 0.0
+    assert energy(Zc, nf.sigma)[0] == 0.0   # exact by construction: a sum of squares of exactly-zero blocks
     assert _grad_sq(list(nf.assemble(Zc).layers), T.M) < 1e-24
     assert float(loss(list(nf.assemble(Zc).layers), T.M)) == pytest.approx(nf.expected_loss(), rel=1e-12)
 
@@ -182,8 +182,9 @@ def test_origin_is_nonstrict_saddle_with_zero_hessian(L):
     rng = np.random.default_rng(L)
     T = _teacher(rng, 3, 3, 2)
     layers = [np.zeros((3, 3)) for _ in range(L)]
-    assert np.all(dense_hessian(layers, T.M) == 0.0)
+    assert np.all(dense_hessian(layers, T.M) == 0.0)   # exact: every entry is a product containing a zero layer
     cert = certify(layers, T.M, global_min=0.0)
+    # exact: the eigenvalues of the all-zero Hessian above are computed from an exactly zero matrix
     assert cert.kind == "non-strict saddle" and cert.lambda_min == 0.0 and cert.lambda_max == 0.0
     assert cert.probe["certified"] and cert.probe["order"] == L   # descent first appears at order L
     assert cert.probe["coefficients"][L - 1] < 0

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from .._validation import to_sympy
 from ..paperkit import Spec
 from ..symbolic.notation import to_latex
 from ..symbolic.symbols import L, b, beta, eta
@@ -95,7 +96,7 @@ def _scalar(claim, spec, part: Partial, *, seed):
         part.evidence.append(Evidence("symbolic", True, f"{claim.quantity!r} is not registered: compared with its "
                                       "leading-order form computed here from drift_aligned and diffusion_aligned "
                                       "(-mu(s)/mu'(s), D(s)/(-2 mu'(s)))", {"scope": "info"}))
-    printed = normalize(sp.sympify(claim.expr)).subs(spec.fixed)
+    printed = normalize(to_sympy("claim.expr", claim.expr)).subs(spec.fixed)   # the one gate: text is refused
     uses_beta = isinstance(claim.expr, sp.Basic) and claim.expr.has(beta)
     part.derived_latex = _latex(derived, uses_beta)
     for reading, d, sw in reading_variants(claim, derived):
