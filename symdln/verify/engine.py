@@ -186,7 +186,7 @@ def evaluate(claim: Claim, *, paper=None, spec: Spec | None = None, mc: bool = T
             derived = _scalar(claim, spec, part, seed=seed)
         if spec.check:
             evs, extra = run_check(spec.check, claim, spec, paper=paper, seed=seed, fast=fast)
-            part.evidence += evs
+            part.evidence += [_plain_bool(e) for e in evs]
             if extra.get("derived") is not None and not part.derived_latex:
                 part.derived_latex = _latex(extra["derived"])
             elif extra.get("derived_latex") and not part.derived_latex:   # older checks: prefer "derived"
@@ -206,6 +206,14 @@ def evaluate(claim: Claim, *, paper=None, spec: Spec | None = None, mc: bool = T
     except Exception as exc:  # the engine failed on this claim: reported, exit status 1
         part.error = f"{type(exc).__name__}: {exc}"
     return part
+
+
+def _plain_bool(e: Evidence) -> Evidence:
+    """A check may compute ``passed`` as a SymPy or NumPy truth value (``p > 1`` on SymPy numbers is a
+    ``BooleanTrue``); the verdict records a Python ``bool`` (summing SymPy booleans raises ``TypeError``)."""
+    if isinstance(e.passed, bool):
+        return e
+    return Evidence(e.kind, bool(e.passed), e.summary, e.data)
 
 
 def _derived_mc(claim, spec, derived):

@@ -3,6 +3,10 @@
 The comparison is ``simplify(printed - derived) == 0`` with the declared assumptions (positive symbols,
 integer ``L >= 1``): first for symbolic ``L``, then for ``L = 1..6`` explicitly.  ``beta`` is rewritten as
 ``eta/b`` on both sides (Prop. 3.5 defines ``beta := eta/b``), so a derivation may use either.
+
+Speed: a difference that is nonzero at an exact rational point of its domain cannot simplify to 0, so it is
+reported "not simplified to 0" without running ``simplify`` (the evidence is the same, the cost ms instead
+of seconds); ``simplify`` is memoised per process (:mod:`symdln.symbolic._simp`).
 """
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import sympy as sp
 
 from .._validation import to_sympy
 from ..checkkit import derived_expr, normalize, reading_variants
+from ..symbolic._simp import simplify
 from ..symbolic.symbols import L, w
 from ..verdict import Evidence
 
@@ -18,15 +23,59 @@ __all__ = ["normalize", "derived_expr", "reading_variants", "compare", "L_VALUES
 L_VALUES = (1, 2, 3, 4, 5, 6)
 
 
+def _assumptions_hold(x, v) -> bool:
+    """Whether the number ``v`` satisfies every assumption declared on the symbol ``x`` (positive, integer, ...)."""
+    return all(getattr(v, f"is_{k}", None) is flag for k, flag in x.assumptions0.items())
+
+
+def _certainly_nonzero(e, *, seed: int = 7) -> bool:
+    """``True`` when ``e`` evaluates to a nonzero number at an exact rational point of its declared domain
+    (a proof that ``e`` is not identically zero, so no simplification can reduce it to 0); ``False`` when no
+    point decides (a zero, an undefined value, a symbol whose assumptions the sampled point does not meet).
+
+    This decides "not zero" in milliseconds where ``simplify`` searches for seconds; it never decides "zero".
+    Points come from :func:`symdln.verify.points.exact_points` (``w = p^L``, small ``sigma_q``, ``L = 2, 3``).
+    A rational value is decided exactly; an algebraic one (roots of rationals) by ``evalf(30, strict=True)``,
+    which raises rather than return a value with fewer than 30 correct digits: a value above 1e-10 in modulus
+    is then nonzero (a value below that bound is left to ``simplify``, it never counts as evidence)."""
+    from .points import exact_points
+    if not isinstance(e, sp.Expr):
+        return False
+    syms = e.free_symbols
+    for pt in exact_points(syms | {L}, (2, 3), n_per_L=1, seed=seed):
+        pt = {k: v for k, v in pt.items() if k in syms}
+        if not all(_assumptions_hold(x, v) for x, v in pt.items()):
+            return False
+        try:
+            v = e.xreplace(pt)
+            if not v.is_number or v.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+                continue
+            if v.is_Rational:
+                if v != 0:
+                    return True
+                continue
+            n = v.evalf(30, strict=True)
+        except Exception:  # noqa: BLE001 - PrecisionExhausted, evaluation errors: this point decides nothing
+            continue
+        if n.is_number and not n.has(sp.zoo, sp.nan) and abs(complex(n)) > 1e-10:
+            return True
+    return False
+
+
 def _is_zero(e) -> bool | None:
+    """``True`` when ``simplify`` (then ``powdenest``/``expand``/``powsimp`` and ``simplify`` again) reduces
+    ``e`` to 0, else ``None``.  An ``e`` shown nonzero at an exact point (:func:`_certainly_nonzero`) is
+    ``None`` at once: simplification is an identity, so it cannot reduce a nonzero function to 0."""
+    if _certainly_nonzero(e):
+        return None
     try:
-        z = sp.simplify(e)
+        z = simplify(e)
     except Exception:  # pragma: no cover - sympy internals
         return None
     if z == 0:
         return True
     try:
-        z2 = sp.simplify(sp.powsimp(sp.expand(sp.powdenest(z, force=True)), force=True))
+        z2 = simplify(sp.powsimp(sp.expand(sp.powdenest(z, force=True)), force=True))
     except Exception:  # pragma: no cover
         return None
     return True if z2 == 0 else None
@@ -34,7 +83,7 @@ def _is_zero(e) -> bool | None:
 
 def _equation_ratio(printed, derived):
     """For equations ``printed = 0`` vs ``derived = 0``: equivalent iff the ratio is a nonzero constant in w."""
-    r = sp.simplify(printed / derived)
+    r = simplify(printed / derived)
     return r, (_is_zero(sp.diff(r, w)) is True and r != 0)
 
 
