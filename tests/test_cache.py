@@ -8,6 +8,7 @@ import stat
 import pytest
 import sympy as sp
 
+from symdln import _diskcache
 from symdln.symbolic import _cache, _serial, derive
 from symdln.symbolic._simp import simplify as memo_simplify
 
@@ -16,7 +17,7 @@ from symdln.symbolic._simp import simplify as memo_simplify
 def private_cache(tmp_path, monkeypatch):
     root = tmp_path / "cache"
     monkeypatch.setenv("SYMDLN_CACHE_DIR", str(root))
-    monkeypatch.setattr(_cache, "_enabled", None)
+    monkeypatch.setattr(_diskcache, "_enabled", None)
     monkeypatch.delenv("SYMDLN_NO_CACHE", raising=False)
     return root
 

@@ -1,8 +1,12 @@
 """``symdln verify [ID]``: every claim of a paper with its verdict and evidence, or one claim in full.
 
 ``--paper NAME`` picks the paper (``symdln verify --list-papers`` lists them), ``--list`` lists claim ids and
-locations without deciding anything (no SymPy import), ``--only VERDICT`` and ``--severity SEVERITY``
-filter; the text output groups non-confirmed verdicts by severity, substantive first.
+locations without deciding anything, ``--only VERDICT`` and ``--severity SEVERITY`` filter; the text output
+groups non-confirmed verdicts by severity, substantive first.
+
+Verdicts and claim lists are cached on disk (:mod:`symdln.commands.verify_cache`, keyed by a hash of every
+source that can change a verdict, the numeric libraries' versions and the options): an unchanged question is
+answered from the cache without importing the paper or SymPy; ``--no-cache`` recomputes everything.
 
 Exit status: 0 when the engine ran on every claim (refuted claims are the product working), 1 when the
 engine itself failed on a claim, 2 on bad input (an unknown id: one line on stderr).
@@ -37,7 +41,7 @@ def add_arguments(p):
     p.add_argument("--seed", type=_args.seed, default=0, help="seed for sampled points and networks (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--no-cache", action="store_true",
-                   help="recompute every derivation instead of reading the on-disk cache")
+                   help="recompute every derivation and verdict instead of reading the on-disk cache")
 
 
 def _finite(x):
@@ -88,9 +92,13 @@ def list_papers() -> str:
     return "\n".join(out)
 
 
+def _claim_line(cid: str, kind: str, location) -> str:
+    return f"{cid:28s} {kind:9s} {location}"
+
+
 def list_claims(paper) -> str:
     """One line per claim: local id, kind and location (nothing is decided)."""
-    return "\n".join(f"{c.id:28s} {c.kind:9s} {c.location}" for c in paper.claims())
+    return "\n".join(_claim_line(c.id, c.kind, c.location) for c in paper.claims())
 
 
 def _full(v) -> str:
@@ -111,38 +119,90 @@ def _full(v) -> str:
     return "\n".join(out)
 
 
-def _paper_for(args):
-    """The paper named by ``--paper``, or by the prefix of a qualified claim id, or the default."""
+def _paper_name(args) -> str:
+    """The registry name of the paper named by ``--paper``, or by the prefix of a qualified id, or the default
+    (checked against the registry without importing any paper)."""
+    from .._validation import SymdlnInputError
     from ..paperkit import split_id
-    from ..papers import load
+    from ..papers import DEFAULT, available
     prefix = split_id(args.id)[0] if args.id else None
     if prefix and args.paper and prefix != args.paper:
-        from .._validation import SymdlnInputError
         raise SymdlnInputError(f"id {args.id!r} names paper {prefix!r} but --paper is {args.paper!r}")
-    return load(args.paper or prefix)
+    name = args.paper or prefix or DEFAULT
+    if name not in available():
+        raise SymdlnInputError(f"paper must be one of {', '.join(available())}; got {name!r}")
+    return name
+
+
+def _cached_one(name, claim, opts):
+    """The cached verdict of one claim (local or qualified id), or ``None``: needs no paper import."""
+    from ..paperkit import split_id
+    from . import verify_cache
+    index = verify_cache.load_index(name)
+    local = split_id(claim)[1]
+    if index is None or local not in {r["id"] for r in index}:
+        return None
+    return verify_cache.load_verdict(name, local, **opts)
+
+
+def _verdicts(args, name, mc) -> list:
+    """Verdicts of the claims asked for: cached ones read (:mod:`symdln.commands.verify_cache`), the others
+    computed by the engine and stored."""
+    from . import verify_cache
+    opts = dict(mc=mc, fast=args.fast, seed=args.seed)
+    if args.id is not None:
+        hit = _cached_one(name, args.id, opts)
+        if hit is not None:
+            return [hit]
+    index = verify_cache.load_index(name) if args.id is None else None
+    ids = [r["id"] for r in index] if index else None
+    have = {i: verify_cache.load_verdict(name, i, **opts) for i in ids} if ids else {}
+    if ids and all(v is not None for v in have.values()):
+        return [have[i] for i in ids]                  # every verdict cached: the paper is not even imported
+    from ..papers import load
+    from ..verify import verify_all, verify_claim
+    paper = load(name)
+    verify_cache.store_index(paper)
+    if args.id is not None:
+        paper.get(args.id)                # unknown id -> SymdlnInputError -> one line, exit 2
+        v = verify_claim(args.id, paper=paper, mc=mc, seed=args.seed, fast=args.fast)
+        verify_cache.store_verdict(v, **opts)
+        return [v]
+    ids = paper.claim_ids()
+    todo = [i for i in ids if have.get(i) is None]
+    from ..progress import Progress
+    prog = Progress("verify", quiet=args.quiet or args.json)
+    new = verify_all(paper=paper, fast=args.fast, seed=args.seed, progress=prog, mc=mc, only=todo) if todo else []
+    prog.close()
+    for v in new:
+        verify_cache.store_verdict(v, **opts)
+    if len(todo) == len(ids):
+        return new
+    have.update((v.claim_id, v) for v in new)
+    return [have[i] for i in ids]
 
 
 def run(args) -> int:
     if args.no_cache:
-        from ..symbolic.result import disable_disk_cache
-        disable_disk_cache()
+        from .._diskcache import set_enabled
+        set_enabled(False)                # derivations and verdicts alike
     if args.list_papers:
         print(list_papers())
         return 0
-    paper = _paper_for(args)
+    name = _paper_name(args)
     if args.list:
-        print(list_claims(paper))
+        from . import verify_cache
+        index = verify_cache.load_index(name)
+        if index is None:
+            from ..papers import load
+            paper = load(name)
+            verify_cache.store_index(paper)
+            print(list_claims(paper))
+        else:
+            print("\n".join(_claim_line(r["id"], r["kind"], r["location"]) for r in index))
         return 0
-    from ..progress import Progress
-    from ..verify import verify_all, verify_claim
     mc = not (args.no_mc or args.fast)
-    if args.id is not None:
-        paper.get(args.id)                # unknown id -> SymdlnInputError -> one line, exit 2
-        verdicts = [verify_claim(args.id, paper=paper, mc=mc, seed=args.seed, fast=args.fast)]
-    else:
-        prog = Progress("verify", quiet=args.quiet or args.json)
-        verdicts = verify_all(paper=paper, fast=args.fast, seed=args.seed, progress=prog, mc=mc)
-        prog.close()
+    verdicts = _verdicts(args, name, mc)
     if args.only:
         verdicts = [v for v in verdicts if v.verdict == args.only]
     if args.severity:

@@ -19,37 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from .._diskcache import cache_dir, enabled, set_enabled, write_atomic
 
 __all__ = ["cache_dir", "hash_sources", "source_key", "load", "store", "set_enabled", "enabled"]
 
 _FORMAT = 1
-_enabled: bool | None = None
 _key: str | None = None
-
-
-def set_enabled(flag: bool | None) -> None:
-    """Turn the on-disk cache on or off for this process (``--no-cache``); ``None``: back to the environment."""
-    global _enabled
-    _enabled = None if flag is None else bool(flag)
-
-
-def enabled() -> bool:
-    if _enabled is not None:
-        return _enabled
-    return os.environ.get("SYMDLN_NO_CACHE", "").strip() in ("", "0")
-
-
-def cache_dir() -> Path:
-    """The cache root (not created here)."""
-    env = os.environ.get("SYMDLN_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "symdln"
 
 
 def hash_sources(package: Path, sympy_version: str) -> str:
@@ -103,13 +81,6 @@ def load(quantity: str):
     return result
 
 
-def _private_mkdir(path: Path) -> None:
-    for p in (path.parent, path):
-        if not p.exists():
-            p.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.chmod(p, 0o700)
-
-
 def store(quantity: str, result) -> bool:
     """Write ``result`` for ``quantity`` atomically; ``False`` (nothing written) when it cannot round-trip."""
     if not enabled():
@@ -121,19 +92,7 @@ def store(quantity: str, result) -> bool:
                           separators=(",", ":"))
         if decode(json.loads(text)["value"]) != result:
             return False
-        folder = _folder()
-        _private_mkdir(folder)
-        fd, tmp = tempfile.mkstemp(prefix=f".{quantity}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, folder / _safe_name(quantity))
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomic(_folder(), _safe_name(quantity), text)
     except Exception:  # noqa: BLE001 - a result that cannot be stored is computed next time, never an error
         return False
     return True
