@@ -37,7 +37,7 @@ from mpmath.calculus.quadrature import GaussLegendre
 
 from ._validation import SymdlnInputError, rational_from_string, reject_text, to_sympy
 
-__all__ = ["density_on_grid", "StationaryLaw", "coefficient_callables", "stationary_law", "expansion_check", "fit_slope", "EXPANSIONS", "SLOPE_TOL"]
+__all__ = ["density_on_grid", "StationaryLaw", "coefficient_callables", "rooted_integrand", "stationary_law", "expansion_check", "fit_slope", "EXPANSIONS", "SLOPE_TOL"]
 
 mp = mpmath.mp
 
@@ -132,12 +132,38 @@ def _panel(f, logD, inner, outer, phi_inner, nodes, sub):
     return out, phi
 
 
+def rooted_integrand(mu_expr, D_expr, *, L, s, sigma_q, beta):
+    """``(2 mu/D, log D)`` as mpmath callables of ``w`` that take one root ``v = w^(1/L)`` and evaluate a
+    rational function of ``v`` (the coefficients' powers ``w^(k/L)`` are integer powers of ``v``), or ``None``
+    when ``L`` is not a positive integer or the coefficients are not rational in ``v``.
+
+    The same function as ``2 mu(w)/D(w)`` from :func:`coefficient_callables` (exact algebra: ``cancel`` of the
+    substituted expressions), at half the cost: one ``mp.root`` instead of three fractional powers (``exp`` +
+    ``log`` each) per evaluation; the two agree to ~1e-38 relative at the work precision ``dps + 10``."""
+    from .symbolic.symbols import L as Ls, beta as bs, s as ss, sigma_q as qs, w as ws
+    Lx = _exact(L)
+    if not (Lx.is_Integer and Lx > 0):
+        return None
+    n = int(Lx)
+    sub = {Ls: Lx, ss: _exact(s), qs: _exact(sigma_q), bs: _exact(beta)}
+    v = sp.Dummy("v", positive=True)
+    mu_v, D_v = (to_sympy(k, e).subs(sub).subs(ws, v ** n) for k, e in (("mu", mu_expr), ("D", D_expr)))
+    f_v = sp.cancel(2 * mu_v / D_v)
+    if f_v.free_symbols - {v} or D_v.free_symbols - {v} or not (f_v.is_rational_function(v)
+                                                                 and D_v.is_rational_function(v)):
+        return None
+    F, G = sp.lambdify(v, f_v, modules="mpmath"), sp.lambdify(v, D_v, modules="mpmath")
+    root = (lambda x: x) if n == 1 else (lambda x: mp.root(x, n))
+    return (lambda x: F(root(x))), (lambda x: mp.log(G(root(x))))
+
+
 def stationary_law(mu, D, *, s, dps: int = 30, degree: int = 4, sub_degree: int = 2,
-                   max_panels: int = 400, error_estimate: bool = False) -> StationaryLaw:
+                   max_panels: int = 400, error_estimate: bool = False, integrand=None) -> StationaryLaw:
     """Normalising constant, mean, variance, mode and drift zero of ``p* ~ exp(int 2mu/D)/D`` on (0, oo).
 
     ``mu``, ``D``: mpmath callables (see :func:`coefficient_callables`); ``s`` starts the drift-zero search.
     ``degree``: Gauss-Legendre degree per panel (3 * 2**(degree-1) nodes); ``sub_degree`` for Phi.
+    ``integrand``: optional faster callables ``(2 mu/D, log D)`` of the same functions (:func:`rooted_integrand`).
     """
     if dps < 15:
         raise SymdlnInputError(f"dps must be >= 15; got {dps=}")
@@ -149,8 +175,11 @@ def stationary_law(mu, D, *, s, dps: int = 30, degree: int = 4, sub_degree: int 
         if not slope < 0 or not w0 > 0:
             raise SymdlnInputError(f"no stable drift zero near s={s}: found w0={w0}, mu'(w0)={slope}")
         sd = mp.sqrt(-D(w0) / (2 * slope))
-        f = lambda x: 2 * mu(x) / D(x)
-        logD = lambda x: mp.log(D(x))
+        if integrand is None:
+            f = lambda x: 2 * mu(x) / D(x)
+            logD = lambda x: mp.log(D(x))
+        else:
+            f, logD = integrand
         logp0 = -logD(w0)
         cut = -(dps + 10) * mp.log(10)
         pts, n_panels, lo, hi = [], 0, w0, w0
@@ -218,7 +247,8 @@ def _symbolic_expansion(which: str, mu, D):
 def _cached_law(mu_e, D_e, L, s, sigma_q, beta, dps):
     """Laws are reused across expansion checks of the same setting (several ``which`` per setting)."""
     mu, D = coefficient_callables(mu_e, D_e, L=L, s=s, sigma_q=sigma_q, beta=beta)
-    return stationary_law(mu, D, s=s, dps=dps)
+    fast = rooted_integrand(mu_e, D_e, L=L, s=s, sigma_q=sigma_q, beta=beta)
+    return stationary_law(mu, D, s=s, dps=dps, integrand=fast)
 
 
 #: expansion id -> the StationaryLaw field it predicts

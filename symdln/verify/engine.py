@@ -24,6 +24,7 @@ import sympy as sp
 
 from .._validation import to_sympy
 from ..paperkit import Spec
+from ..symbolic._simp import simplify
 from ..symbolic.notation import to_latex
 from ..symbolic.symbols import L, b, beta, eta
 from ..verdict import Claim, Evidence, Verdict
@@ -58,7 +59,7 @@ def _latex(e, use_beta: bool = False) -> str:
     if e is None:
         return ""
     if use_beta and isinstance(e, sp.Basic):
-        e = sp.simplify(e.subs(eta, beta * b)) if e.has(eta) else e
+        e = simplify(e.subs(eta, beta * b)) if e.has(eta) else e
     return to_latex(e)
 
 
