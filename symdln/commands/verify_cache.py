@@ -1,9 +1,10 @@
 """On-disk cache of ``symdln verify``: verdicts and claim lists, so an unchanged question is answered at once.
 
-Key: SHA-256 of every ``*.py`` and ``*.json`` file of the ``symdln`` package (relative path and bytes: the
-engine, the derivations, the numeric core, the paper plug-ins -- anything that can change a verdict), of the
-files of the package that defines the paper when it is registered from outside ``symdln`` (entry point
-``symdln.papers``), of the Python, SymPy, mpmath, NumPy, SciPy and numba versions and of the storage format.
+Key: SHA-256 of the symdln version, of every ``*.py`` and ``*.json`` file of the ``symdln`` package (relative
+path and bytes: the engine, the derivations, the numeric core, the paper plug-ins -- anything that can change a
+verdict), of the files of the package that defines the paper when it is registered from outside ``symdln``
+(entry point ``symdln.papers``), of the Python, SymPy, mpmath, NumPy, SciPy and numba versions and of the
+storage format.
 A verdict entry is further keyed by the run's options: paper, claim id, seed, Monte Carlo on or off, ``--fast``.
 A changed source means a different sub-folder, so stale entries are never read; a claim's verdict does not
 depend on which other claims run (:func:`symdln.verify.finish`), so one claim's entry serves ``verify ID`` and
@@ -29,7 +30,8 @@ from pathlib import Path
 from .._diskcache import cache_dir, write_atomic
 from .._diskcache import enabled as _shared_enabled
 
-__all__ = ["enabled", "set_enabled", "source_key", "load_index", "store_index", "load_verdict", "store_verdict", "options_tag"]
+__all__ = ["enabled", "set_enabled", "source_key", "load_index", "store_index", "load_verdict", "store_verdict",
+           "options_tag"]
 
 _FORMAT = 1
 _DEPENDENCIES = ("sympy", "mpmath", "numpy", "scipy", "numba")
@@ -50,14 +52,15 @@ def enabled() -> bool:
     return _shared_enabled() if _enabled is None else (_enabled and _shared_enabled())
 
 
-def _hash_tree(h, root: Path, label: str) -> None:
-    """Feed every source file under ``root`` (sorted; relative path and bytes) into ``h``."""
+def _hash_tree(h, root: Path, label: str) -> int:
+    """Feed every source file under ``root`` (sorted; relative path and bytes) into ``h``; returns how many."""
     files = sorted(p for p in root.rglob("*") if p.suffix in _SUFFIXES and "__pycache__" not in p.parts
                    and p.is_file()) if root.is_dir() else [root]
     for f in files:
         rel = f.relative_to(root).as_posix() if root.is_dir() else f.name
         h.update(b"\0" + label.encode() + b"/" + rel.encode() + b"\0")
         h.update(f.read_bytes())
+    return len(files)
 
 
 def _paper_root(name: str) -> Path | None | bool:
@@ -98,11 +101,13 @@ def source_key(paper: str) -> str | None:
                 versions.append(f"{dist}={metadata.version(dist)}")
             except metadata.PackageNotFoundError:
                 versions.append(f"{dist}=none")
-        h.update(f"format={_FORMAT};python={sys.version_info[:3]};{';'.join(versions)}".encode())
-        _hash_tree(h, Path(__file__).resolve().parents[1], "symdln")
+        from .._version import __version__
+        h.update(f"format={_FORMAT};symdln={__version__};python={sys.version_info[:3]};{';'.join(versions)}"
+                 .encode())
+        n = _hash_tree(h, Path(__file__).resolve().parents[1], "symdln")
         if extra is not None:
-            _hash_tree(h, extra, f"paper:{paper}")
-        key = h.hexdigest()
+            n = n and _hash_tree(h, extra, f"paper:{paper}")
+        key = h.hexdigest() if n else None         # no source files to hash (compiled-only install): no cache
     _keys[paper] = key
     return key
 
