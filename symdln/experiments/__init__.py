@@ -31,7 +31,7 @@ class Experiment:
 EXPERIMENTS: dict[str, Experiment] = {}
 
 #: modules that register experiments (imported lazily by ``names``/``get``)
-_MODULES = ["paper_experiments", "diagnostic_experiments", "regimes"]
+_MODULES = ["paper_experiments", "stationary_experiments", "diagnostic_experiments", "regimes"]
 
 
 def register(name: str, *, help: str):

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..symbolic.notation import MACROS, PACKAGES, NotationPrinter, macro_preamble, split_long
 from ..symbolic.notation import to_latex as _to_latex
+from .tex_text import escape
 
 __all__ = ["MACROS", "PACKAGES", "NotationPrinter", "to_latex", "macro_preamble", "split_long"]
 
@@ -13,7 +14,6 @@ __all__ = ["MACROS", "PACKAGES", "NotationPrinter", "to_latex", "macro_preamble"
 def to_latex(expr: Any, **settings) -> str:
     """:func:`symdln.symbolic.notation.to_latex`, also for a ``dict`` of named parts."""
     if isinstance(expr, dict):
-        from .latex import escape  # local: latex.py imports this module
         return r",\quad ".join(r"\text{%s}:\ %s" % (escape(str(k)), to_latex(v, **settings))
                                for k, v in expr.items())
     return _to_latex(expr, **settings)
