@@ -182,7 +182,7 @@ def _balance_prediction(depths, max_steps, seed, n_traj, eta=0.005, halve=True):
     return res
 
 
-# -- mode decoupling (App. I.1; plan "Mode decoupling") -------------------------------------------------
+# -- mode decoupling (App. I.1) -------------------------------------------------------------------------
 @register("decoupling", help="cross modes w_ab, E_cross/E_tot, t_cross vs t_diag (App. I.1)")
 def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
     """Experiment ``decoupling``: cross modes w_ab, E_cross/E_tot, t_cross vs t_diag (App. I.1).
@@ -196,7 +196,7 @@ def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
                            squeeze=False)
     out = {"setting": {"eps_rel": 0.05, "c": 0.5, "n_sgd": S, "n_init": n_init,
                        "t_cross_rules": {"settle": "time after which max_{b!=a}|w_ab| stays <= eps_rel s_a",
-                                         "first": "plan's literal inf{t: max_{b!=a}|w_ab| <= eps_rel s_a}"}},
+                                         "first": "first time: inf{t: max_{b!=a}|w_ab| <= eps_rel s_a}"}},
            "runs": {}}
     _prefetch([_key(L, r, te, S, max_steps, n_ck, seed + k) for L in depths for r, te in configs
                for k in range(n_init)])
@@ -249,10 +249,11 @@ def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
     return out
 
 
-# -- rank patterns (plan Sec. 1.1) ------------------------------------------------------------------
-@register("rank-patterns", help="rank / multiplicity patterns of partial products, GD vs mean SGD (plan 1.1)")
+# -- rank patterns of partial products --------------------------------------------------------------
+@register("rank-patterns", help="rank / multiplicity patterns of the partial products W_j...W_i during training, GD vs mean SGD")
 def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``rank-patterns``: rank / multiplicity patterns of partial products, GD vs mean SGD (plan 1.1).
+    """Experiment ``rank-patterns``: rank / multiplicity patterns of the partial products W_j...W_i during
+    training, GD vs mean SGD.
 
     Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
     the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
@@ -320,10 +321,12 @@ def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -
     return out
 
 
-# -- singular-value patterns (plan Sec. 1.2) ----------------------------------------------------------
-@register("sv-patterns", help="top-K log-singular-value patterns of partial products, GD vs mean SGD (plan 1.2)")
+# -- singular-value patterns of partial products ------------------------------------------------------
+@register("sv-patterns", help="top-K log-singular-value patterns of the partial products W_j...W_i during training, "
+                               "GD vs mean SGD")
 def sv_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``sv-patterns``: top-K log-singular-value patterns of partial products, GD vs mean SGD (plan 1.2).
+    """Experiment ``sv-patterns``: top-K log-singular-value patterns of the partial products W_j...W_i
+    during training, GD vs mean SGD.
 
     Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
     the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
@@ -384,7 +387,7 @@ def sv_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> 
     return out
 
 
-# -- parameter and function space (plan Sec. 1, "Distance in parameter/function space") -------------------
+# -- distances between GD and SGD in parameter and function space -----------------------------------------
 @register("gd-vs-sgd", help="GD vs SGD distances in parameter space (norm, ratio, cosine, layerwise) and function space")
 def gd_vs_sgd(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
     """Experiment ``gd-vs-sgd``: GD vs SGD distances in parameter space (norm, ratio, cosine, layerwise) and function space.
@@ -438,10 +441,13 @@ def gd_vs_sgd(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
     return out
 
 
-# -- misalignment (referee: quantitative bound on tolerable misalignment) --------------------------------
-@register("misalignment", help="diffusion-peak vs learning time under controlled misalignment / unbalance (referee)")
+# -- misalignment: how far from aligned and balanced the paper's predictions still hold ------------------
+@register("misalignment", help="diffusion peak vs learning time from rotated or unbalanced initialisations: "
+                                "how much misalignment the aligned/balanced predictions tolerate")
 def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``misalignment``: diffusion-peak vs learning time under controlled misalignment / unbalance (referee).
+    """Experiment ``misalignment``: diffusion peak vs learning time when the initialisation is rotated away
+    from the teacher's singular vectors or unbalanced: how much misalignment the aligned/balanced predictions
+    (Secs. 3-4) tolerate.
 
     Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
     the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""

@@ -1,4 +1,4 @@
-"""Initialisation-scale regimes of deep linear networks (Jacot et al. 2021, seed 004; issue 7).
+"""Initialisation-scale regimes of deep linear networks (Jacot, Ged, Simsek, Hongler, Gabriel 2021, arXiv 2106.15933).
 
 Depth ``L = 4``, hidden widths ``w`` (10, 100; 1000 with ``full``), every weight i.i.d. ``N(0, w^-gamma)``
 (Jacot's scaling, also for the first and last layer).  Full-batch GD with a curvature-adapted step

@@ -103,6 +103,12 @@ def _errata(data: ReportData) -> list:
     return out
 
 
+#: where the run times are (they differ from run to run, so the report itself leaves them out: the same seed
+#: gives the same report.tex, report.md and results.json, byte for byte)
+RUN_TIMES_NOTE = ("Run times of each stage: see timings.json next to this report (kept out of the report, so that "
+                  "two runs with the same seed give identical files).")
+
+
 def _reproduce(data: ReportData) -> list:
     p = data.provenance
     out: list = [("h", 2, [("text", "How to reproduce")]), ("code", data.command),
@@ -112,7 +118,7 @@ def _reproduce(data: ReportData) -> list:
     if rows:
         out.append(("table", ["", ""], rows))
     if data.timings:
-        out.append(("p", [("text", "Run time: " + ", ".join(f"{k} {v:.1f} s" for k, v in data.timings.items()) + ".")]))
+        out.append(("p", [("text", RUN_TIMES_NOTE)]))
     if data.missing:
         out.append(("p", [("b", "Not available in this build:"), ("text", " " + ", ".join(data.missing) + ".")]))
     if data.errors:

@@ -1,6 +1,6 @@
 """The report as a standalone LaTeX article (``report.tex``), from a :class:`ReportData`.
 
-Layout: title; how to reproduce (command, seed, versions, timings); summary of verdicts; one
+Layout: title; how to reproduce (command, seed, versions; run times are in timings.json); summary of verdicts; one
 section per proposition of the paper (arXiv 2604.06366, Props. 3.1-5.2) with each derivation's
 steps typeset from its SymPy objects and the proposition's claims; the errata table (claim as
 printed, derived form, verdict, evidence) as a ``longtable`` with ``p{}`` columns whose formulas
@@ -10,6 +10,7 @@ goes through :func:`symdln.export.latex.escape`.
 """
 from __future__ import annotations
 
+from .blocks import RUN_TIMES_NOTE
 from .front import checked_tex, errata_tex, evidence_tex, segs_tex, title_tex, tt
 from .latex import escape as _escape
 from .latex import breakable_tt, fit_math, math_lines
@@ -208,8 +209,7 @@ def _reproduce(data: ReportData) -> str:
             out.append(r"%s & %s \\" % (escape(k), escape(str(p[k]))))
     out.append(r"\bottomrule\end{tabular}\end{center}")
     if data.timings:
-        out.append(r"\noindent Run time: " + escape(", ".join(f"{k} {v:.1f} s" for k, v in data.timings.items()))
-                   + r".\par")
+        out.append(r"\noindent %s\par" % escape(RUN_TIMES_NOTE))
     if data.missing:
         out.append(r"\noindent\textbf{Not available in this build:} %s.\par" % escape(", ".join(data.missing)))
     if data.errors:
