@@ -35,6 +35,11 @@ def _settings(fast: bool, full: bool):
     return (2, 4), 8, configs, 60000, 150, 1000
 
 
+def _panels(n_rows: int, n_cols: int, *, width: float, row_height: float = 3.0, **kw):
+    """``(fig, axes)``: one figure ``width`` inches wide with ``n_rows`` rows of ``n_cols`` panels (``axes`` always 2-D)."""
+    return plt().subplots(n_rows, n_cols, figsize=(width, row_height * n_rows), squeeze=False, **kw)
+
+
 def _key(depth, regime, teacher, n_sgd, max_steps, n_ck, seed, init="standard"):
     """The GD + SGD run of one cell, as the keyword arguments of ``run_gd_sgd`` (the task's config)."""
     max_steps = max_steps * (depth // 2) ** 2     # deeper networks escape slower from small init
@@ -80,31 +85,29 @@ def _pos(t):
     """Mask of positive times (log-scale axes)."""
     return np.asarray(t) > 0
 
-def _grid(depths, configs, S, max_steps, n_ck, seed, progress):
+def _grid(depths, configs, S, max_steps, n_ck, seed, progress, runs: dict):
     """Every (depth, regime, teacher) cell of an experiment: its GD + SGD run, checkpoint times and the
-    positive-time mask.  Yields ``(row, L, regime, teacher, run, t, m)``; reports progress after each cell."""
+    positive-time mask.  Yields ``(row, L, regime, teacher, run, t, m, res)``, where ``res`` (the cell's results,
+    starting with its setting) is already stored as ``runs["depth{L}-{regime}-{teacher}"]``; reports progress
+    after each cell."""
     total = len(depths) * len(configs)
     _prefetch([_key(L, r, te, S, max_steps, n_ck, seed) for L in depths for r, te in configs])
     row = 0
     for L in depths:
         for regime, teacher in configs:
             run = _run(L, regime, teacher, S, max_steps, n_ck, seed)
-            yield row, L, regime, teacher, run, run.gd.times, _pos(run.gd.times)
+            res = runs[f"depth{L}-{regime}-{teacher}"] = {"setting": run.setting}
+            yield row, L, regime, teacher, run, run.gd.times, _pos(run.gd.times), res
             row += 1
             progress.update(row, total, f"depth {L}")
 
 
-
 # -- balance (App. I.2, Eq. 33) ---------------------------------------------------------------------
-@register("balance", help="balance residual r_l (Eq. 33) over SGD training, standard vs balanced init (App. I.2)")
+@register("balance")
 def balance(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``balance``: balance residual r_l (Eq. 33) over SGD training, standard vs balanced init (App. I.2).
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Balance residual r_l (Eq. 33) over SGD training, standard vs balanced init (App. I.2)."""
     depths, S, _, max_steps, n_ck, _ = _settings(fast, full)
-    P = plt()
-    fig, axes = P.subplots(len(depths), 2, figsize=(9, 3.2 * len(depths)), squeeze=False)
+    fig, axes = _panels(len(depths), 2, width=9, row_height=3.2)
     out = {"setting": {"eps": "n/a", "n_sgd": S, "regime": "saddle", "teacher": "low-rank"}, "runs": {}}
     _prefetch([_key(L, "saddle", "low-rank", S, max_steps, n_ck, seed, init)
                for L in depths for init in ("standard", "balanced")])
@@ -183,17 +186,12 @@ def _balance_prediction(depths, max_steps, seed, n_traj, eta=0.005, halve=True):
 
 
 # -- mode decoupling (App. I.1) -------------------------------------------------------------------------
-@register("decoupling", help="cross modes w_ab, E_cross/E_tot, t_cross vs t_diag (App. I.1)")
+@register("decoupling")
 def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``decoupling``: cross modes w_ab, E_cross/E_tot, t_cross vs t_diag (App. I.1).
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Cross modes w_ab, E_cross/E_tot, t_cross vs t_diag (App. I.1)."""
     depths, S, configs, max_steps, n_ck, _ = _settings(fast, full)
     n_init = 1 if fast else 3
-    P = plt()
-    fig, axes = P.subplots(len(depths), len(configs), figsize=(4.5 * len(configs), 3.2 * len(depths)),
-                           squeeze=False)
+    fig, axes = _panels(len(depths), len(configs), width=4.5 * len(configs), row_height=3.2)
     out = {"setting": {"eps_rel": 0.05, "c": 0.5, "n_sgd": S, "n_init": n_init,
                        "t_cross_rules": {"settle": "time after which max_{b!=a}|w_ab| stays <= eps_rel s_a",
                                          "first": "first time: inf{t: max_{b!=a}|w_ab| <= eps_rel s_a}"}},
@@ -250,23 +248,18 @@ def decoupling(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
 
 
 # -- rank patterns of partial products --------------------------------------------------------------
-@register("rank-patterns", help="rank / multiplicity patterns of the partial products W_j...W_i during training, GD vs mean SGD")
+@register("rank-patterns")
 def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``rank-patterns``: rank / multiplicity patterns of the partial products W_j...W_i during
-    training, GD vs mean SGD.
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Rank / multiplicity patterns of the partial products W_j...W_i during training, GD vs mean SGD."""
     depths, S, configs, max_steps, n_ck, n_boot = _settings(fast, full)
     eps_list = (1e-5, 1e-2)
-    P = plt()
-    fig, axes = P.subplots(len(depths) * len(configs), 5, figsize=(19, 3.6 * len(depths) * len(configs)),
-                           squeeze=False, gridspec_kw={"width_ratios": [2, 1, 1, 1, 1]}, layout="constrained")
+    fig, axes = _panels(len(depths) * len(configs), 5, width=19, row_height=3.6,
+                        gridspec_kw={"width_ratios": [2, 1, 1, 1, 1]}, layout="constrained")
     out = {"setting": {"eps": eps_list, "eps_default": 1e-5, "noise_floor": "max width * eps_mach * prod ||W_l||_2",
                        "escape_windows": "|log t - log t_esc| <= 0.25, t_esc = GD crossing of each drop's midpoint loss",
                        "bootstrap": f"percentile, {n_boot} resamples of SGD runs, 95%"}, "runs": {}}
-    for row, L, regime, teacher, run, t, m in _grid(depths, configs, S, max_steps, n_ck, seed, progress):
-        res = {"setting": run.setting}
+    for row, L, regime, teacher, run, t, m, res in _grid(depths, configs, S, max_steps, n_ck, seed, progress,
+                                                            out["runs"]):
         _, t_esc = loss_aligned_indices(t, run.gd.population_loss()[:, 0], plateau_midpoint_levels(run.teacher))
         t_esc = t_esc[np.isfinite(t_esc)]
         inside = escape_windows(t, t_esc, 0.25).any(axis=0) if t_esc.size else np.zeros(t.size, bool)
@@ -316,34 +309,26 @@ def rank_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -
                     vmin=0, vmax=run.setting["d"])
             heatmap(axes[row, 2 + 2 * c], rs2.rank[k].mean(0), title=f"mean SGD r_ij (eps=1e-2), t={t[k]:.3g}",
                     vmin=0, vmax=run.setting["d"])
-        out["runs"][f"depth{L}-{regime}-{teacher}"] = res
     out["figures"] = save_figure(fig, out_dir, "rank-patterns")
     return out
 
 
 # -- singular-value patterns of partial products ------------------------------------------------------
-@register("sv-patterns", help="top-K log-singular-value patterns of the partial products W_j...W_i during training, "
-                               "GD vs mean SGD")
+@register("sv-patterns")
 def sv_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``sv-patterns``: top-K log-singular-value patterns of the partial products W_j...W_i
-    during training, GD vs mean SGD.
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Top-K log-singular-value patterns of the partial products W_j...W_i during training, GD vs mean SGD."""
     depths, S, configs, max_steps, n_ck, n_boot = _settings(fast, full)
     K, delta, half = 5, 1e-30, 0.25
-    P = plt()
-    nrow = len(depths) * len(configs)
-    fig, axes = P.subplots(nrow, 5, figsize=(17, 3.0 * nrow), squeeze=False)
+    fig, axes = _panels(len(depths) * len(configs), 5, width=17)
     out = {"setting": {"K": K, "delta": delta, "weights": "w_ij = j - i + 1 for d_sigma_w",
                        "escape_time": "first time the loss is below the midpoint of each drop (plateau_midpoint_levels)",
                        "escape_detector": "upward crossing of kappa=1 by -dlog(excess loss)/dlog t, re-armed below 0.5",
                        "escape_window_half_width_log_t": half,
                        "bootstrap": f"percentile, {n_boot} resamples of SGD runs, 95%"}, "runs": {}}
-    for row, L, regime, teacher, run, t, m in _grid(depths, configs, S, max_steps, n_ck, seed, progress):
+    for row, L, regime, teacher, run, t, m, res in _grid(depths, configs, S, max_steps, n_ck, seed, progress,
+                                                            out["runs"]):
         pg, ps = log_sv_patterns(run.gd, K, delta), log_sv_patterns(run.sgd, K, delta)
         ax = axes[row, 0]
-        res = {"setting": run.setting}
         for name, (a, b_, w) in {"d_sigma": (pg.s, ps.s, None), "d_shape": (pg.shape, ps.shape, None),
                                  "d_sigma_w": (pg.s, ps.s, length_weights(L))}.items():
             bd = pattern_distance_band(a[:, 0], b_, weights=w, n_boot=n_boot, rng=seed)
@@ -382,25 +367,20 @@ def sv_patterns_exp(out_dir, *, fast: bool, full: bool, seed: int, progress) -> 
             heatmap(axes[row, 1 + c], pg.s[k, 0, :, :, 0], title=f"GD log sigma_1(P_ij), t={t[k]:.3g}")
         heatmap(axes[row, 4], ps.s[picks[1], :, :, :, 0].mean(0),
                 title=f"mean SGD log sigma_1, t={t[picks[1]]:.3g}")
-        out["runs"][f"depth{L}-{regime}-{teacher}"] = res
     out["figures"] = save_figure(fig, out_dir, "sv-patterns")
     return out
 
 
 # -- distances between GD and SGD in parameter and function space -----------------------------------------
-@register("gd-vs-sgd", help="GD vs SGD distances in parameter space (norm, ratio, cosine, layerwise) and function space")
+@register("gd-vs-sgd")
 def gd_vs_sgd(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``gd-vs-sgd``: GD vs SGD distances in parameter space (norm, ratio, cosine, layerwise) and function space.
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """GD vs SGD distances in parameter space (norm, ratio, cosine, layerwise) and function space."""
     depths, S, configs, max_steps, n_ck, _ = _settings(fast, full)
-    P = plt()
-    nrow = len(depths) * len(configs)
-    fig, axes = P.subplots(nrow, 3, figsize=(13, 3.0 * nrow), squeeze=False)
+    fig, axes = _panels(len(depths) * len(configs), 3, width=13)
     out = {"setting": {"same_init": True, "batch_orders": S, "alignment": "time-matched (same step) and loss-aligned"},
            "runs": {}}
-    for row, L, regime, teacher, run, t, m in _grid(depths, configs, S, max_steps, n_ck, seed, progress):
+    for row, L, regime, teacher, run, t, m, res in _grid(depths, configs, S, max_steps, n_ck, seed, progress,
+                                                            out["runs"]):
         dd = gd_sgd_distances(run.gd, run.sgd)
         a0, a1, a2 = axes[row]
         band(a0, t[m], dd.dist[m], (dd.dist - dd.dist_se)[m], (dd.dist + dd.dist_se)[m], label="E||th_GD - th_SGD||")
@@ -424,8 +404,7 @@ def gd_vs_sgd(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
         lev, ig, isg = _aligned_indices(run)
         al = gd_sgd_distances([W[ig, 0] for W in run.gd.layers], select_checkpoints(run.sgd, isg)) \
             if len(lev) else None
-        out["runs"][f"depth{L}-{regime}-{teacher}"] = {
-            "setting": run.setting,
+        res.update({
             "ratio_max": float(np.nanmax(dd.ratio)), "t_ratio_max": float(t[np.nanargmax(dd.ratio)]),
             "ratio_end": float(dd.ratio[-1]), "norm_gd_end": float(dd.norm_gd[-1]),
             "cosine_min": float(np.nanmin(dd.cosine)), "cosine_end": float(dd.cosine[-1]),
@@ -436,21 +415,20 @@ def gd_vs_sgd(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
             "loss_aligned_ratio": None if al is None else al.ratio.tolist(),
             "loss_aligned_function": None if al is None else al.function.tolist(),
             "loss_aligned_cosine": None if al is None else al.cosine.tolist(),
-        }
+        })
     out["figures"] = save_figure(fig, out_dir, "gd-vs-sgd")
     return out
 
 
 # -- misalignment: how far from aligned and balanced the paper's predictions still hold ------------------
-@register("misalignment", help="diffusion peak vs learning time from rotated or unbalanced initialisations: "
-                                "how much misalignment the aligned/balanced predictions tolerate")
+@register("misalignment")
 def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``misalignment``: diffusion peak vs learning time when the initialisation is rotated away
-    from the teacher's singular vectors or unbalanced: how much misalignment the aligned/balanced predictions
-    (Secs. 3-4) tolerate.
+    """Diffusion peak vs learning time from rotated or unbalanced initialisations: how much misalignment the
+    aligned/balanced predictions tolerate.
 
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    The initialisation is rotated away from the teacher's singular vectors, unbalanced between layers, or a mix
+    of both; each run compares the measured peak of the modewise diffusion and the learning time with the
+    aligned, balanced theory of Secs. 3-4."""
     from ..diagnostics import empirical_diffusion, misaligned_init, peak_timing
     from ..diagnostics.misalignment import pool_peak_timings, w_star_with_check
     from ..diagnostics.runs import choose_steps, make_teacher
@@ -463,8 +441,7 @@ def misalignment(out_dir, *, fast: bool, full: bool, seed: int, progress) -> dic
             (0.0, 0.1, 0.2, 0.4, 0.8, 1.2), (2.0, 4.0), (0.5, 1.0), 2, 4, 400
     configs = [("rotation", w0, th, 1.0, 0.0) for w0 in w0s for th in thetas] + \
         [("unbalance", w0s[0], 0.0, lam, 0.0) for lam in lams] + [("mix", w0s[-1], 0.0, 1.0, mx) for mx in mixes]
-    P = plt()
-    fig, axes = P.subplots(len(depths), 3, figsize=(14, 3.6 * len(depths)), squeeze=False)
+    fig, axes = _panels(len(depths), 3, width=14, row_height=3.6)
     out = {"setting": {"d": d, "eta": eta, "b": b, "w0": w0s, "learn_frac": learn_frac, "n_init": n_init, "n_sgd": S,
                        "n_checkpoints": f"{n_ck} linear + {n_ck // 4} log-spaced", "teacher": "low-rank",
                        "where": ["input", "output", "hidden"],

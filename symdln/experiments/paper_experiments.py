@@ -54,12 +54,9 @@ def _peak_block(tr, eta, b, L, s, source):
     return out, (times, w, D, Dp)
 
 
-@register("diffusion-peak", help="modewise diffusion peaks vs mode-learning times, SGD and Langevin (Figs. 1, 3)")
+@register("diffusion-peak")
 def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``diffusion-peak``: modewise diffusion peaks vs mode-learning times, SGD and Langevin (Figs. 1, 3).
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Modewise diffusion peaks vs mode-learning times, SGD and Langevin (Figs. 1, 3)."""
     if fast:
         d, L, n, eta, t_sgd, t_lan, dt, depths = 6, 2, 4, 0.005, 12.0, 12.0, 2e-3, (2,)
     else:
@@ -148,12 +145,9 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
 
 
 # ---------------------------------------------------------------------------------------------------------------
-@register("stagewise", help="saddle-to-saddle learning with GD, SGD, gradient flow and Langevin (Fig. 2)")
+@register("stagewise")
 def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``stagewise``: saddle-to-saddle learning with GD, SGD, gradient flow and Langevin (Fig. 2).
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Saddle-to-saddle learning with GD, SGD, gradient flow and Langevin (Fig. 2)."""
     if fast:
         d, L, s, gamma, n, t_end, dt = 6, 3, np.array([1.0, 0.7, 0.4]), 1.5, 3, 40.0, 5e-3
     else:

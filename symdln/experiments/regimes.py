@@ -156,12 +156,9 @@ def _agg(rows, key, w, g):
     return float(v.mean()), float(v.std(ddof=1)) if v.size > 1 else 0.0, int(v.size)
 
 
-@register("regimes", help="init-scale regimes (Jacot et al. 2021): plateaus, rank, distances, matrix completion vs gamma")
+@register("regimes")
 def regimes(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``regimes``: init-scale regimes (Jacot et al. 2021): plateaus, rank, distances, matrix completion vs gamma.
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Init-scale regimes (Jacot et al. 2021): plateaus, rank, distances, matrix completion vs gamma."""
     if fast:
         ws, gammas, pop_seeds, mc_seeds, steps, mc_steps = [10], [0.5, 2.5], [0], [0], 1500, 1500
     else:

@@ -77,12 +77,9 @@ def _compare(x, mu, D, s0, sd_guess, n_grid=2001):
             "var_ratio_measured_over_density": st["var"] / var}, (g, p)
 
 
-@register("stationary", help="end-of-training distribution of the top mode vs the stationary law (Figs. 4, 5, App. K)")
+@register("stationary")
 def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``stationary``: end-of-training distribution of the top mode vs the stationary law (Figs. 4, 5, App. K).
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """End-of-training distribution of the top mode vs the stationary law (Figs. 4, 5, App. K)."""
     if fast:
         d, L, gamma, n, t_end, dt, dts, t_k, nk = 6, 2, 1.5, 40, 10.0, 1e-2, (1e-2, 5e-3), 1.0, 20
     else:
@@ -211,12 +208,9 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
     return res
 
 
-@register("scaling", help="maximum modewise diffusion vs learning rate and 1/batch size with fitted slopes (App. J)")
+@register("scaling")
 def scaling(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``scaling``: maximum modewise diffusion vs learning rate and 1/batch size with fitted slopes (App. J).
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Maximum modewise diffusion vs learning rate and 1/batch size with fitted slopes (App. J)."""
     if fast:
         d, L, gamma, n, t_end, etas, bs = 6, 2, 1.5, 3, 8.0, (0.005, 0.01, 0.02), (1, 2, 4)
     else:

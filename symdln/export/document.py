@@ -10,12 +10,12 @@ goes through :func:`symdln.export.latex.escape`.
 """
 from __future__ import annotations
 
-from .blocks import RUN_TIMES_NOTE
+from .blocks import RUN_TIMES_NOTE, proposition_groups
 from .front import checked_tex, errata_tex, evidence_tex, segs_tex, title_tex, tt
 from .latex import escape as _escape
 from .latex import breakable_tt, fit_math, math_lines
 from .model import ReportData, check_note, fmt_num, label, mc_numbers, proposition_of, row_get
-from .notation import MACROS
+from .notation import MACROS, typesettable
 from .prose import segments
 
 __all__ = ["render_tex", "PREAMBLE"]
@@ -67,15 +67,6 @@ def _boolean(expr) -> str:
     return ""
 
 
-def _is_typesettable(expr) -> bool:
-    import sympy as sp
-    if expr is None or isinstance(expr, str):
-        return False
-    if isinstance(expr, dict):
-        return bool(expr) and all(_is_typesettable(v) for v in expr.values())
-    return isinstance(expr, (sp.Basic, sp.MatrixBase, int, float))
-
-
 def _derivation(d) -> str:
     out = [r"\subsection{%s}" % _escape(d.title), r"\label{%s}" % label("der", d.quantity)]
     out.append(r"\noindent\textbf{Quantity} \texttt{%s}" % escape(d.quantity)
@@ -89,12 +80,12 @@ def _derivation(d) -> str:
         for st in d.steps:
             verdict = _boolean(st.expr)
             out.append(r"\item %s%s" % (escape(st.text), verdict))
-            if not verdict and _is_typesettable(st.expr):
+            if not verdict and typesettable(st.expr):
                 out.append(_display(st.expr))
             if st.check:
                 out.append(r"\par{\small\emph{Checked:} %s}\par" % segs_tex(segments(st.check)))
         out.append(r"\end{enumerate}")
-    if _is_typesettable(d.expr):
+    if typesettable(d.expr):
         out.append(r"\noindent\textbf{Result.}")
         out.append(_display(d.expr))
     for note in d.notes:
@@ -109,14 +100,8 @@ def _claim_line(data: ReportData, c) -> str:
 
 
 def _propositions(data: ReportData) -> str:
-    groups: dict[str, dict[str, list]] = {}
-    for d in data.derivations:
-        groups.setdefault(proposition_of(d.source) or "", {"der": [], "claims": []})["der"].append(d)
-    for c in data.claims:
-        groups.setdefault(proposition_of(c.location) or "", {"der": [], "claims": []})["claims"].append(c)
     out = []
-    for prop in sorted(groups, key=lambda p: (p == "", [int(x) for x in p.split(".")] if p else [])):
-        g = groups[prop]
+    for prop, g in proposition_groups(data):
         title = f"Proposition {prop}" if prop else "Other results"
         out.append(r"\section{%s}" % _escape(title))
         out.append(r"\label{%s}" % label("sec", prop or "other"))
