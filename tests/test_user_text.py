@@ -78,3 +78,17 @@ def test_user_facing_module_text_has_no_process_words(folder):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 hits += _hits(node.value, f"{f.relative_to(ROOT).as_posix()}:{node.lineno}")
     assert not hits, "\n".join(hits)
+
+
+def test_claim_text_of_every_paper_has_no_process_words():
+    """What the report prints about each claim (location, notes, the citation's note) and the coverage table."""
+    from symdln.papers import available, load
+    hits = []
+    for key in available():
+        paper = load(key)
+        hits += _hits(paper.citation.note + " " + getattr(paper, "description", ""), f"{key} citation")
+        for c in paper.claims():
+            hits += _hits(f"{c.location} | {c.notes}", f"{key}:{c.id}")
+        for e in paper.coverage:
+            hits += _hits(f"{e.get('where', '')} | {e.get('quote', '')} | {e.get('note', '')}", f"{key} coverage")
+    assert not hits, "\n".join(hits)
