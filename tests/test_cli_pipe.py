@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
@@ -25,8 +26,8 @@ def _run_into_closed_pipe(args):
         os.close(w)
 
 
-# latex --list loads the derivation registry (SymPy, ~1 s CPU): slow tier; verify --list is the default-tier case
-@pytest.mark.parametrize("args", [["verify", "--list"], pytest.param(["latex", "--list"], marks=pytest.mark.slow)],
+# each case starts the CLI in a subprocess (~1 s CPU): slow tier
+@pytest.mark.parametrize("args", [["verify", "--list"], ["latex", "--list"]],
                          ids=" ".join)
 def test_closed_pipe_exits_141_without_traceback(args):
     p = _run_into_closed_pipe(args)
@@ -34,7 +35,6 @@ def test_closed_pipe_exits_141_without_traceback(args):
     assert p.returncode == 141
 
 
-@pytest.mark.slow
 def test_head_one_ends_quietly():
     """The shell form: ``| head -1`` prints one line; symdln exits 141 when head closed the pipe before the
     last write, or 0 when everything fitted into the pipe's buffer first -- never with a message."""
