@@ -1,5 +1,5 @@
 """Same seed, same bytes: two runs of ``symdln report --fast --seed 0`` write identical ``report.tex``,
-``report.md``, ``report.html`` and ``results.json`` (run times go to ``timings.json`` only).  ``report.pdf``
+``report.md``, ``report.html``, ``results.json`` and figures (run times go to ``timings.json`` only).  ``report.pdf``
 carries pdfTeX's creation date and a document ID derived from it, so it differs between runs unless
 ``SOURCE_DATE_EPOCH`` fixes that date; with it set, the PDF is identical too."""
 from __future__ import annotations
@@ -35,6 +35,10 @@ def test_same_seed_report_is_byte_identical(tmp_path):
     timings = json.loads((a / "timings.json").read_text())
     assert timings["timings_s"] and all(v >= 0 for v in timings["timings_s"].values())
     assert "seconds" not in (a / "results.json").read_text()       # the Monte Carlo run time moved out too
+    figures = sorted(f.name for f in (a / "figures").iterdir())
+    assert figures and figures == sorted(f.name for f in (b / "figures").iterdir())
+    for name in figures:
+        assert (a / "figures" / name).read_bytes() == (b / "figures" / name).read_bytes(), f"figures/{name} differs"
     if shutil.which("pdflatex"):
         assert (a / "report.pdf").read_bytes() == (b / "report.pdf").read_bytes(), \
             "report.pdf differs although SOURCE_DATE_EPOCH fixes its date"
