@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import symdln.experiments.diagnostic_experiments  # noqa: F401  (registers the experiments)
+import symdln.experiments.pattern_experiments  # noqa: F401
 from symdln.experiments import EXPERIMENTS
 from symdln.progress import Progress
 

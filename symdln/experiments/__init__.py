@@ -34,7 +34,8 @@ class Experiment:
 EXPERIMENTS: dict[str, Experiment] = {}
 
 #: modules that register experiments (imported lazily by ``names``/``get``)
-_MODULES = ["paper_experiments", "stationary_experiments", "diagnostic_experiments", "regimes"]
+_MODULES = ["paper_experiments", "stationary_experiments", "diagnostic_experiments", "pattern_experiments",
+            "regimes"]
 
 
 def register(name: str, *, help: str | None = None):
