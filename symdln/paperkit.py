@@ -66,24 +66,47 @@ class Citation:
         return f"@article{{{self.key},\n{body}\n}}"
 
 
-@dataclass(frozen=True)
-class Location:
+@dataclass(frozen=True, eq=False)
+class Location(str):
     """Where a claim stands in its paper: structured, so nothing re-parses free text.
 
-    ``section`` is ``"3"`` or ``"App. E"``; ``item`` is ``"Prop. 3.5"``, ``"Remark 3.2"``, ``"Fig. 2"``
-    or ``None``; ``equation`` is the printed equation number (``"7"``) or ``None``; ``detail`` is free
-    text for what the rest does not say (``"between Eqs. 8 and 9"``, ``"boxed"``).
+    ``section`` is ``"3"`` (rendered ``Sec. 3``), ``"App. E"`` or another heading (``"Abstract"``); ``item`` is
+    ``"Prop. 3.5"``, ``"Prop. 5.2 (ii)"``, ``"Remark"``, ``"Fig. 2"`` or ``None``; ``equation`` is the printed
+    equation number (``"7"``) or ``None``; ``detail`` is free text for what the rest does not say
+    (``"between Eqs. 8 and 9"``, ``"boxed"``).
+
+    A ``Location`` is also the string it renders to (``"Sec. 3, Prop. 3.5, Eq. (7)"``), so every consumer of
+    ``Claim.location`` that prints it keeps working, while code that needs a part reads the fields
+    (:attr:`proposition`).  Equality and hashing are those of the rendered string.
     """
     section: str
     item: str | None = None
     equation: str | None = None
     detail: str = ""
 
-    def __str__(self) -> str:
-        sec = self.section if self.section.startswith("App") else f"Sec. {self.section}"
-        parts = [sec] + ([self.item] if self.item else []) + ([f"Eq. ({self.equation})"] if self.equation else [])
+    def __new__(cls, section, item=None, equation=None, detail=""):
+        return super().__new__(cls, cls.render(section, item, equation, detail))
+
+    def __reduce__(self):
+        return (type(self), (self.section, self.item, self.equation, self.detail))
+
+    @staticmethod
+    def render(section, item=None, equation=None, detail="") -> str:
+        """``Sec. <section>`` (a numbered section) or the heading as given, then item, equation, detail."""
+        sec = f"Sec. {section}" if section[:1].isdigit() else section
+        parts = [sec] + ([item] if item else []) + ([f"Eq. ({equation})"] if equation else [])
         out = ", ".join(parts)
-        return f"{out} ({self.detail})" if self.detail else out
+        return f"{out} ({detail})" if detail else out
+
+    def __str__(self) -> str:
+        return self.render(self.section, self.item, self.equation, self.detail)
+
+    @property
+    def proposition(self) -> str | None:
+        """The number of the proposition the claim belongs to (``"5.2"`` for ``item="Prop. 5.2 (ii)"``)."""
+        if self.item and self.item.startswith("Prop. "):
+            return self.item[len("Prop. "):].split(" ")[0]
+        return None
 
 
 @dataclass(frozen=True)
@@ -165,14 +188,18 @@ class Paper:
             kind: str = "scalar", assumptions: tuple[str, ...] = (), readings: tuple = (),
             restates: tuple[str, ...] = (), dimension: str | None = None, notes: str = "",
             spec: Spec | None = None, level: str | None = None) -> Claim:
-        """Create and register a claim (local ids are unique within the paper)."""
+        """Create and register a claim (local ids are unique within the paper); ``location`` is a :class:`Location`."""
         if ":" in id:
             raise ValueError(f"claim id must be local (no ':'); got {id!r}")
         if id in self._claims:
             raise RuntimeError(f"claim {id!r} registered twice in paper {self.key!r}")
         if level is not None and level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS}; got {level!r}")
-        c = Claim(id=id, location=str(location), printed=printed, quantity=quantity, expr=expr,
+        if not isinstance(location, Location):
+            from ._validation import SymdlnInputError
+            raise SymdlnInputError(f"location of claim {id!r} must be a symdln.paperkit.Location(section=, item=, "
+                                   f"equation=, detail=); got {type(location).__name__}")
+        c = Claim(id=id, location=location, printed=printed, quantity=quantity, expr=expr,
                   assumptions=tuple(assumptions), readings=tuple(readings), kind=kind,
                   restates=tuple(restates), dimension=dimension, notes=notes, paper=self.key)
         self._claims[id] = c

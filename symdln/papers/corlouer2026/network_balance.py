@@ -15,6 +15,7 @@ from ...modes import diffusion_matrix
 from ...network import DLN, Teacher, aligned_balanced, cross_mode_amplitudes, small_gaussian_init
 from ...noise import population_gradient
 from ...verdict import Evidence
+from ...paperkit import Location
 from ._base import PAPER, Spec
 
 __all__: list[str] = []
@@ -25,7 +26,7 @@ _BETWEEN = ("only between transitions: when the network is aligned and every oth
 FWER = 1e-3          # family-wise false-alarm rate of each Monte Carlo comparison (Bonferroni over entries)
 
 PAPER.add(
-    "net.A1-sgd", "Sec. 2.4, (A1) (used along SGD in Prop. 3.5)",
+    "net.A1-sgd", Location('2.4', item='(A1)', detail='used along SGD in Prop. 3.5'),
     r"W_{\ell+1}(t)^{\top}W_{\ell+1}(t)=W_{\ell}(t)W_{\ell}(t)^{\top}\text{ for all layers }\ell\text{ and all times }t"
     r"\text{ in training}",
     kind="statement", level="network", assumptions=("SGD (Sec. 2.2) or its Ito SDE, online Gaussian data",),
@@ -33,7 +34,7 @@ PAPER.add(
           "SGD, the dynamics Prop. 3.5 applies it to.",
     spec=Spec(check="net_balance_sgd", condition=_GF))
 PAPER.add(
-    "net.prop3.5-independent", "Sec. 3, Prop. 3.5",
+    "net.prop3.5-independent", Location('3', item='Prop. 3.5'),
     r"\text{each mode amplitude } w_{\alpha} \text{ evolves independently}",
     kind="statement", level="network", assumptions=("SGD on the full network from small initialisation",),
     notes="Decided on simulated SGD trajectories (no A1/A2 imposed): noise correlation between modes and "
