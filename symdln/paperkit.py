@@ -157,6 +157,8 @@ class Paper:
     * ``checks``: bespoke checks, name -> ``fn(claim, spec, *, seed, fast, paper)`` returning
       ``list[Evidence]`` or ``(list[Evidence], extra)``; generic check kinds live in the engine;
     * ``mc_plans``: bespoke Monte Carlo plans, name -> callable (see ``symdln.verify.montecarlo``);
+    * ``references``: named quantities (values, not decisions) that generic check kinds compare a printed
+      formula with, by name from ``Spec.params`` (registered with :meth:`reference`);
     * ``expected``: local id -> expected verdict (the table the tests pin);
     * ``severity``: local id -> (severity, reason) for every claim whose expected verdict is not
       ``confirmed``;
@@ -176,6 +178,7 @@ class Paper:
         self.mc_settings: dict = dict(mc_settings or {})
         self.checks: dict[str, Callable] = {}
         self.mc_plans: dict[str, Callable] = {}
+        self.references: dict[str, Callable] = {}
         self.expected: dict[str, str] = {}
         self.severity: dict[str, tuple[str, str]] = {}
         self.levels: dict[str, str] = {}
@@ -216,6 +219,17 @@ class Paper:
             if name in self.checks:
                 raise RuntimeError(f"check {name!r} registered twice in paper {self.key!r}")
             self.checks[name] = fn
+            return fn
+        return deco
+
+    def reference(self, name: str):
+        """Decorator registering a named quantity the engine's generic check kinds compare with (a reference of
+        ``Spec.params``): ``fn(claim, env)`` with ``env`` a dict describing one sampled setting (``net``, ``t``,
+        ``seed``, ...), or ``fn()`` for a SymPy expression.  A reference computes a value; it decides nothing."""
+        def deco(fn):
+            if name in self.references:
+                raise RuntimeError(f"reference {name!r} registered twice in paper {self.key!r}")
+            self.references[name] = fn
             return fn
         return deco
 

@@ -12,11 +12,8 @@ from ...symbolic.saxe_modes import saxe_results
 from ...symbolic.symbols import L, s, t
 from ...verdict import Evidence
 from ._base import PAPER
-from ._evidence import N_l, eps, points_equal, sym_equal, tau, u, u0, uf
+from ._evidence import N_l, eps, sym_equal, tau, u, u0, uf
 
-R = sp.Rational
-PTS = [{s: R(3, 2), u0: R(1, 100), uf: R(7, 5), tau: R(2)}, {s: R(1), u0: R(1, 3), uf: R(1, 2), tau: R(1, 7)},
-       {s: R(5), u0: R(1, 1000), uf: R(49, 10), tau: R(3)}]
 
 # ---- printed forms, transcribed in code from the declared symbols ----------------------------------------------
 _a, _b = sp.symbols("a b_2", positive=True)
@@ -47,44 +44,6 @@ def check_ab_flow(claim, spec, *, seed=0, fast=False, paper=None, variant=None):
     ev.append(Evidence("symbolic", cons == 0, f"tau d(a^2 - b^2)/dt under the printed flow = {cons}",
                        {"scope": "printed", "value": sp.sstr(cons)}))
     return ev, {"derived_latex": sp.latex(sp.Tuple(*r["ab_flow"]))}
-
-
-@PAPER.check("u_rate_depth2")
-def check_u_rate_depth2(claim, spec, *, seed=0, fast=False, paper=None, variant=None):
-    """Eq. (10): tau du/dt for u = ab with a = b."""
-    d = saxe_results()["u_rate_L2"]
-    return [sym_equal("tau du/dt (a = b)", _printed(claim, variant), d)], {"derived_latex": sp.latex(d)}
-
-
-@PAPER.check("time_depth2")
-def check_time_depth2(claim, spec, *, seed=0, fast=False, paper=None, variant=None):
-    """Eq. (11): time from u_0 to u_f under Eq. (10) (derived by partial fractions; mpmath quadrature too)."""
-    import mpmath as mp
-    d = saxe_results()["T2"]
-    p = _printed(claim, variant)
-    ev = [sym_equal("t(u_0 -> u_f)", p, d), points_equal("t(u_0 -> u_f)", p, d, PTS)]
-    worst = 0.0
-    with mp.workdps(30):
-        for pt in PTS:
-            q = mp.mpf(sp.N(pt[tau], 30)) * mp.quad(lambda x: 1 / (2 * x * (mp.mpf(sp.N(pt[s], 30)) - x)),
-                                                    [mp.mpf(sp.N(pt[u0], 30)), mp.mpf(sp.N(pt[uf], 30))])
-            worst = max(worst, float(abs(q - mp.mpf(sp.N(p.subs(pt), 30))) / abs(q)))
-    # quadrature of a smooth integrand at 30 digits: agreement to 1e-20 expected
-    ev.append(Evidence("mpmath", worst <= 1e-20, f"printed vs tau * quad(du / (2u(s-u))): max rel. diff {worst:.1e}",
-                       {"scope": "printed", "max_rel_diff": worst}))
-    return ev, {"derived_latex": sp.latex(d)}
-
-
-@PAPER.check("time_depth2_limit")
-def check_time_limit(claim, spec, *, seed=0, fast=False, paper=None, variant=None):
-    """Sec. 1.3: with u_0 = eps, u_f = s - eps, t / ((tau/s) ln(s/eps)) -> 1 as eps -> 0 (an asymptotic form)."""
-    Teps = saxe_results()["T2_eps"]
-    p = _printed(claim, variant)
-    lim = sp.limit(Teps / p, eps, 0, "+")
-    ok = lim == 1
-    vals = {f"{e:g}": float((Teps / p).subs({eps: e, s: 1, tau: 1})) for e in (1e-2, 1e-4, 1e-8)}
-    return [Evidence("symbolic", ok, f"lim_(eps->0) t(eps)/printed = {lim} (ratio at s = 1: {vals})",
-                     {"scope": "printed", "limit": sp.sstr(lim), "ratios": vals})], {"derived_latex": sp.latex(Teps)}
 
 
 @PAPER.check("sigmoid")
@@ -123,32 +82,6 @@ def check_deep_rate(claim, spec, *, seed=0, fast=False, paper=None, variant=None
     ev.append(Evidence("symbolic", cons, "a_i^2 - a_j^2 conserved under the flow of Eq. (14) (N_l = 3..6)",
                        {"scope": "info"}))
     return ev, {"derived_latex": sp.latex(d)}
-
-
-@PAPER.check("deep_limit_rate")
-def check_deep_limit(claim, spec, *, seed=0, fast=False, paper=None, variant=None):
-    """Eq. (16): the N_l -> oo form of Eq. (15), as a limit of the ratio at fixed 0 < u < s; the limit is not
-    uniform near u = 0 (the ratio is u^(-2/(N_l-1)) (N_l-1)/N_l), which the evidence reports."""
-    p = _printed(claim, variant)
-    exact = (N_l - 1) * u ** (2 - 2 / (N_l - 1)) * (s - u)
-    lim = sp.limit(sp.simplify(exact / p), N_l, sp.oo)
-    ok = lim == 1
-    ratio = sp.simplify(exact / PRINTED["eq.16"])
-    nonunif = {f"N_l={n},u={x:g}": float(ratio.subs({N_l: n, u: x})) for n in (10, 100) for x in (1e-3, 0.5)}
-    return [Evidence("symbolic", ok, f"lim_(N_l->oo) Eq.(15)/printed at fixed u = {lim}; not uniform near u = 0: "
-                     f"needs N_l >> 2 ln(1/u_0) (ratio {nonunif['N_l=10,u=0.001']:.2f} at N_l = 10, u = 1e-3)",
-                     {"scope": "printed", "limit": sp.sstr(lim)}),
-            Evidence("mpmath", True, f"non-uniform near u = 0: Eq.(15)/Eq.(16) = {nonunif} (needs N_l >> 2 ln(1/u_0))",
-                     {"scope": "info", "ratios": nonunif})], {"derived_latex": sp.latex(lim * p)}
-
-
-@PAPER.check("deep_limit_time")
-def check_deep_limit_time(claim, spec, *, seed=0, fast=False, paper=None, variant=None):
-    """Eq. (17): time under Eq. (16), integrated by partial fractions."""
-    d = saxe_results()["Tinf"].subs(L, N_l - 1)
-    p = _printed(claim, variant)
-    pts = [{**pt, N_l: 7} for pt in PTS]
-    return [sym_equal("t under Eq. (16)", p, d), points_equal("t under Eq. (16)", p, d, pts)], {"derived_latex": sp.latex(d)}
 
 
 @PAPER.check("time_to_zero")
