@@ -5,7 +5,7 @@ A reference is a quantity, not a decision: a paper registers it with ``@PAPER.re
 tolerance, exact points, the evidence and its scope), so a paper adds a claim of these families with data only.
 
 * ``numeric_identity`` -- on each sampled setting (``settings``: a key of :data:`SETTINGS` or a paper reference
-  ``fn(claim, seed) -> [(label, env)]``), for each entry of ``compare`` (``{"lhs", "rhs", "label", "scope",
+  ``fn(claim, seed, params) -> [(label, env)]``), for each entry of ``compare`` (``{"lhs", "rhs", "label", "scope",
   "rtol", "exact", "ref_name"}``) evaluate ``lhs(claim, env)`` (the printed side: an ill-formed formula becomes a
   failed ``shape`` evidence; ``"printed"`` is the claim's own builder called by ``layout``, a key of
   :data:`symdln.verify.kinds.LAYOUTS`) and ``rhs(claim, env)`` and compare them (relative tolerance, or exact
@@ -31,15 +31,15 @@ from .checks import kind
 __all__ = ["SETTINGS", "CORE", "resolve"]
 
 
-def _sampled(claim, seed, aligned=True):
+def _sampled(claim, seed, params=None, aligned=True):
     return [(label, {"net": net, "t": t}) for label, net, t in sampled_settings(seed, aligned)]
 
 
-#: name -> fn(claim, seed) -> [(label, env)]: where a numeric identity is evaluated
+#: name -> fn(claim, seed, params) -> [(label, env)]: where a numeric identity is evaluated
 SETTINGS = {
     "sampled": _sampled,                                              # square, rectangular, aligned + balanced
-    "sampled_generic": lambda claim, seed: _sampled(claim, seed, aligned=False),
-    "once": lambda claim, seed: [("", {})],                           # one evaluation (the env holds the seed)
+    "sampled_generic": lambda claim, seed, params: _sampled(claim, seed, aligned=False),
+    "once": lambda claim, seed, params: [("", {})],                   # one evaluation (the env holds the seed)
 }
 
 
@@ -90,7 +90,7 @@ def resolve(paper, name, table=None):
 def _settings(claim, spec, paper, seed):
     name = spec.params.get("settings", "sampled")
     fn = SETTINGS[name] if name in SETTINGS else resolve(paper, name, {})
-    return [(label, {"seed": seed, "label": label, **env}) for label, env in fn(claim, seed)]
+    return [(label, {"seed": seed, "label": label, **env}) for label, env in fn(claim, seed, spec.params)]
 
 
 def _printed_side(claim, spec, entry, paper):

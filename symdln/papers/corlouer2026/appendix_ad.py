@@ -7,6 +7,7 @@ import sympy as sp
 from ...network import vec
 from ...symbolic.symbols import b, eta, t
 from ...paperkit import Location
+from .identities import NUMERIC
 from ._base import Spec, add
 from .sec2_3 import _DRIFT
 
@@ -63,10 +64,10 @@ def hessian_bilinear_eq25(net, u, v, l, m, Hl, Hm):
 add("appA.noise-sign", Location('App. A.1'),
     r"\xi(B_{k}):=g(\theta_{k})-g_{B_{k}}(\theta_{k})",
     kind="statement", notes="Sec. 2.2 defines xi := g_(X,Y) - g (opposite sign); covariances are unaffected.",
-    spec=Spec(check="noise_sign"))
+    spec=Spec(check="numeric_identity", params=NUMERIC["noise_sign"]))
 add("appA.empirical-cov", Location('App. A.1'),
     r"\hat{\Sigma}_{N}:=\frac{1}{N}\sum_{i=1}^{N}g_{i}g_{i}^{\top}-g_{N}g_{N}^{\top}", kind="identity",
-    spec=Spec(check="empirical_cov"))
+    spec=Spec(check="numeric_identity", params=NUMERIC["empirical_cov"]))
 add("appA.batch-cov", Location('App. A.1'),
     r"\Sigma_{b}=\operatorname{Cov}\!\left(\frac{1}{b}\sum_{i=1}^{b}g_{i}\right)=\frac{1}{b^{2}}\sum_{i=1}^{b}"
     r"\operatorname{Cov}(g_{i})=\frac{1}{b}\Sigma_{1}",
@@ -94,7 +95,7 @@ add("appB.vec-grad", Location('App. B'),
     r"\mathrm{vec}(g_{l})=-\mathrm{vec}\!\left((B_{l}\varepsilon)(A_{l}X)^{\top}\right)=-(A_{l}X)\otimes(B_{l}"
     r"\varepsilon)"
     r"=-\big((A_{l}X)\otimes B_{l}\big)\varepsilon.",
-    quantity="population_gradient", expr=vec_grad_appB, kind="matrix", spec=Spec(check="per_sample_grad"))
+    quantity="population_gradient", expr=vec_grad_appB, kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["per_sample_grad"]))
 add("appB.pop-grad", Location('App. B'),
     r"\mathbb{E}[\mathrm{vec}(g_{l})]=-\mathrm{vec}(B_{l}\Delta A_{l}^{\top})=-(A_{l}\otimes B_{l})\,\mathrm{vec}"
     r"(\Delta),",
@@ -104,10 +105,10 @@ add("appB.xi", Location('App. B', detail='boxed'),
     r"\xi_{l}=(A_{l}\otimes B_{l})\Big(\mathrm{vec}(\varepsilon X^{\top})-\mathrm{vec}(\Delta)\Big)=(A_{l}\otimes "
     r"B_{l})"
     r"\,\mathrm{vec}\!\left(\varepsilon X^{\top}-\Delta\right).",
-    quantity="noise_covariance_block", expr=xi_appB, kind="matrix", spec=Spec(check="appB_xi"))
+    quantity="noise_covariance_block", expr=xi_appB, kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["appB_xi"]))
 add("appB.S-split", Location('App. B'),
     r"S=(\Delta X+\xi_{q})X^{\top}-\Delta=\Delta(XX^{\top}-I_{d_{0}})+\xi_{q}X^{\top}=:S_{1}+S_{2}.",
-    kind="identity", spec=Spec(check="S_split"))
+    kind="identity", spec=Spec(check="numeric_identity", params=NUMERIC["S_split"]))
 add("appB.isserlis", Location('App. B'),
     r"\mathbb{E}[VV^{\top}]=I_{d_{0}^{2}}+C+\mathrm{vec}(I_{d_{0}})\mathrm{vec}(I_{d_{0}})^{\top}.",
     quantity="gaussian_fourth_moment", kind="identity", spec=Spec(check="isserlis"))
@@ -130,7 +131,7 @@ add("appB.sigma-lm", Location('App. B', detail='boxed'),
 add("appC.delta-w", Location('App. C'),
     r"\delta w_{\alpha}=\sum_{l}U^{\intercal\alpha}W_{>l}dW_{l}W_{<l}V^{\alpha}=\sum_{l}\langle A_{l,\alpha},dW_{l}"
     r"\rangle_{F}",
-    quantity="mode_gradient", kind="identity", spec=Spec(check="first_order"))
+    quantity="mode_gradient", kind="identity", spec=Spec(check="numeric_identity", params=NUMERIC["first_order"]))
 add("appC.D", Location('App. C'),
     r"D_{\alpha}=\eta\sum_{lm}a_{l,\alpha}^{\intercal}\Sigma_{lm}a_{m,\alpha};\quad D_{\alpha\beta}=\eta\sum_{lm}"
     r"a_{l,\alpha}^{\intercal}\Sigma_{lm}a_{m,\beta}",
@@ -147,7 +148,7 @@ add("eq.25", Location('App. D', equation='25'),
     r"\mathrm{D}^{2}_{W_{l},W_{m}}f[H_{l},H_{m}]\;=\;u_{\alpha}^{\top}\,W_{>l,t}\,H_{l}\,\big(W_{l-1,t}\cdots W_{m+1,"
     r"t}\big)"
     r"\,H_{m}\,W_{<m,t}\,v_{\alpha},\quad l>m",
-    quantity="mode_hessian_block", expr=hessian_bilinear_eq25, kind="matrix", spec=Spec(check="bilinear_hessian"))
+    quantity="mode_hessian_block", expr=hessian_bilinear_eq25, kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["bilinear_hessian"]))
 add("appD.hessian-vec", Location('App. D', detail='after Eq. 25'),
     r"\nabla^{2}_{l,m}w_{\alpha}(\theta_{t})=(W_{l-1:m+1}\otimes W_{>l}^{\top}u_{\alpha})(v_{\alpha}^{\top}W_{<m}"
     r"^{\top}\otimes I)",

@@ -11,6 +11,7 @@ import sympy as sp
 
 from ...symbolic.symbols import L, b, beta, eta, s, sigma_q, w
 from ...paperkit import Location
+from .identities import NUMERIC
 from ._base import SIGMA_READINGS, Spec, add
 from .appendix_ad import SIGMA_BLOCKS, drift_appD, sigma_lm_appB
 from .sec2_3 import _DRIFT
@@ -38,10 +39,10 @@ add("appE.a-vec", Location('App. E', detail='set-up'),
 add("appE.norm-A", Location('App. E', detail='set-up'),
     r"\|A_{l,\alpha}\|_{F}^{2}=\|W_{<l}v_{\alpha}\|^{2}\,\|W_{>l}^{\!\top}u_{\alpha}\|^{2}=\prod_{j\neq l}w_{j,"
     r"\alpha}^{2}.",
-    quantity="mode_gradient", kind="matrix", assumptions=("A2 aligned",), spec=Spec(check="norm_A"))
+    quantity="mode_gradient", kind="matrix", assumptions=("A2 aligned",), spec=Spec(check="numeric_identity", params=NUMERIC["norm_A"]))
 add("appE.balanced-layer", Location('App. E', detail='set-up'),
     r"w_{\alpha}\;=\;u_{\alpha}^{\top}W_{L}\cdots W_{1}v_{\alpha},\qquad w_{l,\alpha}:=w_{\alpha}^{\frac{1}{L}}",
-    kind="statement", assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="balanced_layer"))
+    kind="statement", assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="numeric_identity", params=NUMERIC["balanced_layer"]))
 add("eq.30", Location('App. E', equation='30'),
     r"dw_{\alpha}=\underbrace{\Big(-\sum_{l=1}^{L}\langle A_{l,\alpha},\,g_{l}\rangle\Big)}_{\mu_{\alpha}^{\rm grad}}"
     r"\,dt"
@@ -58,7 +59,7 @@ add("appE.sigma-lm", Location('App. E', item='step 2'),
     spec=Spec(check="matrix_vs_core", params=SIGMA_BLOCKS))
 add("appE.grad-block", Location('App. E', item='step 1'),
     r"g_{l}=W_{>l}^{\!\top}(W-M)W_{<l}^{\!\top},\quad g_{l}\Big|_{\alpha}=(w_{\alpha}-s_{\alpha})\,A_{l,\alpha}.",
-    quantity="population_gradient", kind="matrix", assumptions=("A2 aligned",), spec=Spec(check="grad_block_aligned"))
+    quantity="population_gradient", kind="matrix", assumptions=("A2 aligned",), spec=Spec(check="numeric_identity", params=NUMERIC["grad_block_aligned"]))
 add("appE.mu-grad", Location('App. E', item='step 1'),
     r"\mu_{\alpha}^{\rm grad}=-\sum_{l=1}^{L}\langle A_{l,\alpha},g_{l}\rangle=(s_{\alpha}-w_{\alpha})\sum_{l=1}^{L}"
     r"\prod_{j\neq l}w_{j,\alpha}^{2}\ \Rightarrow\ \mu_{\alpha}^{\rm grad}(w_{\alpha})=(s_{\alpha}-w_{\alpha})\,L\,"
@@ -66,7 +67,7 @@ add("appE.mu-grad", Location('App. E', item='step 1'),
     quantity="grad_drift_aligned", expr=(s - w) * L * w ** (2 * (L - 1) / L), dimension="drift", restates=("eq.5",))
 add("appE.ito-sum", Location('App. E', item='step 2'),
     r"\mu_{\alpha}^{\rm Ito}=\frac{\eta}{2}\sum_{l\neq m}\!\langle\Sigma_{lm},\,H_{lm}[w_{\alpha}]\rangle_{F}.",
-    quantity="ito_drift_general", kind="matrix", spec=Spec(check="ito_offdiag"))
+    quantity="ito_drift_general", kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["ito_offdiag"]))
 add("appE.ito-data", Location('App. E', item='step 2', detail='i'),
     r"\sum_{l\neq m}\!\big\langle(A_{l}\!\otimes\!B_{l}\Delta)(I+C)(A_{m}\!\otimes\!B_{m}\Delta)^{\top},\;H_{lm}"
     r"\big\rangle_{F}"
@@ -110,7 +111,7 @@ add("appE.D-data-pair", Location('App. E', item='step 3'),
     r"a_{l,\alpha}^{\top}(A_{l}\!\otimes\!B_{l}\Delta)(I_{d_{0}^{2}}+C)(A_{m}\!\otimes\!B_{m}\Delta)^{\top}a_{m,"
     r"\alpha}=2\,"
     r"(s_{\alpha}-w_{\alpha})^{2}\Big(\prod_{j\neq l}w_{j,\alpha}^{2}\Big)\Big(\prod_{j\neq m}w_{j,\alpha}^{2}\Big).",
-    quantity="diffusion_general", kind="matrix", assumptions=("A1", "A2"), spec=Spec(check="D_data_pair"))
+    quantity="diffusion_general", kind="matrix", assumptions=("A1", "A2"), spec=Spec(check="numeric_identity", params=NUMERIC["D_data_pair"]))
 add("appE.D-data", Location('App. E', item='step 3'),
     r"D_{\alpha}^{\rm data}=2\,\eta\,\,L^{2}(s_{\alpha}-w_{\alpha})^{2}\,w_{\alpha}^{\frac{4(L-1)}{L}}",
     quantity="diffusion_aligned", expr=2 * eta * L ** 2 * (s - w) ** 2 * _P4, dimension="diffusion",
@@ -185,7 +186,7 @@ add("appF.var", Location('App. F', detail='variance'),
 add("eq.32", Location('App. G.1', equation='32'),
     r"\Sigma_{b}=\frac{1}{b^{2}}\sum_{i,j=1}^{N}g(x_{i})g(x_{j})\mathbb{E}_{B}[1_{B}(x_{i},x_{j})]-g_{N}g_{N}"
     r"^{\intercal}",
-    quantity="finite_population_factor", kind="identity", spec=Spec(check="eq32"))
+    quantity="finite_population_factor", kind="identity", spec=Spec(check="numeric_identity", params=NUMERIC["eq32"]))
 add("appG.joint-prob", Location('App. G.1'),
     r"p(X_{i},X_{j}\in B)=\frac{\binom{B-2}{N-2}}{\binom{B-1}{N-1}}\frac{\binom{B-1}{N-1}}{\binom{B}{N}}=\frac{B-1}"
     r"{N-1}\frac{B}{N}",
@@ -196,15 +197,15 @@ add("appG.joint-prob", Location('App. G.1'),
 add("appG.intermediate", Location('App. G.1'),
     r"\Sigma_{b}=\frac{N-B}{B(N-1)}\sum_{i\neq j}^{N}g_{i}g_{j}^{\intercal}+\frac{1}{B^{2}}\sum_{i}g_{i}g_{i}"
     r"^{\intercal}-g_{N}g_{N}^{\intercal}",
-    quantity="finite_population_factor", kind="identity", spec=Spec(check="appG_intermediate"))
+    quantity="finite_population_factor", kind="identity", spec=Spec(check="numeric_identity", params=NUMERIC["appG_intermediate"]))
 add("appG.pair-identity", Location('App. G.1'),
     r"\sum_{i\neq j}g_{i}g_{j}^{\intercal}=N^{2}g_{N}g_{N}^{\intercal}-\sum_{i}g_{i}g_{i}^{\intercal}",
-    kind="identity", spec=Spec(check="pair_identity"))
+    kind="identity", spec=Spec(check="numeric_identity", params=NUMERIC["pair_identity"]))
 add("appG.factor", Location('App. G.1'),
     r"\Sigma_{b}=\frac{N-B}{B(N-1)}\left[\frac{1}{N}\sum_{i=1}^{N}g_{i}(w)g_{i}(w)^{\intercal}"
     r"-g(w)g(w)\right]=\frac{N-B}{B(N-1)}\Sigma",
     quantity="finite_population_factor", kind="identity", notes="g(w)g(w) lacks a transpose (outer product meant).",
-    spec=Spec(check="appG_factor"))
+    spec=Spec(check="numeric_identity", params=NUMERIC["appG_factor"]))
 
 # ---- Appendix I ---------------------------------------------------------------------------------
 add("eq.33", Location('App. I.2', equation='33'),

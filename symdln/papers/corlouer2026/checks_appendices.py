@@ -16,46 +16,6 @@ from ._base import PAPER
 from ...checkkit import normalize
 
 
-@PAPER.check("noise_sign")
-def _(claim, spec, *, seed, fast, paper=None):
-    rng = np.random.default_rng(seed)
-    xi = rng.standard_normal((50, 3))
-    c1, c2 = np.cov(xi.T), np.cov((-xi).T)
-    return [compare_arrays("Cov(-xi) = Cov(xi): the sign convention differs from Sec. 2.2 but Sigma is unchanged",
-                           c2, c1)]
-
-
-@PAPER.check("empirical_cov")
-def _(claim, spec, *, seed, fast, paper=None):
-    rng = np.random.default_rng(seed)
-    g = rng.standard_normal((7, 3))
-    gN = g.mean(0)
-    printed = g.T @ g / len(g) - np.outer(gN, gN)
-    return [compare_arrays("1/N sum g_i g_i^T - g_N g_N^T", printed, np.cov(g.T, bias=True),
-                           ref_name="biased sample covariance")]
-
-
-@PAPER.check("unbiased_exact")
-def _(claim, spec, *, seed, fast, paper=None):
-    """The one-sample gradient is a quadratic form in (x, xi_q) through x x^T and xi_q x^T only, so averaging it
-    over a design with E[x x^T] = I and E[xi_q x^T] = 0 (x = +-sqrt(d_0) e_i, xi_q = +-sqrt(d_L) sigma e_j) gives
-    the population mean exactly."""
-    from ...noise import per_sample_gradients, population_gradient
-    from ...checkkit import sampled_settings as settings
-    evs = []
-    for label, net, t in settings(seed):
-        d0, dL = net.widths[0], net.widths[-1]
-        R = np.linalg.cholesky(t.Sigma_q + 1e-300 * np.eye(dL)) if np.any(t.Sigma_q) else np.zeros((dL, dL))
-        xs = [sgn * np.sqrt(d0) * e for e in np.eye(d0) for sgn in (1, -1)]
-        qs = [sgn * np.sqrt(dL) * (R @ e) for e in np.eye(dL) for sgn in (1, -1)]
-        X = np.array([x for x in xs for _ in qs])
-        Y = np.array([t.M @ x + q for x in xs for q in qs])
-        g = per_sample_gradients(net, t, X, Y)
-        evs.append(compare_arrays(f"{label}: design average of one-sample gradients", [gl.mean(0) for gl in g],
-                                  population_gradient(net, t), ref_name="population gradient"))
-    return evs
-
-
 @PAPER.check("batch_cov_identity")
 def _(claim, spec, *, seed, fast, paper=None):
     evs = []
@@ -114,15 +74,6 @@ def _(claim, spec, *, seed, fast, paper=None):
             Evidence("shape", ok, "with W_i in R^(d_i x d_(i-1)) the product is d_L x d_0", {"scope": "info"})]
 
 
-@PAPER.check("S_split")
-def _(claim, spec, *, seed, fast, paper=None):
-    rng = np.random.default_rng(seed)
-    D, X, q = rng.standard_normal((2, 3)), rng.standard_normal(3), rng.standard_normal(2)
-    lhs = np.outer(D @ X + q, X) - D
-    return [compare_arrays("(Delta X + xi_q) X^T - Delta = Delta (X X^T - I) + xi_q X^T", lhs,
-                           D @ (np.outer(X, X) - np.eye(3)) + np.outer(q, X))]
-
-
 def _vec_id(d):
     return sp.Matrix(np.eye(d).reshape(-1, order="F").astype(int))
 
@@ -168,44 +119,21 @@ def _(claim, spec, *, seed, fast, paper=None):
     return evs
 
 
-# ---- App. G: exact enumeration over all batches of size B from N points ----------------------------
-def _enum(N, B, seed):
-    rng = np.random.default_rng(seed)
-    g = [np.array([Fraction(int(v)) for v in rng.integers(-5, 6, size=2)]) for _ in range(N)]
-    gbar = sum(g) / N
-    batches = list(itertools.combinations(range(N), B))
-    Sb = sum(np.outer(sum(g[i] for i in bt) / B, sum(g[i] for i in bt) / B) for bt in batches) / len(batches)
-    Sb = Sb - np.outer(gbar, gbar)
-    SigmaN = sum(np.outer(gi, gi) for gi in g) / N - np.outer(gbar, gbar)
-    pair = Fraction(sum(1 for bt in batches if 0 in bt and 1 in bt), len(batches))
-    return g, gbar, Sb, SigmaN, pair
-
-
-def _exact_eq(label, a, b_, extra=None):
-    ok = bool(np.all(np.array(a) == np.array(b_)))
-    return Evidence("enumeration", ok, f"{label}: {'exact match' if ok else 'differs'}", dict(extra or {}))
-
-
+# ---- App. G: the pair probability, enumerated over every batch of size B from N points ------------------
 _CASES = ((5, 2), (6, 3), (7, 4))
 
 
-@PAPER.check("eq32")
-def _(claim, spec, *, seed, fast, paper=None):
-    evs = []
-    for N, B in _CASES:
-        g, gbar, Sb, _, _ = _enum(N, B, seed)
-        P = lambda i, j: Fraction(B, N) if i == j else Fraction(B * (B - 1), N * (N - 1))  # noqa: E731
-        printed = (sum(np.outer(g[i], g[j]) * P(i, j) for i in range(N) for j in range(N)) / B ** 2
-                   - np.outer(gbar, gbar))
-        evs.append(_exact_eq(f"N={N}, B={B}: Eq. (32) vs all batches", printed, Sb))
-    return evs
+def _pair_probability(N, B):
+    """P(points 0 and 1 are both in a batch), counted over every batch (exact)."""
+    batches = list(itertools.combinations(range(N), B))
+    return Fraction(sum(1 for bt in batches if 0 in bt and 1 in bt), len(batches))
 
 
 @PAPER.check("joint_prob")
 def _(claim, spec, *, seed, fast, paper=None):
     evs = []
     for N, B in _CASES:
-        *_, pair = _enum(N, B, seed)
+        pair = _pair_probability(N, B)
         chain = sp.binomial(B - 2, N - 2) / sp.binomial(B - 1, N - 1) * sp.binomial(B - 1, N - 1) / sp.binomial(B, N)
         evs.append(Evidence("enumeration", chain == sp.Rational(pair.numerator, pair.denominator),
                             f"N={N}, B={B}: printed binomial chain = {chain} (binom(B-2, N-2) = 0 for B < N), "
@@ -216,47 +144,6 @@ def _(claim, spec, *, seed, fast, paper=None):
                             f"N={N}, B={B}: with binom(N-2, B-2)/binom(N-1, B-1) ... = (B-1)B/((N-1)N) = {final}",
                             {"scope": "condition"}))
     return evs, {"derived": derived_forms.pair_probability()}
-
-
-@PAPER.check("appG_intermediate")
-def _(claim, spec, *, seed, fast, paper=None):
-    evs = []
-    for N, B in _CASES:
-        g, gbar, Sb, _, _ = _enum(N, B, seed)
-        off = sum(np.outer(g[i], g[j]) for i in range(N) for j in range(N) if i != j)
-        diag = sum(np.outer(gi, gi) for gi in g)
-        printed = Fraction(N - B, B * (N - 1)) * off + diag / B ** 2 - np.outer(gbar, gbar)
-        evs.append(_exact_eq(f"N={N}, B={B}: printed intermediate vs all batches", printed, Sb,
-                             {"printed": [[str(x) for x in r] for r in printed],
-                              "enumerated": [[str(x) for x in r] for r in Sb]}))
-    return evs
-
-
-@PAPER.check("pair_identity")
-def _(claim, spec, *, seed, fast, paper=None):
-    g, gbar, *_ = _enum(6, 3, seed)
-    N = len(g)
-    off = sum(np.outer(g[i], g[j]) for i in range(N) for j in range(N) if i != j)
-    return [_exact_eq("sum_(i!=j) g_i g_j^T = N^2 g_N g_N^T - sum_i g_i g_i^T", off,
-                      N ** 2 * np.outer(gbar, gbar) - sum(np.outer(gi, gi) for gi in g))]
-
-
-@PAPER.check("appG_factor")
-def _(claim, spec, *, seed, fast, paper=None):
-    evs = []
-    for N, B in _CASES:
-        _, _, Sb, SigmaN, _ = _enum(N, B, seed)
-        evs.append(_exact_eq(f"N={N}, B={B}: (N-B)/(B(N-1)) Sigma_N vs all batches",
-                             Fraction(N - B, B * (N - 1)) * SigmaN, Sb))
-    from ...symbolic import quantity_ids
-    if "finite_population_factor" in quantity_ids():
-        e = _derived("finite_population_factor")
-        syms = {x.name: x for x in e.free_symbols}
-        for N, B in _CASES:
-            val = e.subs({syms["N"]: N, syms["b"]: B}) if {"N", "b"} <= set(syms) else None
-            evs.append(Evidence("symbolic", val == sp.Rational(N - B, B * (N - 1)), f"N={N}, B={B}: derivation "
-                                f"finite_population_factor = {val}", {"scope": "derived"}))
-    return evs
 
 
 @PAPER.check("balance_measure")

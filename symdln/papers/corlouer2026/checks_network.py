@@ -13,7 +13,8 @@ from ...verdict import Evidence
 from ...checkkit import compare_arrays, shape_failure, try_build
 from . import derived_forms
 from ._base import PAPER
-from ...checkkit import symbolic_formula_value
+from .references import aligned_network
+from ...checkkit import ALIGNED, symbolic_formula_value
 
 from ...checkkit import matrix_claim as _matrix_claim, mode_uv as _uv, sampled_settings as settings
 
@@ -213,46 +214,37 @@ def _(claim, spec, *, seed, fast, paper=None):
     return evs
 
 
-@PAPER.check("bilinear_hessian")
+@PAPER.check("gamma")
 def _(claim, spec, *, seed, fast, paper=None):
-    rng = np.random.default_rng(seed)
     evs = []
-    for label, net, t in settings(seed):
-        u, v = _uv(t)
-        vals, refs = [], []
-        for l in range(2, net.depth + 1):
-            for m in range(1, l):
-                Hl, Hm = rng.standard_normal(net.layer(l).shape), rng.standard_normal(net.layer(m).shape)
-                f = lambda ls: float(u @ net.with_layers(ls).end_to_end() @ v)  # noqa: E731
-                base = list(net.layers)
-                def pert(dl=None, dm=None):
-                    ls = list(base)
-                    if dl is not None:
-                        ls[l - 1] = ls[l - 1] + dl
-                    if dm is not None:
-                        ls[m - 1] = ls[m - 1] + dm
-                    return ls
-                # exact for a multilinear f and l != m
-                refs.append(f(pert(Hl, Hm)) - f(pert(Hl)) - f(pert(None, Hm)) + f(base))
-                vals.append(claim.expr(net, u, v, l, m, Hl, Hm))
-        evs.append(compare_arrays(label, vals, refs, ref_name="mixed second difference", rtol=1e-8))
-    return evs
-
-
-@PAPER.check("first_order")
-def _(claim, spec, *, seed, fast, paper=None):
-    from ...modes import mode_jacobian
-    rng = np.random.default_rng(seed)
-    evs = []
-    for label, net, t in settings(seed):
-        u, v = _uv(t)
-        dW = [rng.standard_normal(W.shape) for W in net.layers]
-        printed = sum(float(u @ net.above(l) @ dW[l - 1] @ net.below(l) @ v) for l in range(1, net.depth + 1))
-        frob = sum(float(np.sum(A * d)) for A, d in zip(mode_jacobian(net, u, v), dW))
-        eps = 1e-6
-        f = lambda e: float(u @ net.with_layers([W + e * d for W, d in zip(net.layers, dW)]).end_to_end() @ v)  # noqa
-        fd = (f(eps) - f(-eps)) / (2 * eps)
-        evs.append(compare_arrays(f"{label}: sum_l u^T W_>l dW_l W_<l v", printed, fd, ref_name="central difference",
-                                  rtol=1e-7))
-        evs.append(compare_arrays(f"{label}: = sum_l <A_l, dW_l>_F", frob, printed))
-    return evs
+    for widths in (ALIGNED, (2, 2, 2, 2)):
+        net, t = aligned_network(seed, widths)
+        u = t.U[:, 0]
+        L = net.depth
+        vals = []
+        for l in range(1, L + 1):
+            for m in range(1, L + 1):
+                if l == m:
+                    continue
+                v, err = try_build(claim.expr, net, t, u, l, m)
+                if err:
+                    evs.append(shape_failure(f"aligned {widths}: Gamma_({l},{m})", err))
+                    break
+                vals.append(v)
+            else:
+                continue
+            break
+        else:
+            sig2 = float(t.Sigma_q[0, 0])
+            evs.append(compare_arrays(f"aligned {widths}: Gamma_lm = sigma_q^2", vals, [sig2] * len(vals)))
+    # the label factor the derivation actually needs: u^T W_>l W_>l^T Sigma_q W_>m W_>m^T u / (norms)
+    net, t = aligned_network(seed)
+    u = t.U[:, 0]
+    vals, refs = [], []
+    for l in range(1, net.depth + 1):
+        for m in range(1, net.depth + 1):
+            pl, pm = net.above(l) @ (net.above(l).T @ u), net.above(m) @ (net.above(m).T @ u)
+            vals.append(float(pl @ t.Sigma_q @ pm) / float(np.linalg.norm(pl) * np.linalg.norm(pm)))
+            refs.append(float(t.Sigma_q[0, 0]))
+    evs.append(compare_arrays("label factor p_l^T Sigma_q p_m / (|p_l||p_m|) (derived form)", vals, refs, scope="info"))
+    return evs, {"derived": derived_forms.gamma_label_factor()}

@@ -12,6 +12,7 @@ import sympy as sp
 from ...network import vec
 from ...symbolic.symbols import L, b, beta, eta, s, sigma_q, t, w, w0
 from ...paperkit import Location
+from .identities import NUMERIC
 from ._base import BETA_READING, SIGMA_READINGS, Spec, add
 
 # --------------------------------------------------------------------------------------------------
@@ -140,11 +141,11 @@ add("sec2.batch-cov", Location('2.2'), r"\Sigma_{b}(\theta)=\frac{1}{b}\Sigma(\t
     quantity="batch_covariance_online", expr=1 / b, kind="scalar", dimension="dimensionless",
     assumptions=("online sampling, independent samples",), spec=Spec(check="batch_cov_identity"))
 add("sec2.unbiased", Location('2.1'), r"\mathbb{E}_{B}[g_{B}(\theta)]=\nabla L(\theta)",
-    quantity="population_gradient", kind="identity", spec=Spec(mc="unbiased", check="unbiased_exact"))
-add("sec2.A1-preserved", Location('2.4,', detail='A1'),
+    quantity="population_gradient", kind="identity", spec=Spec(mc="unbiased", check="numeric_identity", params=NUMERIC["unbiased_exact"]))
+add("sec2.A1-preserved", Location('2.4', item='(A1)'),
     r"W_{\ell+1}(t)^{\top}W_{\ell+1}(t)=W_{\ell}(t)W_{\ell}(t)^{\top} \text{ ... This condition is preserved under "
     r"gradient flow.}",
-    kind="statement", assumptions=("gradient flow",), spec=Spec(check="balance_preserved"))
+    kind="statement", assumptions=("gradient flow",), spec=Spec(check="numeric_identity", params=NUMERIC["balance_preserved"]))
 add("eq.2", Location('2.3', equation='2'), r"\dot{w}_{\alpha}\;=\;2\,(s_{\alpha}-w_{\alpha})\,w_{\alpha}",
     quantity="gf_mode_ode", expr=2 * (s - w) * w, dimension="drift",
     assumptions=("depth 2", "balanced", "aligned", "no label noise", "gradient flow"),
@@ -252,7 +253,7 @@ _MU_GRAD = (s - w) * L * w ** (2 * (L - 1) / L)
 add("eq.5", Location('3', item='Prop. 3.5', equation='5'),
     r"\mu_{\alpha}^{\rm grad}(w_{\alpha})=(s_{\alpha}-w_{\alpha})\,L\,w_{\alpha}^{\frac{2(L-1)}{L}},",
     quantity="grad_drift_aligned", expr=_MU_GRAD, dimension="drift", assumptions=("A1", "A2"),
-    spec=Spec(check="grad_aligned_numeric"))
+    spec=Spec(check="numeric_identity", params=NUMERIC["grad_aligned_numeric"]))
 add("eq.6", Location('3', item='Prop. 3.5', equation='6'),
     r"\mu_{\alpha}^{\rm Ito}(w_{\alpha})=\beta\,(s_{\alpha}-w_{\alpha})\,L(L-1)\,w_{\alpha}^{\frac{2(L-2)}{L}}\;+\;"
     r"\beta\,L(L-1)\,w_{\alpha}^{\frac{2(L-2)}{L}}\;\sigma_{q},",

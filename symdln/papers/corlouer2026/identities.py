@@ -1,0 +1,90 @@
+"""How the engine's ``numeric_identity`` kind checks this paper's printed identities: data only.
+
+Each entry is the ``Spec.params`` of one family of claims: where the identity is evaluated (``settings``) and which
+named quantities are compared (``compare``; the names are references of :mod:`.references` or of the numeric
+core).  Tolerances other than the kind's default (1e-9 relative, exact float64 formulas) state their reason here.
+"""
+from __future__ import annotations
+
+from ...checkkit import ALIGNED, SQUARE
+
+_A = [list(ALIGNED), [0.5, 0.3], 0.3]          # the aligned + balanced network of the sampled settings
+_DEEP = [[2, 4, 3, 5, 2], [0.5, 0.3], 0.3]     # a deeper rectangular one
+
+
+def _pair(lhs, rhs, label="{label}", **kw):
+    return {"lhs": lhs, "rhs": rhs, "label": label, **kw}
+
+
+NUMERIC = {
+    # App. B: per-sample formulas against the numeric core's per-sample gradients
+    "per_sample_grad": {"settings": "sampled_with_data", "n_samples": 4, "compare": [
+        _pair("printed_per_sample", "vec_per_sample_gradients", ref_name="per_sample_gradients")]},
+    "appB_xi": {"settings": "sampled_with_data", "n_samples": 3, "compare": [
+        _pair("printed_per_sample", "minus_per_sample_deviation",
+              ref_name="E[vec g_l] - vec g_l(x, y) (numeric core)")]},
+    # Sec. 2.1: the batch gradient is unbiased (an exact design average)
+    "unbiased_exact": {"settings": "sampled", "compare": [
+        _pair("design_average_gradient", "population_gradient", "{label}: design average of one-sample gradients",
+              ref_name="population gradient")]},
+    # App. A-B: algebraic identities on one random draw
+    "noise_sign": {"settings": "one_draw", "compare": [
+        _pair("cov_of_minus_noise", "cov_of_noise",
+              "Cov(-xi) = Cov(xi): the sign convention differs from Sec. 2.2 but Sigma is unchanged")]},
+    "empirical_cov": {"settings": "one_draw", "compare": [
+        _pair("printed_empirical_cov", "biased_sample_cov", "1/N sum g_i g_i^T - g_N g_N^T",
+              ref_name="biased sample covariance")]},
+    "S_split": {"settings": "one_draw", "compare": [
+        _pair("printed_S", "printed_S_split", "(Delta X + xi_q) X^T - Delta = Delta (X X^T - I) + xi_q X^T")]},
+    # App. C: first-order change of w; central differences with step 1e-6 of an O(1) multilinear form have
+    # truncation error 0 and cancellation ~1e-16/1e-6 = 1e-10: 1e-7 relative leaves three orders of headroom
+    "first_order": {"settings": "sampled_with_perturbation", "compare": [
+        _pair("printed_first_order", "central_difference_first_order", "{label}: sum_l u^T W_>l dW_l W_<l v",
+              ref_name="central difference", rtol=1e-7),
+        _pair("frobenius_first_order", "printed_first_order", "{label}: = sum_l <A_l, dW_l>_F")]},
+    # App. D, Eq. (25): mixed second differences of a multilinear form are exact up to rounding of four O(1)
+    # evaluations (~1e-15); 1e-8 relative as in the rest of the second-order checks
+    "bilinear_hessian": {"settings": "sampled", "compare": [
+        _pair("printed_bilinear_hessian", "mixed_second_difference", ref_name="mixed second difference", rtol=1e-8)]},
+    # Sec. 2.4: balance is conserved by gradient flow; the rate is normalised by |G^T W| and compared with 0, so
+    # the kind's floor (1e-6) makes rtol an absolute bound of rtol * 1e-6 = 1e-12 on round-off of O(1) products
+    "balance_preserved": {"settings": "sampled", "compare": [
+        _pair("balance_rate", "zeros_like_balance_rate",
+              "{label}: d/dt(W_(l+1)^T W_(l+1) - W_l W_l^T) = 0 under gradient flow", rtol=1e-6)]},
+    # App. E: the Ito drift from the off-diagonal blocks only
+    "ito_offdiag": {"settings": "sampled", "compare": [
+        _pair("ito_offdiag_sum", "ito_drift", "{label}: (eta/2) sum_(l!=m) <Sigma_lm, H_lm>",
+              ref_name="ito_drift (numeric core)")]},
+    # App. E on aligned + balanced networks
+    "norm_A": {"settings": "aligned_settings", "aligned": [_A, _DEEP], "compare": [
+        _pair("norm_A_sq", "norm_A_factored", "{label}: ||A_l||^2 = ||W_<l v||^2 ||W_>l^T u||^2"),
+        _pair("norm_A_sq", "balanced_prod_w", "{label}: = prod_(j!=l) w_j^2")]},
+    "D_data_pair": {"settings": "aligned_settings", "aligned": [[list(ALIGNED), [0.5, 0.3], 0.0],
+                                                                [list(SQUARE), [0.5, 0.3], 0.0]], "compare": [
+        _pair("a_sigma_a", "D_data_pair_closed", "{label}, sigma_q=0: a_l^T Sigma_lm a_m (sigma_block)",
+              ref_name="2(s-w)^2 w^(4(L-1)/L)")]},
+    "balanced_layer": {"settings": "aligned_settings", "aligned": [_A, [[2, 4, 3, 5, 2], [0.8, 0.1], 0.3]], "compare": [
+        _pair("layer_gains", "root_w", "{label}: layer gains on mode 0 = w^(1/L)"),
+        _pair("mode_amplitude", "w", "{label}: u^T W v = w")]},
+    "grad_block_aligned": {"settings": "aligned_settings", "aligned": [_A], "compare": [
+        _pair("printed_gradient_W", "population_gradient", "g_l = W_>l^T (W - M) W_<l^T"),
+        _pair("gradient_mode_projection", "w_minus_s_times_A", "g_l|_alpha = (w - s) A_l"),
+        _pair("inner_A_gradient", "w_minus_s_norm_A_sq", "<A_l, g_l> = (w - s) ||A_l||^2 (aligned)")]},
+    "grad_aligned_numeric": {"settings": "aligned_settings", "aligned": [
+        _A, [[2, 3, 2], [0.7, 0.2], 0.3], [[3, 4, 4, 4, 3], [0.2, 0.9], 0.3]], "compare": [
+        _pair("printed_scalar_at_w", "gradient_drift", "{label}: numeric core gradient_drift")]},
+    # App. G: exact enumeration over every batch (rational arithmetic, compared exactly)
+    "eq32": {"settings": "finite_batches", "compare": [
+        _pair("printed_eq32", "enumerated_batch_covariance", "{label}: Eq. (32) vs all batches", exact=True)]},
+    "appG_intermediate": {"settings": "finite_batches", "compare": [
+        _pair("printed_appG_intermediate", "enumerated_batch_covariance", "{label}: printed intermediate vs all batches",
+              exact=True)]},
+    "pair_identity": {"settings": "finite_batches", "compare": [
+        _pair("off_diagonal_pair_sum", "printed_pair_identity",
+              "{label}: sum_(i!=j) g_i g_j^T = N^2 g_N g_N^T - sum_i g_i g_i^T", exact=True)]},
+    "appG_factor": {"settings": "finite_batches", "compare": [
+        _pair("printed_appG_factor", "enumerated_batch_covariance", "{label}: (N-B)/(B(N-1)) Sigma_N vs all batches",
+              exact=True),
+        _pair("finite_population_factor_derived", "finite_population_factor_printed",
+              "{label}: derivation finite_population_factor", exact=True, scope="derived")]},
+}
