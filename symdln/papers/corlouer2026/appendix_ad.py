@@ -135,7 +135,7 @@ add("appC.delta-w", Location('App. C'),
 add("appC.D", Location('App. C'),
     r"D_{\alpha}=\eta\sum_{lm}a_{l,\alpha}^{\intercal}\Sigma_{lm}a_{m,\alpha};\quad D_{\alpha\beta}=\eta\sum_{lm}"
     r"a_{l,\alpha}^{\intercal}\Sigma_{lm}a_{m,\beta}",
-    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="diffusion_general"))
+    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="numeric_identity", params=NUMERIC["diffusion_general"]))
 
 # ---- Appendix D ---------------------------------------------------------------------------------
 add("eq.23", Location('App. D', equation='23'),
@@ -143,7 +143,7 @@ add("eq.23", Location('App. D', equation='23'),
 add("eq.24", Location('App. D', equation='24'),
     r"A_{l,\alpha}(t)\;:=\;\partial_{W^{l}}f(W_{1,t},\dots,W_{L,t})\;=\;(W_{>l,t}^{\top}u_{\alpha})\,(W_{<l,t}"
     r"v_{\alpha})^{\top},",
-    quantity="mode_gradient", kind="matrix", restates=("prop3.3.a",), spec=Spec(check="mode_gradient"))
+    quantity="mode_gradient", kind="matrix", restates=("prop3.3.a",), spec=Spec(check="numeric_identity", params=NUMERIC["mode_gradient"]))
 add("eq.25", Location('App. D', equation='25'),
     r"\mathrm{D}^{2}_{W_{l},W_{m}}f[H_{l},H_{m}]\;=\;u_{\alpha}^{\top}\,W_{>l,t}\,H_{l}\,\big(W_{l-1,t}\cdots W_{m+1,"
     r"t}\big)"
@@ -152,7 +152,7 @@ add("eq.25", Location('App. D', equation='25'),
 add("appD.hessian-vec", Location('App. D', detail='after Eq. 25'),
     r"\nabla^{2}_{l,m}w_{\alpha}(\theta_{t})=(W_{l-1:m+1}\otimes W_{>l}^{\top}u_{\alpha})(v_{\alpha}^{\top}W_{<m}"
     r"^{\top}\otimes I)",
-    quantity="mode_hessian_block", kind="matrix", restates=("prop3.4.hessian",), spec=Spec(check="hessian"))
+    quantity="mode_hessian_block", kind="matrix", restates=("prop3.4.hessian",), spec=Spec(check="numeric_identity", params=NUMERIC["hessian"]))
 add("eq.26", Location('App. D', equation='26'),
     r"dw_{\alpha}(t)\,=\,\sum_{l=1}^{L}\big\langle A_{l,\alpha}(t),\,dW_{l,t}\big\rangle\;+\;\frac{1}{2}\,"
     r"d[\theta]_{t}:"
@@ -168,9 +168,9 @@ add("eq.27", Location('App. D', equation='27'),
 add("eq.28", Location('App. D', equation='28', detail='boxed'),
     r"D_{\alpha}(\theta_{t})\;=\;\eta\,a_{\alpha}(t)^{\top}\Sigma(\theta_{t})\,a_{\alpha}(t)\;=\;\eta\sum_{l,m=1}^{L}"
     r"a_{l,\alpha}(t)^{\top}\Sigma_{lm}(\theta_{t})\,a_{m,\alpha}(t).",
-    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="diffusion_general"))
+    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="numeric_identity", params=NUMERIC["diffusion_general"]))
 add("eq.29", Location('App. D', equation='29', detail='boxed'),
     r"D_{\alpha,\beta}\;=\;\eta\,a_{\alpha}(t)^{\top}\Sigma(\theta_{t})\,a_{\beta}(t)\;=\;\eta\sum_{l,m=1}^{L}a_{l,"
     r"\alpha}(t)^{\top}"
     r"\Sigma_{lm}(\theta_{t})\,a_{m,\beta}(t)",
-    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="diffusion_general"))
+    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="numeric_identity", params=NUMERIC["diffusion_general"]))

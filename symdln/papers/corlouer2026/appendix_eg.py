@@ -35,7 +35,7 @@ def gamma_lm_printed(net, teacher, u, l, m):
 # ---- Appendix E ---------------------------------------------------------------------------------
 add("appE.a-vec", Location('App. E', detail='set-up'),
     r"a_{l,\alpha}:=\mathrm{vec}(A_{l,\alpha})=(W_{<l}v_{\alpha})\otimes(W_{>l}^{\!\top}u_{\alpha}),",
-    quantity="mode_gradient", kind="matrix", spec=Spec(check="appE_a_vec"))
+    quantity="mode_gradient", kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["appE_a_vec"]))
 add("appE.norm-A", Location('App. E', detail='set-up'),
     r"\|A_{l,\alpha}\|_{F}^{2}=\|W_{<l}v_{\alpha}\|^{2}\,\|W_{>l}^{\!\top}u_{\alpha}\|^{2}=\prod_{j\neq l}w_{j,"
     r"\alpha}^{2}.",
@@ -106,7 +106,7 @@ add("appE.gamma", Location('App. E', item='step 2'),
     r"\quad\Gamma_{lm,\alpha}:=\big\langle u_{\alpha}u_{\alpha}^{\top},\;B_{l}\Sigma_{q}B_{m}^{\top}\big\rangle\ "
     r"\dots\ "
     r"\Sigma_{q}=\sigma_{q}^{2}I\Rightarrow\Gamma_{lm,\alpha}=\sigma_{q}^{2}",
-    expr=gamma_lm_printed, kind="matrix", spec=Spec(check="gamma"))
+    expr=gamma_lm_printed, kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["gamma"]))
 add("appE.D-data-pair", Location('App. E', item='step 3'),
     r"a_{l,\alpha}^{\top}(A_{l}\!\otimes\!B_{l}\Delta)(I_{d_{0}^{2}}+C)(A_{m}\!\otimes\!B_{m}\Delta)^{\top}a_{m,"
     r"\alpha}=2\,"

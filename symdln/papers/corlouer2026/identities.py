@@ -87,4 +87,49 @@ NUMERIC = {
               exact=True),
         _pair("finite_population_factor_derived", "finite_population_factor_printed",
               "{label}: derivation finite_population_factor", exact=True, scope="derived")]},
+    # Props. 3.1-3.4 and Apps. B-E: matrix formulas on the sampled networks (references_blocks.py)
+    "jacobian_x": {"settings": "sampled_with_input", "derived": "jacobian_x_form", "compare": [
+        _pair("printed_jacobian_x", "exact_jacobian_x", ref_name="exact d(Wx)/d vec W_l")]},
+    # central differences (step 1e-6) of a polynomial loss: truncation ~1e-12, cancellation ~1e-10; 1e-7 relative
+    "gradient": {"settings": "sampled", "layout": "per_layer(net, teacher, l)", "compare": [
+        _pair("printed", "population_gradient", ref_name="numeric core (the same closed form: agreement by construction)"),
+        _pair("population_gradient", "derivation_population_gradient", "{label}: numeric core vs derivation",
+              scope="info", ref_name="derivation closed form"),
+        _pair("printed", "central_difference_gradient", "{label}: printed G_l vs central differences of the population "
+              "loss", ref_name="finite differences", rtol=1e-7)]},
+    # the loss after an O(1) invertible reparametrisation: float64 round-off of an inverse, ~1e-14; 1e-8 relative
+    "gl_invariance": {"settings": "sampled_with_gl", "derived": "gl_invariance_form", "compare": [
+        _pair("printed_gl_products", "layer_products", "{label}: P in GL_{{d_l}}"),
+        _pair("loss_after_gl", "loss_unchanged", "{label}: loss with P in GL_{{d_(l-1)}}", scope="condition",
+              rtol=1e-8)]},
+    "mode_gradient": {"settings": "sampled", "compare": [
+        _pair("printed_mode_gradient", "exact_mode_gradient", ref_name="exact derivative"),
+        _pair("exact_mode_gradient", "mode_jacobian_flat", "{label}: exact derivative vs numeric core", scope="info",
+              ref_name="mode_jacobian")]},
+    "appE_a_vec": {"settings": "sampled", "compare": [_pair("printed_a_vec_kron", "mode_vector",
+                                                             ref_name="mode_vector (numeric core)")]},
+    "diffusion_general": {"settings": "sampled", "compare": [
+        _pair("literal_diffusion", "structured_diffusion", ref_name="structured D (numeric core)"),
+        _pair("structured_diffusion", "derivation_diffusion", "{label}: numeric core vs derivation", scope="info",
+              ref_name="derivation closed form")]},
+    "ntk_diffusion": {"settings": "sampled", "compare": [
+        _pair("printed_ntk_diffusion", "diffusion_01_no_label", ref_name="numeric core"),
+        _pair("ntk_diffusion_correct_J", "diffusion_01_no_label", "{label} (condition: the correct J_l)",
+              scope="condition", ref_name="numeric core")]},
+    "langevin_diffusion": {"settings": "sampled", "compare": [
+        _pair("printed_langevin_diffusion", "langevin_reference", ref_name="eta sigma^2 <a_a, a_b>"),
+        _pair("langevin_diffusion_correct_J", "langevin_reference", "{label} (condition: the correct J_l)",
+              scope="condition", ref_name="eta sigma^2 <a_a, a_b>")]},
+    # diagonal blocks from second differences, relative to max |H|: exact up to rounding (~1e-15); with the kind's
+    # floor of 1e-6 an rtol of 1e-4 bounds them by 1e-10 relative
+    "hessian": {"settings": "sampled", "compare": [
+        _pair("printed_hessian_blocks", "exact_hessian_blocks", ref_name="exact second derivative"),
+        _pair("exact_hessian_blocks", "derivation_hessian_blocks", "{label}: exact vs derivation", scope="info",
+              ref_name="derivation closed form"),
+        _pair("hessian_diagonal_blocks_by_differences", "zero_diagonal_blocks",
+              "{label}: diagonal blocks vanish (H from second differences, not the block formula)", rtol=1e-4)]},
+    "gamma": {"settings": "aligned_gamma_settings", "derived": "gamma_label_factor_form", "compare": [
+        _pair("printed_gamma", "sigma_q_sq_offdiag", "{label}: Gamma_lm = sigma_q^2"),
+        _pair("label_factor", "sigma_q_sq_all", "{label}: label factor p_l^T Sigma_q p_m / (|p_l||p_m|) (derived form)",
+              scope="info")]},
 }
