@@ -267,9 +267,9 @@ def test_blockdiag_check_fails_for_a_full_covariance(monkeypatch):
 
 # ---- independent checks added where a confirmation was true by construction or used a degenerate size ------
 def test_ito_formula_generic_width_check_rejects_a_wrong_factor():
-    from symdln.papers.corlouer2026.checks_symbolic import _ito_formula_generic
-    assert _ito_formula_generic(0).passed
-    assert not _ito_formula_generic(0, half=sp.Integer(1)).passed       # dropped 1/2 in front of the bracket
+    from symdln.papers.corlouer2026.references_symbolic import ito_formula_generic_residual
+    assert ito_formula_generic_residual(0) == 0
+    assert ito_formula_generic_residual(0, half=sp.Integer(1)) != 0       # dropped 1/2 in front of the bracket
 
 
 def test_gradient_finite_differences_reject_a_flipped_sign():

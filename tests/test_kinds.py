@@ -78,3 +78,11 @@ def test_asymptotic_ratio_rejects_a_wrong_order():
     assert _decided(_run(SAXE, "eq.16"))[0].passed
     assert not _decided(_run(SAXE, "eq.16", expr=N_l * u ** 3 * (s - u)))[0].passed       # wrong exponent
     assert not _decided(_run(SAXE, "eq.16", expr=N_l ** 2 * u ** 2 * (s - u)))[0].passed  # wrong order in N_l
+
+
+def test_symbolic_zero_rejects_a_wrong_rate():
+    """Eq. (3) with rate s instead of 2s no longer solves Eq. (2) (the initial value still matches)."""
+    from symdln.symbolic.symbols import s, t, w0
+    evs = run_check("symbolic_zero", dataclasses.replace(C26.get("eq.3"), expr=s / (1 + (s / w0 - 1) * sp.exp(-s * t))),
+                    C26.spec("eq.3"), paper=C26)[0]
+    assert [e.passed for e in evs] == [False, True]

@@ -14,6 +14,9 @@ tolerance, exact points, the evidence and its scope), so a paper adds a claim of
 * ``symbolic_identity`` -- the claim's SymPy ``expr`` against the derived form ``derived`` (a reference ``fn()``):
   simplification to zero, and (``points``: a reference ``fn()`` returning rational points) agreement at 30 digits;
   ``numeric``: references ``fn(point) -> number`` (a quadrature, an ODE solve) compared at the same points.
+* ``symbolic_zero`` -- an identity proved symbolically: each entry of ``residuals`` (``{"ref", "label", "scope",
+  "data"}``) names a reference ``fn(claim)`` returning a SymPy residual (or a list of ``(label, residual)``: one per
+  depth, dimension, ...) that must simplify to zero; ``derived``: a reference ``fn()`` for the derived form shown.
 * ``asymptotic_ratio`` -- an asymptotic form: ``lim derived/printed`` as ``var -> to`` (``"0+"`` or ``"oo"``)
   must be 1 (``want="one"``) or a finite positive constant (``want="order"``, a Theta statement).
 
@@ -102,7 +105,10 @@ def _printed_side(claim, spec, entry, paper):
 
 
 def _exact(label, a, b, scope):
-    ok = np.shape(a) == np.shape(b) and bool(np.all(np.asarray(a, dtype=object) == np.asarray(b, dtype=object)))
+    if isinstance(a, (sp.Basic, sp.MatrixBase)) or isinstance(b, (sp.Basic, sp.MatrixBase)):
+        ok = _is_zero(sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else a - b)
+    else:
+        ok = np.shape(a) == np.shape(b) and bool(np.all(np.asarray(a, dtype=object) == np.asarray(b, dtype=object)))
     return Evidence("enumeration", ok, f"{label}: {'exact match' if ok else 'differs'} (rational arithmetic)",
                     {"scope": scope})
 
@@ -187,3 +193,26 @@ def asymptotic_ratio(claim, spec, *, seed, fast, paper=None):
         evs.append(Evidence("mpmath", True, f"derived/printed at {', '.join(f'{k}={v}' for k, v in pt.items())}: "
                             f"{r:.4g} (how fast the limit is approached)", {"scope": "info", "ratio": r}))
     return evs, {"derived": derived}
+
+
+def _is_zero(e) -> bool:
+    """``e`` (a SymPy expression or matrix) simplifies to exactly zero."""
+    if isinstance(e, sp.MatrixBase):
+        return all(_is_zero(x) for x in e)
+    e = sp.expand(e)
+    return e == 0 or sp.simplify(e) == 0
+
+
+@kind("symbolic_zero")
+def symbolic_zero(claim, spec, *, seed, fast, paper=None):
+    evs = []
+    for entry in spec.params["residuals"]:
+        out = resolve(paper, entry["ref"], {})(claim)
+        items = out if isinstance(out, list) else [("", out)]
+        for sub, res in items:
+            label = ", ".join(x for x in (sub, entry.get("label", entry["ref"])) if x)
+            ok = _is_zero(res)
+            evs.append(Evidence("symbolic", ok, f"{label}: {'simplifies to 0' if ok else 'does not vanish'}",
+                                {"scope": entry.get("scope", "printed"), **entry.get("data", {}),
+                                 **({} if ok else {"residual": sp.sstr(res)[:200]})}))
+    return evs, _derived_extra(spec, paper)

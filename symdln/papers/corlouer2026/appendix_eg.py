@@ -11,7 +11,7 @@ import sympy as sp
 
 from ...symbolic.symbols import L, b, beta, eta, s, sigma_q, w
 from ...paperkit import Location
-from .identities import NUMERIC
+from .identities import NUMERIC, SYMBOLIC
 from ._base import SIGMA_READINGS, Spec, add
 from .appendix_ad import SIGMA_BLOCKS, drift_appD, sigma_lm_appB
 from .sec2_3 import _DRIFT
@@ -85,7 +85,7 @@ add("appE.ito-label", Location('App. E', item='step 2', detail='ii'),
     spec=Spec(transform=lambda e: sp.expand(2 * _label_part(e) * b / eta), fixed=_B1, mc="ito_label"))
 add("appE.pair-sum", Location('App. E', item="'Impose balance'"),
     r"\sum_{l\neq m}\prod_{j\neq l,m}w_{j,\alpha}^{2}=L(L-1)\,w_{\alpha}^{\frac{2(L-2)}{L}}",
-    expr=L * (L - 1) * _P2, kind="statement", spec=Spec(check="pair_sum"))
+    expr=L * (L - 1) * _P2, kind="statement", spec=Spec(check="symbolic_zero", params=SYMBOLIC["pair_sum"]))
 add("appE.ito-intermediate", Location('App. E', item="'Impose balance'"),
     r"\mu_{\alpha}^{\rm Ito}(w_{\alpha})=\frac{\eta}{2}\,\Big[2\,(s_{\alpha}-w_{\alpha})\,L(L-1)\,w_{\alpha}"
     r"^{\frac{2(L-2)}{L}}"
@@ -132,13 +132,13 @@ add("eq.31", Location('App. F', equation='31'),
     r"\partial_{t}p_{\alpha}(w,t)=-\partial_{w}\!\big(\mu_{\alpha}(w)\,p_{\alpha}(w,t)\big)+\tfrac{1}{2}\,"
     r"\partial_{w}^{2}"
     r"\!\big(D_{\alpha}(w)\,p_{\alpha}(w,t)\big).",
-    quantity="fokker_planck_1d", kind="identity", restates=("prop5.1.fp-1d",), spec=Spec(check="fp_1d"))
+    quantity="fokker_planck_1d", kind="identity", restates=("prop5.1.fp-1d",), spec=Spec(check="symbolic_zero", params=SYMBOLIC["fp_1d"]))
 add("appF.current", Location('App. F'),
     r"J(w,t):=\mu_{\alpha}(w)\,p_{\alpha}-\tfrac{1}{2}\,\partial_{w}\!\big(D_{\alpha}p_{\alpha}\big);\ \tfrac{1}{2}\,"
     r"(D_{\alpha}p_{\alpha}^{\star})^{\prime}-\mu_{\alpha}\,p_{\alpha}^{\star}\;=\;0;\ (\log p_{\alpha}^{\star}"
     r")^{\prime}+"
     r"(\log D_{\alpha})^{\prime}=\tfrac{2\mu_{\alpha}}{D_{\alpha}}",
-    quantity="stationary_density", kind="identity", spec=Spec(check="zero_current"))
+    quantity="stationary_density", kind="identity", spec=Spec(check="symbolic_zero", params=SYMBOLIC["zero_current"]))
 add("appF.sigma0", Location('App. F', detail='i'),
     r"\mu_{\alpha}(w)=L\,w^{a}(s_{\alpha}-w)+O(\eta),\qquad D_{\alpha}(w)=2\beta\,L^{2}\,(s_{\alpha}-w)^{2}w^{2a}.",
     quantity="diffusion_aligned", expr=2 * beta * L ** 2 * (s - w) ** 2 * w ** (2 * aF), dimension="diffusion",
@@ -163,7 +163,7 @@ add("appF.D-at-s", Location('App. F', detail='ii'), r"D_{\alpha}(s_{\alpha})=\be
     readings=SIGMA_READINGS, spec=Spec(transform=lambda e: e.subs(w, s)))
 add("appF.linearize", Location('App. F', detail='ii'),
     r"w_{\alpha}^{\star}-s_{\alpha}=-\frac{\mu_{\alpha}(s_{\alpha})}{\mu_{\alpha}^{\prime}(s_{\alpha})}+O(\eta^{2})",
-    quantity="drift_zero_expansion", kind="identity", spec=Spec(check="newton"))
+    quantity="drift_zero_expansion", kind="identity", spec=Spec(check="symbolic_zero", params=SYMBOLIC["newton"]))
 add("appF.wstar", Location('App. F', detail='ii'),
     r"w_{\alpha}^{\star}-s_{\alpha}=\frac{\eta}{2B}\,(L-1)\,s_{\alpha}^{-2/L}\,\sigma_{q}+O(\eta^{2}).",
     quantity="drift_zero_expansion", expr=eta / (2 * b) * (L - 1) * s ** (-2 / L) * sigma_q, dimension="location",
@@ -173,7 +173,7 @@ add("appF.ou-var", Location('App. F', detail='variance'),
     r"(w_{\alpha}^{\star})}"
     r"{-2\,\mu_{\alpha}^{\prime}(w_{\alpha}^{\star})}.",
     kind="identity", notes="The preceding line is printed '0=2mu'(w*),Var(x_t)+sigma^2' (a comma for a product).",
-    spec=Spec(check="ou_variance"))
+    spec=Spec(check="symbolic_zero", params=SYMBOLIC["ou_variance"]))
 add("appF.var", Location('App. F', detail='variance'),
     r"\operatorname{Var}_{p_{\alpha}^{\star}}(w_{\alpha})=\frac{D_{\alpha}(s_{\alpha})}{-2\,\mu_{\alpha}^{\prime}"
     r"(s_{\alpha})}+"

@@ -1,5 +1,5 @@
-"""Checks for Apps. A and G (noise definitions, finite-dataset batches: exact enumeration over every batch),
-App. B's Gaussian moments, Eq. (33), the stationary mean (Prop. 5.2), and restatement consistency."""
+"""Bespoke checks of Apps. A, B, G and Eq. (33): the SGD update and martingale covariance, App. B's shapes and
+Gaussian moments (symbolic matrices from the derivation), the pair probability read two ways, the balance measure."""
 from __future__ import annotations
 
 import itertools
@@ -8,22 +8,11 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ...symbolic.symbols import L, b, eta, s, w
+from ...symbolic.symbols import eta
 from ...verdict import Evidence
 from ...checkkit import compare_arrays, shape_failure, try_build
 from . import derived_forms
 from ._base import PAPER
-from ...checkkit import normalize
-
-
-@PAPER.check("batch_cov_identity")
-def _(claim, spec, *, seed, fast, paper=None):
-    evs = []
-    for bk in range(1, 7):
-        # Cov((1/b) sum_i g_i) for iid g_i: (1/b^2) * b * Sigma
-        evs.append(Evidence("symbolic", sp.Rational(1, bk ** 2) * bk == sp.Rational(1, bk),
-                            f"b={bk}: (1/b^2) sum_(i<=b) Cov(g_i) = Sigma/{bk}", {}))
-    return evs
 
 
 @PAPER.check("sgd_update")
@@ -74,51 +63,6 @@ def _(claim, spec, *, seed, fast, paper=None):
             Evidence("shape", ok, "with W_i in R^(d_i x d_(i-1)) the product is d_L x d_0", {"scope": "info"})]
 
 
-def _vec_id(d):
-    return sp.Matrix(np.eye(d).reshape(-1, order="F").astype(int))
-
-
-@PAPER.check("isserlis")
-def _(claim, spec, *, seed, fast, paper=None):
-    # the derivation gives the centred moment E[vec(XX^T - I) vec(XX^T - I)^T] from the Gaussian MGF, and
-    # E[V V^T] = centred + vec(I) vec(I)^T because E[V] = vec(I)
-    from ...symbolic import derive
-    from ...symbolic._linalg import commutation
-    evs = []
-    for d, E in sorted(derive("gaussian_fourth_moment").extra["by_dimension"].items()):
-        EVV = E + _vec_id(d) * _vec_id(d).T
-        printed = sp.eye(d * d) + commutation(d, d) + _vec_id(d) * _vec_id(d).T
-        evs.append(Evidence("symbolic", sp.simplify(EVV - printed) == sp.zeros(d * d, d * d),
-                            f"d0={d}: E[V V^T] (derived from the Gaussian MGF) = I + C + vec(I)vec(I)^T", {}))
-    return evs
-
-
-@PAPER.check("centered")
-def _(claim, spec, *, seed, fast, paper=None):
-    from ...symbolic import derive
-    from ...symbolic._linalg import commutation
-    evs = []
-    for d, E in sorted(derive("gaussian_fourth_moment").extra["by_dimension"].items()):
-        evs.append(Evidence("symbolic", sp.simplify(E - sp.eye(d * d) - commutation(d, d)) == sp.zeros(d * d, d * d),
-                            f"d0={d}: E[vec(XX^T - I) vec(XX^T - I)^T] = I + C", {}))
-    return evs
-
-
-@PAPER.check("label_moment")
-def _(claim, spec, *, seed, fast, paper=None):
-    from ...symbolic import derive
-    evs = []
-    d = derive("label_noise_moment")
-    dl_first = d.extra.get("by_shape_key", "(d_L, d_0)") == "(d_L, d_0)"
-    for key, E in sorted(d.extra["by_shape"].items()):
-        dL, d0 = key if dl_first else key[::-1]
-        Sq = E[:dL, :dL]
-        printed = sp.kronecker_product(sp.eye(d0), Sq)
-        evs.append(Evidence("symbolic", sp.simplify(E - printed) == sp.zeros(*E.shape),
-                            f"(d_L, d_0)=({dL},{d0}): E[(X kron I) Sigma_q (X kron I)^T] = I kron Sigma_q", {}))
-    return evs
-
-
 # ---- App. G: the pair probability, enumerated over every batch of size B from N points ------------------
 _CASES = ((5, 2), (6, 3), (7, 4))
 
@@ -162,41 +106,6 @@ def _(claim, spec, *, seed, fast, paper=None):
             compare_arrays("r_l invariant under W -> 3.7 W", rs, rg),
             Evidence("consistency", all(0 <= x <= 1 for x in rg),
                      f"0 <= r_l <= 1 (generic: {rg[0]:.3f}, {rg[1]:.3f})", {})]
-
-
-@PAPER.check("mean_above")
-def _(claim, spec, *, seed, fast, paper=None):
-    """Stationarity of the scalar SDE gives E[mu(w)] = 0 exactly; expanding mu around s to second order,
-    E[w] - s = -(mu(s) + mu''(s)/2 Var)/mu'(s) + o(eta) with Var = D(s)/(-2 mu'(s))."""
-    mu, D = normalize(_derived("drift_aligned")), normalize(_derived("diffusion_aligned"))
-    m0, m1, m2 = mu.subs(w, s), sp.diff(mu, w).subs(w, s), sp.diff(mu, w, 2).subs(w, s)
-    eps = sp.Dummy("epsilon", positive=True)
-    var = D.subs(w, s) / (-2 * m1)
-    shift = -(m0 + m2 / 2 * var) / m1
-    lead = sp.simplify(sp.series(shift.subs(eta, eps * b), eps, 0, 2).removeO().coeff(eps, 1))
-    evs = []
-    for Lk in (2, 3, 4):
-        co = sp.simplify(lead.subs(L, Lk))
-        above = bool(co.is_positive)
-        evs.append(Evidence("symbolic", above, f"L={Lk}: E[w] - s = (eta/b) x {sp.sstr(co)} (from E[mu(w)] = 0 at "
-                            f"stationarity): the mean is {'above' if above else 'BELOW'} s",
-                            {"coefficient": sp.sstr(co)}))
-    from ...symbolic import quantity_ids
-    if "stationary_mean_expansion" in quantity_ids():
-        d = normalize(_derived("stationary_mean_expansion")) - s
-        same = sp.simplify(d - lead * eta / b) == 0
-        evs.append(Evidence("symbolic", same, f"agrees with the derivation stationary_mean_expansion: E[w] - s = "
-                            f"{sp.sstr(sp.simplify(d))}", {"scope": "derived"}))
-    if not fast:
-        from ...stationary_density import expansion_check
-        r = expansion_check("mean_above_s", 3, 1.0, 0.3, [1e-3, 2e-3, 4e-3])
-        evs.append(Evidence("mpmath", bool(r["passed"]), "quadrature of the stationary density "
-                            "(L=3, s=1, sigma_q=0.3): "
-                            "E[w] - s = " + ", ".join(f"{row['value_minus_s']:.3g}" for row in r["rows"])
-                            + " at beta = 1e-3, 2e-3, 4e-3", {"rows": r["rows"]}))
-    return evs, {"derived": sp.Eq(sp.Symbol("E_w") - s, eta / b * lead + sp.Order(eta ** 2), evaluate=False),
-                 "counterexample": {"point": {"L": 2, "s": 1, "sigma_q": "any > 0"},
-                                    "coefficient": sp.sstr(sp.simplify(lead.subs(L, 2)))}}
 
 
 def _derived(q):

@@ -133,3 +133,48 @@ NUMERIC = {
         _pair("label_factor", "sigma_q_sq_all", "{label}: label factor p_l^T Sigma_q p_m / (|p_l||p_m|) (derived form)",
               scope="info")]},
 }
+
+
+def _res(ref, label, **kw):
+    return {"ref": ref, "label": label, **kw}
+
+
+#: ``symbolic_zero`` data: each identity as residuals that must simplify to zero (references_symbolic.py)
+SYMBOLIC = {
+    "sde_moments": {"residuals": [
+        _res("sde_mean_residual", "Euler-Maruyama step of Eq. (1) with dt = eta: mean -g dt vs the SGD step's -eta g"),
+        _res("sde_cov_residual", "covariance dt eta Sigma/b vs the SGD step's eta^2 Sigma/b (true by construction once "
+             "dt = eta: this checks the time scaling of Eq. (1); the eta -> 0 limit rests on the functional CLT, "
+             "App. A.2, and on the Monte Carlo comparisons of the SGD claims)")]},
+    "logistic_solves_ode": {"residuals": [
+        _res("logistic_ode_residual", "d/dt of Eq. (3) minus 2(s - w)w"),
+        _res("logistic_initial_residual", "Eq. (3) at t = 0 minus w(0)")]},
+    "drift_sum": {"residuals": [
+        _res("drift_sum_residual", "derived drift_aligned - grad_drift_aligned - ito_drift_aligned")]},
+    "fp_coefficient": {"derived": "fokker_planck_1d_form", "residuals": [
+        _res("fp_coefficient_residual", "second-order coefficient: Eq. (1) has diffusion eta Sigma/b, so the "
+             "Fokker-Planck term is eta/(2b) sum d_i d_j (Sigma_ij p); printed eta/2", data={"counterexample": {"b": 2}}),
+        _res("fp_coefficient_residual_b1", "equal at b = 1", scope="condition")]},
+    "fp_1d": {"residuals": [
+        _res("fp_1d_ou_residual", "the Ornstein-Uhlenbeck transition density in the printed equation"),
+        _res("fp_1d_gbm_residual", "the geometric-Brownian-motion (state-dependent D) density in the printed equation")]},
+    "zero_current": {"residuals": [
+        _res("zero_current_residual", "p = D^-1 exp(int 2mu/D) in (1/2)(D p)' - mu p"),
+        _res("log_density_residual", "(log p)' + (log D)' - 2 mu / D")]},
+    "newton": {"residuals": [
+        _res("newton_residual", "zero of mu to first order in eta/b minus -mu(s)/mu'(s) at that order")]},
+    "ou_variance": {"residuals": [
+        _res("ou_variance_residual", "Ito on x^2 for dx = mu' x dt + sigma dB (mu' = -k < 0): stationary Var minus "
+             "sigma^2 / (-2 mu')")]},
+    "pair_sum": {"residuals": [_res("pair_sum_residuals", "balanced pair sum minus L(L-1) w^(2(L-2)/L)")]},
+    "isserlis": {"residuals": [
+        _res("isserlis_residuals", "E[V V^T] (derived from the Gaussian MGF) minus I + C + vec(I)vec(I)^T")]},
+    "centered": {"residuals": [_res("centered_moment_residuals", "E[vec(XX^T - I) vec(XX^T - I)^T] minus I + C")]},
+    "label_moment": {"residuals": [
+        _res("label_moment_residuals", "E[(X kron I) Sigma_q (X kron I)^T] minus I kron Sigma_q")]},
+    "ito_formula": {"residuals": [
+        _res("ito_formula_depth2_residual", "depth 2, scalar layers (hidden width 1, a degenerate size): the drift of "
+             "Eq. (26) minus the product rule with the quadratic covariation"),
+        _res("ito_formula_generic_residual", "generic widths (2, 3, 2), exact: <grad w, f> + 1/2 d[theta] : Hess w "
+             "minus the product rule with the brackets d[W2_ij, W1_jk]")]},
+}
