@@ -6,6 +6,7 @@ from __future__ import annotations
 from ...paperkit import Spec
 from ._base import PAPER, loc
 from .checks_modes import PRINTED
+from .checks_network import GRADIENT_FLOW, eq2_printed, eq13_printed
 
 A = PAPER.add
 NO_APPENDIX = " Supplementary Appendix B (the optimal learning rate) was not available; see the condition."
@@ -13,7 +14,8 @@ NO_APPENDIX = " Supplementary Appendix B (the optimal learning rate) was not ava
 A("eq.2", loc("1", "2"),
   r"\tau\frac{d}{dt}{W^{21}}={W^{32}}^{T}\left({\Sigma^{31}}-{W^{32}}{W^{21}}\Sigma^{11}\right),\qquad"
   r"\tau\frac{d}{dt}{W^{32}}=\left({\Sigma^{31}}-{W^{32}}{W^{21}}\Sigma^{11}\right){W^{21}}^{T}",
-  kind="identity", level="network", spec=Spec(check="gradient_flow_eq2"),
+  kind="identity", level="network", expr=eq2_printed,
+  spec=Spec(check="numeric_identity", params=GRADIENT_FLOW["depth2"]),
   notes="Continuous-time limit of the batch rule Eq. (1) with tau = 1/lambda; checked against the gradient of the "
         "summed squared error with non-white inputs at rectangular widths.")
 A("eq.5-6", loc("1.1", "5", "with the energy of Eq. (6)"),
@@ -52,11 +54,15 @@ A("eq.11-limit", loc("1.3", detail="after Eq. (11)"),
                                              "samples": "eps_samples"}),
   notes="u_0 = eps, u_f = s - eps; an asymptotic form (ratio -> 1).")
 A("eq.12", loc("1.3", "12"), r"u_{f}(t)=\frac{se^{2st/\tau}}{e^{2st/\tau}-1+s/u_{0}}", kind="identity",
-  level="reduction", spec=Spec(check="sigmoid"))
+  level="reduction", expr=PRINTED["eq.12"],
+  spec=Spec(check="symbolic_identity", params={"derived": "logistic_tau", "points": "sigmoid_grid", "label": "u(t)",
+                                              "numeric": [{"ref": "sigmoid_ode", "rtol": 1e-8,
+                                                           "label": "DOP853 solution of tau du/dt = 2u(s-u)"}]}))
 A("eq.13", loc("2", "13", "with the product read as W^b ... W^(a+1) W^a"),
   r"\tau\frac{d}{dt}W^{l}=\left(\prod_{i=l+1}^{N_{l}-1}W^{i}\right)^{T}\left[{\Sigma^{31}}-\left(\prod_{i=1}^{N_{l}-1}"
   r"W^{i}\right)\Sigma^{11}\right]\left(\prod_{i=1}^{l-1}W^{i}\right)^{T}",
-  kind="identity", level="network", spec=Spec(check="gradient_flow_eq13"))
+  kind="identity", level="network", expr=eq13_printed,
+  spec=Spec(check="numeric_identity", params=GRADIENT_FLOW["rect"]))
 A("sec2.product", loc("2", detail="definition after Eq. (13)"),
   r"\prod_{i=a}^{b}W^{i}=W^{b}W^{(b-1)}\cdots W^{(a-1)}W^{a}",
   kind="statement", level="network",

@@ -5,6 +5,8 @@ Each is a value computed here, never a decision: the derived forms come from :mo
 """
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from ...symbolic.saxe_modes import saxe_results
@@ -77,3 +79,35 @@ def eps_samples():
 def depth_samples():
     """Where the N_l -> oo rate is a poor approximation: small u at moderate depth (non-uniform limit)."""
     return [{N_l: n, u: x, s: 1} for n in (10, 100) for x in (sp.Rational(1, 1000), sp.Rational(1, 2))]
+
+
+@PAPER.reference("logistic_tau")
+def logistic_tau():
+    """The logistic trajectory of tau du/dt = 2u(s - u): ``gf_logistic`` with t -> t/tau."""
+    from ...symbolic import derive
+    from ...symbolic.symbols import t
+    return derive("gf_logistic").expr.subs(t, t / tau)
+
+
+@PAPER.reference("sigmoid_grid")
+def sigmoid_grid():
+    """s = 3/2, u_0 = 1/1000, tau = 2 (a sigmoid over three decades), t = 0, 1/2, ..., 12."""
+    from ...symbolic.symbols import t
+    return [{s: R(3, 2), u0: R(1, 1000), tau: R(2), t: R(k, 2)} for k in range(25)]
+
+
+@functools.lru_cache(maxsize=8)
+def _ode_solution(sv: float, u0v: float, tv: float):
+    from scipy.integrate import solve_ivp
+    # DOP853 at rtol 1e-12 over a sigmoid spanning three decades: agreement to 1e-8 relative expected
+    return solve_ivp(lambda _t, y: [2 * y[0] * (sv - y[0]) / tv], (0, 12.0), [u0v], rtol=1e-12, atol=1e-15,
+                     method="DOP853", dense_output=True).sol
+
+
+@PAPER.reference("sigmoid_ode")
+def sigmoid_ode(pt):
+    """u(t) from a DOP853 integration of tau du/dt = 2u(s - u) (independent of any closed form)."""
+    import mpmath as mp
+    from ...symbolic.symbols import t
+    sol = _ode_solution(float(pt[s]), float(pt[u0]), float(pt[tau]))
+    return mp.mpf(float(sol(float(pt[t]))[0]))
