@@ -43,7 +43,7 @@ def check_ab_flow(claim, spec, *, seed=0, fast=False, paper=None, variant=None):
     cons = sp.simplify(2 * _a * pa - 2 * _b * pb)
     ev.append(Evidence("symbolic", cons == 0, f"tau d(a^2 - b^2)/dt under the printed flow = {cons}",
                        {"scope": "printed", "value": sp.sstr(cons)}))
-    return ev, {"derived_latex": sp.latex(sp.Tuple(*r["ab_flow"]))}
+    return ev, {"derived": sp.Tuple(*r["ab_flow"])}
 
 
 @PAPER.check("deep_rate")
@@ -59,7 +59,7 @@ def check_deep_rate(claim, spec, *, seed=0, fast=False, paper=None, variant=None
     cons = all(all(c == 0 for c in v["conserved"]) for v in r["layer_flow"].values())
     ev.append(Evidence("symbolic", cons, "a_i^2 - a_j^2 conserved under the flow of Eq. (14) (N_l = 3..6)",
                        {"scope": "info"}))
-    return ev, {"derived_latex": sp.latex(d)}
+    return ev, {"derived": d}
 
 
 @PAPER.check("time_to_zero")
