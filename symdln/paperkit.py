@@ -211,37 +211,39 @@ class Paper:
             self.levels[id] = level
         return c
 
-    def check(self, name: str):
-        """Decorator registering a bespoke check of this paper: ``fn(claim, spec, *, seed, fast, paper)``
-        returning ``list[Evidence]`` or ``(list[Evidence], extra)`` (``extra`` may hold ``counterexample``).
-        The engine looks a claim's ``Spec.check`` up here first, then among its generic check kinds."""
+    def _registrar(self, table: dict, what: str, name: str):
         def deco(fn):
-            if name in self.checks:
-                raise RuntimeError(f"check {name!r} registered twice in paper {self.key!r}")
-            self.checks[name] = fn
+            if name in table:
+                raise RuntimeError(f"{what} {name!r} registered twice in paper {self.key!r}")
+            table[name] = fn
             return fn
         return deco
+
+    def check(self, name: str):
+        """Decorator registering a bespoke check of this paper: ``fn(claim, spec, *, seed, fast, paper)``
+        returning ``list[Evidence]`` or ``(list[Evidence], extra)`` (``extra`` may hold ``counterexample`` and
+        ``derived``, a SymPy form the engine typesets).  The engine looks a claim's ``Spec.check`` up here first,
+        then among its generic check kinds.  A check belongs here only where no generic kind fits the claim."""
+        return self._registrar(self.checks, "check", name)
 
     def reference(self, name: str):
         """Decorator registering a named quantity the engine's generic check kinds compare with (a reference of
         ``Spec.params``): ``fn(claim, env)`` with ``env`` a dict describing one sampled setting (``net``, ``t``,
-        ``seed``, ...), or ``fn()`` for a SymPy expression.  A reference computes a value; it decides nothing."""
-        def deco(fn):
-            if name in self.references:
-                raise RuntimeError(f"reference {name!r} registered twice in paper {self.key!r}")
-            self.references[name] = fn
-            return fn
-        return deco
+        ``seed``, ...), ``fn(claim)`` for a symbolic residual, or ``fn()`` for a SymPy form.  A reference computes a
+        value; it decides nothing (tolerances, shapes and evidence belong to the kind)."""
+        return self._registrar(self.references, "reference", name)
 
     def mc_plan(self, name: str):
         """Decorator registering a bespoke Monte Carlo plan: ``fn(claim, spec, variants, derived, n, seed)``
         returning ``list[symdln.checkkit.Comparison]``.  Looked up before the engine's generic plans."""
-        def deco(fn):
-            if name in self.mc_plans:
-                raise RuntimeError(f"Monte Carlo plan {name!r} registered twice in paper {self.key!r}")
-            self.mc_plans[name] = fn
-            return fn
-        return deco
+        return self._registrar(self.mc_plans, "Monte Carlo plan", name)
+
+    def expect(self, id: str, verdict: str, severity: str | None = None, reason: str = "") -> None:
+        """Record a claim's expected verdict (the table the tests pin) and, for a verdict other than
+        ``confirmed``, its severity with the reason."""
+        self.expected[id] = verdict
+        if severity is not None:
+            self.severity[id] = (severity, reason)
 
     # ---- lookup ---------------------------------------------------------------------------------
     def claims(self) -> list[Claim]:

@@ -7,7 +7,7 @@ import sympy as sp
 from ...network import vec
 from ...symbolic.symbols import b, eta, t
 from ...paperkit import Location
-from .identities import NUMERIC, SYMBOLIC
+from .identities import numeric, symbolic
 from ._base import Spec, add
 from .sec2_3 import _DRIFT
 
@@ -64,10 +64,10 @@ def hessian_bilinear_eq25(net, u, v, l, m, Hl, Hm):
 add("appA.noise-sign", Location('App. A.1'),
     r"\xi(B_{k}):=g(\theta_{k})-g_{B_{k}}(\theta_{k})",
     kind="statement", notes="Sec. 2.2 defines xi := g_(X,Y) - g (opposite sign); covariances are unaffected.",
-    spec=Spec(check="numeric_identity", params=NUMERIC["noise_sign"]))
+    spec=numeric("noise_sign"))
 add("appA.empirical-cov", Location('App. A.1'),
     r"\hat{\Sigma}_{N}:=\frac{1}{N}\sum_{i=1}^{N}g_{i}g_{i}^{\top}-g_{N}g_{N}^{\top}", kind="identity",
-    spec=Spec(check="numeric_identity", params=NUMERIC["empirical_cov"]))
+    spec=numeric("empirical_cov"))
 add("appA.batch-cov", Location('App. A.1'),
     r"\Sigma_{b}=\operatorname{Cov}\!\left(\frac{1}{b}\sum_{i=1}^{b}g_{i}\right)=\frac{1}{b^{2}}\sum_{i=1}^{b}"
     r"\operatorname{Cov}(g_{i})=\frac{1}{b}\Sigma_{1}",
@@ -95,7 +95,7 @@ add("appB.vec-grad", Location('App. B'),
     r"\mathrm{vec}(g_{l})=-\mathrm{vec}\!\left((B_{l}\varepsilon)(A_{l}X)^{\top}\right)=-(A_{l}X)\otimes(B_{l}"
     r"\varepsilon)"
     r"=-\big((A_{l}X)\otimes B_{l}\big)\varepsilon.",
-    quantity="population_gradient", expr=vec_grad_appB, kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["per_sample_grad"]))
+    quantity="population_gradient", expr=vec_grad_appB, kind="matrix", spec=numeric("per_sample_grad"))
 add("appB.pop-grad", Location('App. B'),
     r"\mathbb{E}[\mathrm{vec}(g_{l})]=-\mathrm{vec}(B_{l}\Delta A_{l}^{\top})=-(A_{l}\otimes B_{l})\,\mathrm{vec}"
     r"(\Delta),",
@@ -105,20 +105,20 @@ add("appB.xi", Location('App. B', detail='boxed'),
     r"\xi_{l}=(A_{l}\otimes B_{l})\Big(\mathrm{vec}(\varepsilon X^{\top})-\mathrm{vec}(\Delta)\Big)=(A_{l}\otimes "
     r"B_{l})"
     r"\,\mathrm{vec}\!\left(\varepsilon X^{\top}-\Delta\right).",
-    quantity="noise_covariance_block", expr=xi_appB, kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["appB_xi"]))
+    quantity="noise_covariance_block", expr=xi_appB, kind="matrix", spec=numeric("appB_xi"))
 add("appB.S-split", Location('App. B'),
     r"S=(\Delta X+\xi_{q})X^{\top}-\Delta=\Delta(XX^{\top}-I_{d_{0}})+\xi_{q}X^{\top}=:S_{1}+S_{2}.",
-    kind="identity", spec=Spec(check="numeric_identity", params=NUMERIC["S_split"]))
+    kind="identity", spec=numeric("S_split"))
 add("appB.isserlis", Location('App. B'),
     r"\mathbb{E}[VV^{\top}]=I_{d_{0}^{2}}+C+\mathrm{vec}(I_{d_{0}})\mathrm{vec}(I_{d_{0}})^{\top}.",
-    quantity="gaussian_fourth_moment", kind="identity", spec=Spec(check="symbolic_zero", params=SYMBOLIC["isserlis"]))
+    quantity="gaussian_fourth_moment", kind="identity", spec=symbolic("isserlis"))
 add("appB.centered", Location('App. B'),
     r"\mathbb{E}[\mathrm{vec}(XX^{\top}-I_{d_{0}})\mathrm{vec}(XX^{\top}-I_{d_{0}})^{\top}]=I_{d_{0}^{2}}+C",
-    quantity="gaussian_fourth_moment", kind="identity", spec=Spec(check="symbolic_zero", params=SYMBOLIC["centered"]))
+    quantity="gaussian_fourth_moment", kind="identity", spec=symbolic("centered"))
 add("appB.label", Location('App. B'),
     r"C_{\mathrm{label}}=\mathbb{E}_{X}\!\big[(X\otimes I_{d_{L}})\Sigma_{q}(X\otimes I_{d_{L}})^{\top}\big]=I_{d_{0}"
     r"}\otimes\Sigma_{q}.",
-    quantity="label_noise_moment", kind="identity", spec=Spec(check="symbolic_zero", params=SYMBOLIC["label_moment"]))
+    quantity="label_noise_moment", kind="identity", spec=symbolic("label_moment"))
 add("appB.sigma-lm", Location('App. B', detail='boxed'),
     r"\Sigma_{lm}=(A_{l}\otimes B_{l}\Delta)\,(I_{d_{0}^{2}}+C)\,(A_{m}\otimes B_{m}\Delta)^{\top}\;+\;(A_{l}A_{m}"
     r"^{\top})"
@@ -131,11 +131,11 @@ add("appB.sigma-lm", Location('App. B', detail='boxed'),
 add("appC.delta-w", Location('App. C'),
     r"\delta w_{\alpha}=\sum_{l}U^{\intercal\alpha}W_{>l}dW_{l}W_{<l}V^{\alpha}=\sum_{l}\langle A_{l,\alpha},dW_{l}"
     r"\rangle_{F}",
-    quantity="mode_gradient", kind="identity", spec=Spec(check="numeric_identity", params=NUMERIC["first_order"]))
+    quantity="mode_gradient", kind="identity", spec=numeric("first_order"))
 add("appC.D", Location('App. C'),
     r"D_{\alpha}=\eta\sum_{lm}a_{l,\alpha}^{\intercal}\Sigma_{lm}a_{m,\alpha};\quad D_{\alpha\beta}=\eta\sum_{lm}"
     r"a_{l,\alpha}^{\intercal}\Sigma_{lm}a_{m,\beta}",
-    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="numeric_identity", params=NUMERIC["diffusion_general"]))
+    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=numeric("diffusion_general"))
 
 # ---- Appendix D ---------------------------------------------------------------------------------
 add("eq.23", Location('App. D', equation='23'),
@@ -143,21 +143,21 @@ add("eq.23", Location('App. D', equation='23'),
 add("eq.24", Location('App. D', equation='24'),
     r"A_{l,\alpha}(t)\;:=\;\partial_{W^{l}}f(W_{1,t},\dots,W_{L,t})\;=\;(W_{>l,t}^{\top}u_{\alpha})\,(W_{<l,t}"
     r"v_{\alpha})^{\top},",
-    quantity="mode_gradient", kind="matrix", restates=("prop3.3.a",), spec=Spec(check="numeric_identity", params=NUMERIC["mode_gradient"]))
+    quantity="mode_gradient", kind="matrix", restates=("prop3.3.a",), spec=numeric("mode_gradient"))
 add("eq.25", Location('App. D', equation='25'),
     r"\mathrm{D}^{2}_{W_{l},W_{m}}f[H_{l},H_{m}]\;=\;u_{\alpha}^{\top}\,W_{>l,t}\,H_{l}\,\big(W_{l-1,t}\cdots W_{m+1,"
     r"t}\big)"
     r"\,H_{m}\,W_{<m,t}\,v_{\alpha},\quad l>m",
-    quantity="mode_hessian_block", expr=hessian_bilinear_eq25, kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["bilinear_hessian"]))
+    quantity="mode_hessian_block", expr=hessian_bilinear_eq25, kind="matrix", spec=numeric("bilinear_hessian"))
 add("appD.hessian-vec", Location('App. D', detail='after Eq. 25'),
     r"\nabla^{2}_{l,m}w_{\alpha}(\theta_{t})=(W_{l-1:m+1}\otimes W_{>l}^{\top}u_{\alpha})(v_{\alpha}^{\top}W_{<m}"
     r"^{\top}\otimes I)",
-    quantity="mode_hessian_block", kind="matrix", restates=("prop3.4.hessian",), spec=Spec(check="numeric_identity", params=NUMERIC["hessian"]))
+    quantity="mode_hessian_block", kind="matrix", restates=("prop3.4.hessian",), spec=numeric("hessian"))
 add("eq.26", Location('App. D', equation='26'),
     r"dw_{\alpha}(t)\,=\,\sum_{l=1}^{L}\big\langle A_{l,\alpha}(t),\,dW_{l,t}\big\rangle\;+\;\frac{1}{2}\,"
     r"d[\theta]_{t}:"
     r"\nabla^{2}w_{\alpha}(\theta_{t}),",
-    quantity="ito_drift_general", kind="identity", restates=("eq.27",), spec=Spec(check="symbolic_zero", params=SYMBOLIC["ito_formula"]))
+    quantity="ito_drift_general", kind="identity", restates=("eq.27",), spec=symbolic("ito_formula"))
 add("eq.27", Location('App. D', equation='27'),
     r"dw_{\alpha}(t)\,=\,-\sum_{l=1}^{L}\langle A_{l,\alpha}(t),\,g_{l}(\theta_{t})\rangle\,dt\;+\;\sqrt{\eta}\,"
     r"a_{\alpha}(t)^{\top}"
@@ -168,9 +168,9 @@ add("eq.27", Location('App. D', equation='27'),
 add("eq.28", Location('App. D', equation='28', detail='boxed'),
     r"D_{\alpha}(\theta_{t})\;=\;\eta\,a_{\alpha}(t)^{\top}\Sigma(\theta_{t})\,a_{\alpha}(t)\;=\;\eta\sum_{l,m=1}^{L}"
     r"a_{l,\alpha}(t)^{\top}\Sigma_{lm}(\theta_{t})\,a_{m,\alpha}(t).",
-    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="numeric_identity", params=NUMERIC["diffusion_general"]))
+    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=numeric("diffusion_general"))
 add("eq.29", Location('App. D', equation='29', detail='boxed'),
     r"D_{\alpha,\beta}\;=\;\eta\,a_{\alpha}(t)^{\top}\Sigma(\theta_{t})\,a_{\beta}(t)\;=\;\eta\sum_{l,m=1}^{L}a_{l,"
     r"\alpha}(t)^{\top}"
     r"\Sigma_{lm}(\theta_{t})\,a_{m,\beta}(t)",
-    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=Spec(check="numeric_identity", params=NUMERIC["diffusion_general"]))
+    quantity="diffusion_general", kind="matrix", restates=("prop3.3.D",), spec=numeric("diffusion_general"))

@@ -11,7 +11,7 @@ import sympy as sp
 
 from ...symbolic.symbols import L, b, beta, eta, s, sigma_q, w
 from ...paperkit import Location
-from .identities import NUMERIC, SYMBOLIC
+from .identities import numeric, symbolic
 from ._base import SIGMA_READINGS, Spec, add
 from .appendix_ad import SIGMA_BLOCKS, drift_appD, sigma_lm_appB
 from .sec2_3 import _DRIFT
@@ -35,14 +35,14 @@ def gamma_lm_printed(net, teacher, u, l, m):
 # ---- Appendix E ---------------------------------------------------------------------------------
 add("appE.a-vec", Location('App. E', detail='set-up'),
     r"a_{l,\alpha}:=\mathrm{vec}(A_{l,\alpha})=(W_{<l}v_{\alpha})\otimes(W_{>l}^{\!\top}u_{\alpha}),",
-    quantity="mode_gradient", kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["appE_a_vec"]))
+    quantity="mode_gradient", kind="matrix", spec=numeric("appE_a_vec"))
 add("appE.norm-A", Location('App. E', detail='set-up'),
     r"\|A_{l,\alpha}\|_{F}^{2}=\|W_{<l}v_{\alpha}\|^{2}\,\|W_{>l}^{\!\top}u_{\alpha}\|^{2}=\prod_{j\neq l}w_{j,"
     r"\alpha}^{2}.",
-    quantity="mode_gradient", kind="matrix", assumptions=("A2 aligned",), spec=Spec(check="numeric_identity", params=NUMERIC["norm_A"]))
+    quantity="mode_gradient", kind="matrix", assumptions=("A2 aligned",), spec=numeric("norm_A"))
 add("appE.balanced-layer", Location('App. E', detail='set-up'),
     r"w_{\alpha}\;=\;u_{\alpha}^{\top}W_{L}\cdots W_{1}v_{\alpha},\qquad w_{l,\alpha}:=w_{\alpha}^{\frac{1}{L}}",
-    kind="statement", assumptions=("A1 balanced", "A2 aligned"), spec=Spec(check="numeric_identity", params=NUMERIC["balanced_layer"]))
+    kind="statement", assumptions=("A1 balanced", "A2 aligned"), spec=numeric("balanced_layer"))
 add("eq.30", Location('App. E', equation='30'),
     r"dw_{\alpha}=\underbrace{\Big(-\sum_{l=1}^{L}\langle A_{l,\alpha},\,g_{l}\rangle\Big)}_{\mu_{\alpha}^{\rm grad}}"
     r"\,dt"
@@ -59,7 +59,7 @@ add("appE.sigma-lm", Location('App. E', item='step 2'),
     spec=Spec(check="matrix_vs_core", params=SIGMA_BLOCKS))
 add("appE.grad-block", Location('App. E', item='step 1'),
     r"g_{l}=W_{>l}^{\!\top}(W-M)W_{<l}^{\!\top},\quad g_{l}\Big|_{\alpha}=(w_{\alpha}-s_{\alpha})\,A_{l,\alpha}.",
-    quantity="population_gradient", kind="matrix", assumptions=("A2 aligned",), spec=Spec(check="numeric_identity", params=NUMERIC["grad_block_aligned"]))
+    quantity="population_gradient", kind="matrix", assumptions=("A2 aligned",), spec=numeric("grad_block_aligned"))
 add("appE.mu-grad", Location('App. E', item='step 1'),
     r"\mu_{\alpha}^{\rm grad}=-\sum_{l=1}^{L}\langle A_{l,\alpha},g_{l}\rangle=(s_{\alpha}-w_{\alpha})\sum_{l=1}^{L}"
     r"\prod_{j\neq l}w_{j,\alpha}^{2}\ \Rightarrow\ \mu_{\alpha}^{\rm grad}(w_{\alpha})=(s_{\alpha}-w_{\alpha})\,L\,"
@@ -67,7 +67,7 @@ add("appE.mu-grad", Location('App. E', item='step 1'),
     quantity="grad_drift_aligned", expr=(s - w) * L * w ** (2 * (L - 1) / L), dimension="drift", restates=("eq.5",))
 add("appE.ito-sum", Location('App. E', item='step 2'),
     r"\mu_{\alpha}^{\rm Ito}=\frac{\eta}{2}\sum_{l\neq m}\!\langle\Sigma_{lm},\,H_{lm}[w_{\alpha}]\rangle_{F}.",
-    quantity="ito_drift_general", kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["ito_offdiag"]))
+    quantity="ito_drift_general", kind="matrix", spec=numeric("ito_offdiag"))
 add("appE.ito-data", Location('App. E', item='step 2', detail='i'),
     r"\sum_{l\neq m}\!\big\langle(A_{l}\!\otimes\!B_{l}\Delta)(I+C)(A_{m}\!\otimes\!B_{m}\Delta)^{\top},\;H_{lm}"
     r"\big\rangle_{F}"
@@ -85,7 +85,7 @@ add("appE.ito-label", Location('App. E', item='step 2', detail='ii'),
     spec=Spec(transform=lambda e: sp.expand(2 * _label_part(e) * b / eta), fixed=_B1, mc="ito_label"))
 add("appE.pair-sum", Location('App. E', item="'Impose balance'"),
     r"\sum_{l\neq m}\prod_{j\neq l,m}w_{j,\alpha}^{2}=L(L-1)\,w_{\alpha}^{\frac{2(L-2)}{L}}",
-    expr=L * (L - 1) * _P2, kind="statement", spec=Spec(check="symbolic_zero", params=SYMBOLIC["pair_sum"]))
+    expr=L * (L - 1) * _P2, kind="statement", spec=symbolic("pair_sum"))
 add("appE.ito-intermediate", Location('App. E', item="'Impose balance'"),
     r"\mu_{\alpha}^{\rm Ito}(w_{\alpha})=\frac{\eta}{2}\,\Big[2\,(s_{\alpha}-w_{\alpha})\,L(L-1)\,w_{\alpha}"
     r"^{\frac{2(L-2)}{L}}"
@@ -106,12 +106,12 @@ add("appE.gamma", Location('App. E', item='step 2'),
     r"\quad\Gamma_{lm,\alpha}:=\big\langle u_{\alpha}u_{\alpha}^{\top},\;B_{l}\Sigma_{q}B_{m}^{\top}\big\rangle\ "
     r"\dots\ "
     r"\Sigma_{q}=\sigma_{q}^{2}I\Rightarrow\Gamma_{lm,\alpha}=\sigma_{q}^{2}",
-    expr=gamma_lm_printed, kind="matrix", spec=Spec(check="numeric_identity", params=NUMERIC["gamma"]))
+    expr=gamma_lm_printed, kind="matrix", spec=numeric("gamma"))
 add("appE.D-data-pair", Location('App. E', item='step 3'),
     r"a_{l,\alpha}^{\top}(A_{l}\!\otimes\!B_{l}\Delta)(I_{d_{0}^{2}}+C)(A_{m}\!\otimes\!B_{m}\Delta)^{\top}a_{m,"
     r"\alpha}=2\,"
     r"(s_{\alpha}-w_{\alpha})^{2}\Big(\prod_{j\neq l}w_{j,\alpha}^{2}\Big)\Big(\prod_{j\neq m}w_{j,\alpha}^{2}\Big).",
-    quantity="diffusion_general", kind="matrix", assumptions=("A1", "A2"), spec=Spec(check="numeric_identity", params=NUMERIC["D_data_pair"]))
+    quantity="diffusion_general", kind="matrix", assumptions=("A1", "A2"), spec=numeric("D_data_pair"))
 add("appE.D-data", Location('App. E', item='step 3'),
     r"D_{\alpha}^{\rm data}=2\,\eta\,\,L^{2}(s_{\alpha}-w_{\alpha})^{2}\,w_{\alpha}^{\frac{4(L-1)}{L}}",
     quantity="diffusion_aligned", expr=2 * eta * L ** 2 * (s - w) ** 2 * _P4, dimension="diffusion",
@@ -132,13 +132,13 @@ add("eq.31", Location('App. F', equation='31'),
     r"\partial_{t}p_{\alpha}(w,t)=-\partial_{w}\!\big(\mu_{\alpha}(w)\,p_{\alpha}(w,t)\big)+\tfrac{1}{2}\,"
     r"\partial_{w}^{2}"
     r"\!\big(D_{\alpha}(w)\,p_{\alpha}(w,t)\big).",
-    quantity="fokker_planck_1d", kind="identity", restates=("prop5.1.fp-1d",), spec=Spec(check="symbolic_zero", params=SYMBOLIC["fp_1d"]))
+    quantity="fokker_planck_1d", kind="identity", restates=("prop5.1.fp-1d",), spec=symbolic("fp_1d"))
 add("appF.current", Location('App. F'),
     r"J(w,t):=\mu_{\alpha}(w)\,p_{\alpha}-\tfrac{1}{2}\,\partial_{w}\!\big(D_{\alpha}p_{\alpha}\big);\ \tfrac{1}{2}\,"
     r"(D_{\alpha}p_{\alpha}^{\star})^{\prime}-\mu_{\alpha}\,p_{\alpha}^{\star}\;=\;0;\ (\log p_{\alpha}^{\star}"
     r")^{\prime}+"
     r"(\log D_{\alpha})^{\prime}=\tfrac{2\mu_{\alpha}}{D_{\alpha}}",
-    quantity="stationary_density", kind="identity", spec=Spec(check="symbolic_zero", params=SYMBOLIC["zero_current"]))
+    quantity="stationary_density", kind="identity", spec=symbolic("zero_current"))
 add("appF.sigma0", Location('App. F', detail='i'),
     r"\mu_{\alpha}(w)=L\,w^{a}(s_{\alpha}-w)+O(\eta),\qquad D_{\alpha}(w)=2\beta\,L^{2}\,(s_{\alpha}-w)^{2}w^{2a}.",
     quantity="diffusion_aligned", expr=2 * beta * L ** 2 * (s - w) ** 2 * w ** (2 * aF), dimension="diffusion",
@@ -163,7 +163,7 @@ add("appF.D-at-s", Location('App. F', detail='ii'), r"D_{\alpha}(s_{\alpha})=\be
     readings=SIGMA_READINGS, spec=Spec(transform=lambda e: e.subs(w, s)))
 add("appF.linearize", Location('App. F', detail='ii'),
     r"w_{\alpha}^{\star}-s_{\alpha}=-\frac{\mu_{\alpha}(s_{\alpha})}{\mu_{\alpha}^{\prime}(s_{\alpha})}+O(\eta^{2})",
-    quantity="drift_zero_expansion", kind="identity", spec=Spec(check="symbolic_zero", params=SYMBOLIC["newton"]))
+    quantity="drift_zero_expansion", kind="identity", spec=symbolic("newton"))
 add("appF.wstar", Location('App. F', detail='ii'),
     r"w_{\alpha}^{\star}-s_{\alpha}=\frac{\eta}{2B}\,(L-1)\,s_{\alpha}^{-2/L}\,\sigma_{q}+O(\eta^{2}).",
     quantity="drift_zero_expansion", expr=eta / (2 * b) * (L - 1) * s ** (-2 / L) * sigma_q, dimension="location",
@@ -173,7 +173,7 @@ add("appF.ou-var", Location('App. F', detail='variance'),
     r"(w_{\alpha}^{\star})}"
     r"{-2\,\mu_{\alpha}^{\prime}(w_{\alpha}^{\star})}.",
     kind="identity", notes="The preceding line is printed '0=2mu'(w*),Var(x_t)+sigma^2' (a comma for a product).",
-    spec=Spec(check="symbolic_zero", params=SYMBOLIC["ou_variance"]))
+    spec=symbolic("ou_variance"))
 add("appF.var", Location('App. F', detail='variance'),
     r"\operatorname{Var}_{p_{\alpha}^{\star}}(w_{\alpha})=\frac{D_{\alpha}(s_{\alpha})}{-2\,\mu_{\alpha}^{\prime}"
     r"(s_{\alpha})}+"
@@ -186,7 +186,7 @@ add("appF.var", Location('App. F', detail='variance'),
 add("eq.32", Location('App. G.1', equation='32'),
     r"\Sigma_{b}=\frac{1}{b^{2}}\sum_{i,j=1}^{N}g(x_{i})g(x_{j})\mathbb{E}_{B}[1_{B}(x_{i},x_{j})]-g_{N}g_{N}"
     r"^{\intercal}",
-    quantity="finite_population_factor", kind="identity", spec=Spec(check="numeric_identity", params=NUMERIC["eq32"]))
+    quantity="finite_population_factor", kind="identity", spec=numeric("eq32"))
 add("appG.joint-prob", Location('App. G.1'),
     r"p(X_{i},X_{j}\in B)=\frac{\binom{B-2}{N-2}}{\binom{B-1}{N-1}}\frac{\binom{B-1}{N-1}}{\binom{B}{N}}=\frac{B-1}"
     r"{N-1}\frac{B}{N}",
@@ -197,15 +197,15 @@ add("appG.joint-prob", Location('App. G.1'),
 add("appG.intermediate", Location('App. G.1'),
     r"\Sigma_{b}=\frac{N-B}{B(N-1)}\sum_{i\neq j}^{N}g_{i}g_{j}^{\intercal}+\frac{1}{B^{2}}\sum_{i}g_{i}g_{i}"
     r"^{\intercal}-g_{N}g_{N}^{\intercal}",
-    quantity="finite_population_factor", kind="identity", spec=Spec(check="numeric_identity", params=NUMERIC["appG_intermediate"]))
+    quantity="finite_population_factor", kind="identity", spec=numeric("appG_intermediate"))
 add("appG.pair-identity", Location('App. G.1'),
     r"\sum_{i\neq j}g_{i}g_{j}^{\intercal}=N^{2}g_{N}g_{N}^{\intercal}-\sum_{i}g_{i}g_{i}^{\intercal}",
-    kind="identity", spec=Spec(check="numeric_identity", params=NUMERIC["pair_identity"]))
+    kind="identity", spec=numeric("pair_identity"))
 add("appG.factor", Location('App. G.1'),
     r"\Sigma_{b}=\frac{N-B}{B(N-1)}\left[\frac{1}{N}\sum_{i=1}^{N}g_{i}(w)g_{i}(w)^{\intercal}"
     r"-g(w)g(w)\right]=\frac{N-B}{B(N-1)}\Sigma",
     quantity="finite_population_factor", kind="identity", notes="g(w)g(w) lacks a transpose (outer product meant).",
-    spec=Spec(check="numeric_identity", params=NUMERIC["appG_factor"]))
+    spec=numeric("appG_factor"))
 
 # ---- Appendix I ---------------------------------------------------------------------------------
 add("eq.33", Location('App. I.2', equation='33'),

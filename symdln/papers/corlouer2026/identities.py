@@ -7,6 +7,7 @@ core).  Tolerances other than the kind's default (1e-9 relative, exact float64 f
 from __future__ import annotations
 
 from ...checkkit import ALIGNED, SQUARE
+from ...paperkit import Spec
 
 _A = [list(ALIGNED), [0.5, 0.3], 0.3]          # the aligned + balanced network of the sampled settings
 _DEEP = [[2, 4, 3, 5, 2], [0.5, 0.3], 0.3]     # a deeper rectangular one
@@ -178,3 +179,13 @@ SYMBOLIC = {
         _res("ito_formula_generic_residual", "generic widths (2, 3, 2), exact: <grad w, f> + 1/2 d[theta] : Hess w "
              "minus the product rule with the brackets d[W2_ij, W1_jk]")]},
 }
+
+
+def numeric(name: str, **kw) -> Spec:
+    """``Spec(check="numeric_identity", params=NUMERIC[name], **kw)``."""
+    return Spec(check="numeric_identity", params=NUMERIC[name], **kw)
+
+
+def symbolic(name: str, **kw) -> Spec:
+    """``Spec(check="symbolic_zero", params=SYMBOLIC[name], **kw)``."""
+    return Spec(check="symbolic_zero", params=SYMBOLIC[name], **kw)

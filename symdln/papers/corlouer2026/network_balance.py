@@ -40,15 +40,12 @@ PAPER.add(
     notes="Decided on simulated SGD trajectories (no A1/A2 imposed): noise correlation between modes and "
           "cross-mode amplitudes, evaluated exactly at every checkpoint.",
     spec=Spec(check="net_decoupling", condition=_BETWEEN))
-PAPER.expected.update({"net.A1-sgd": "conditional", "net.prop3.5-independent": "conditional"})
-PAPER.severity.update({
-    "net.A1-sgd": ("substantive", "balance is not preserved by SGD: the Ito drift of D_l is O(beta) on the balanced "
-                   "manifold (width- and noise-dependent), so A1 holds along SGD only approximately, for times "
-                   "short compared with 1/beta"),
-    "net.prop3.5-independent": ("substantive", "on real SGD trajectories the modes are coupled during every "
-                                "transition (noise correlation and cross-mode amplitudes of order one); they "
-                                "decouple only once the network is aligned between transitions"),
-})
+PAPER.expect("net.A1-sgd", "conditional", "substantive",
+             "balance is not preserved by SGD: the Ito drift of D_l is O(beta) on the balanced manifold (width- and "
+             "noise-dependent), so A1 holds along SGD only approximately, for times short compared with 1/beta")
+PAPER.expect("net.prop3.5-independent", "conditional", "substantive",
+             "on real SGD trajectories the modes are coupled during every transition (noise correlation and "
+             "cross-mode amplitudes of order one); they decouple only once the network is aligned between transitions")
 
 
 def _balanced_example():
@@ -61,7 +58,7 @@ def check_balance_sgd(claim, spec, *, seed=0, fast=False, paper=None):
     """A1 along SGD: symbolic per-mode drift, one-step Monte Carlo at a balanced network, GF conservation."""
     from ...symbolic import derive
     from ...symbolic.balance import d0, dL
-    from ...symbolic.symbols import L, s, sigma_q, w
+    from ...symbolic.symbols import s, sigma_q, w
     ev = []
     one = derive("balance_drift_aligned").extra["single_mode"]["depth2"]
     pt = {w: 1, s: 2, sigma_q: 0, d0: 3, dL: 3}

@@ -5,7 +5,7 @@ import sympy as sp
 
 from ...symbolic.symbols import L, b, beta, eta, s, sigma_q, w, z
 from ...paperkit import Location
-from .identities import SYMBOLIC
+from .identities import symbolic
 from ._base import BETA_READING, SIGMA_READINGS, Spec, add
 
 #: Sec. 4 defines a = 4(L-1)/L (App. F reuses the letter for 2(L-1)/L)
@@ -50,18 +50,18 @@ add("prop5.1.fp", Location('5', item='Prop. 5.1'),
     r"\partial_{t}p(\theta,t)=\nabla_{\theta}\!\cdot\!\Big(g(\theta)\,p(\theta,t)\Big)+\frac{\eta}{2}\sum_{i,j}"
     r"\partial_{\theta_{i}}\partial_{\theta_{j}}\Big(\Sigma_{ij}(\theta)\,p(\theta,t)\Big).",
     kind="identity", assumptions=("theta solves Eq. (1)",),
-    spec=Spec(check="symbolic_zero", params=SYMBOLIC["fp_coefficient"], condition="batch size b = 1 (or Sigma read as the batch covariance Sigma_b)"))
+    spec=symbolic("fp_coefficient", condition="batch size b = 1 (or Sigma read as the batch covariance Sigma_b)"))
 add("prop5.1.fp-1d", Location('5', item='Prop. 5.1', detail='boxed'),
     r"\partial_{t}p_{\alpha}(w_{\alpha},t)=-\partial_{w}\!\big(\mu_{\alpha}(w_{\alpha})\,p_{\alpha}(w_{\alpha},t)\big)+"
     r"\tfrac{1}{2}\,\partial_{w}^{2}\!\big(D_{\alpha}(w_{\alpha})\,p_{\alpha}(w_{\alpha},t)\big).",
-    quantity="fokker_planck_1d", kind="identity", restates=("eq.31",), spec=Spec(check="symbolic_zero", params=SYMBOLIC["fp_1d"]))
+    quantity="fokker_planck_1d", kind="identity", restates=("eq.31",), spec=symbolic("fp_1d"))
 add("eq.11", Location('5', item='Prop. 5.2', equation='11'),
     r"dw_{\alpha}\;=\;\mu_{\alpha}(w_{\alpha})\,dt\;+\;\sqrt{D_{\alpha}(w_{\alpha})}\,dB_{\alpha,t},",
     quantity="drift_aligned", kind="statement", restates=("eq.4",),
     assumptions=("no cross-mode amplitude", "balanced"), spec=Spec(check="decoupling_domain", mc="ito_cross"))
 add("eq.12", Location('5', item='Prop. 5.2', equation='12'),
     r"\mu_{\alpha}(w)=\mu_{\alpha}^{\rm grad}(w)+\mu_{\alpha}^{\rm Ito}(w),",
-    quantity="drift_aligned", kind="identity", spec=Spec(check="symbolic_zero", params=SYMBOLIC["drift_sum"]))
+    quantity="drift_aligned", kind="identity", spec=symbolic("drift_sum"))
 add("eq.13", Location('5', item='Prop. 5.2', equation='13'),
     r"\mu_{\alpha}^{\rm grad}(w)=L\,w^{\frac{2(L-1)}{L}}\,(s_{\alpha}-w),",
     quantity="grad_drift_aligned", expr=L * w ** (2 * (L - 1) / L) * (s - w), dimension="drift",
