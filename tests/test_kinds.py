@@ -49,7 +49,7 @@ def test_numeric_identity_rejects_a_transposed_factor():
 
 def test_numeric_identity_exact_enumeration_rejects_a_dropped_term():
     """App. G's Eq. (32) without the - g_N g_N^T term differs from the enumeration over every batch."""
-    from symdln.papers.corlouer2026 import references as R
+    from symdln.papers.corlouer2026 import references_appendix as R
     assert all(e.passed for e in _decided(_run(C26, "eq.32")))
     spec = C26.spec("eq.32")
     C26.references["_test_eq32_dropped"] = lambda claim, env: R.printed_eq32(claim, env) + np.outer(env["gbar"],

@@ -78,7 +78,7 @@ add("appA.sgd-update", Location('App. A.1-A.2'),
     r"\xi_{k}:=g_{N}(\theta_{k})-g(\theta_{k};Y_{k},X_{k});\quad \theta_{\frac{t}{\eta}}=\theta_{0}-\sum_{i=0}"
     r"^{\frac{t}{\eta}-1}"
     r"\Delta tg_{N}(\theta_{i})+\sqrt{\eta}\sum_{i=0}^{\frac{t}{\eta}-1}\sqrt{\Delta t}\xi(\theta_{i})",
-    kind="identity", spec=Spec(check="sgd_update"))
+    kind="identity", spec=numeric("sgd_update"))
 add("appA.martingale-cov", Location('App. A.2'),
     r"M(t):=\sqrt{\eta}\sum_{i=0}^{\frac{t}{\eta}-1}\xi(\theta,t_{i})\ \implies\ \text{Cov}(M(t_{i}))=\sqrt{\eta}"
     r"\frac{t}{\eta}"
@@ -90,7 +90,7 @@ add("appA.martingale-cov", Location('App. A.2'),
 # ---- Appendix B ---------------------------------------------------------------------------------
 add("appB.shapes", Location('App. B', detail='Assumptions and Setup'),
     r"W_{i}\in\mathbb{R}^{d_{i}},\ i\in\{1,...L\}\quad W:=W_{L}W_{L-1}\cdots W_{1}\in\mathbb{R}^{d_{L}\times d_{0}}",
-    kind="statement", notes="W_i must be d_i x d_{i-1} for the product to be d_L x d_0.", spec=Spec(check="appB_shapes"))
+    kind="statement", notes="W_i must be d_i x d_{i-1} for the product to be d_L x d_0.", spec=numeric("appB_shapes"))
 add("appB.vec-grad", Location('App. B'),
     r"\mathrm{vec}(g_{l})=-\mathrm{vec}\!\left((B_{l}\varepsilon)(A_{l}X)^{\top}\right)=-(A_{l}X)\otimes(B_{l}"
     r"\varepsilon)"

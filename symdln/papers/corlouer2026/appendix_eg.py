@@ -192,7 +192,7 @@ add("appG.joint-prob", Location('App. G.1'),
     r"{N-1}\frac{B}{N}",
     quantity="finite_population_factor", kind="identity",
     notes="The binomials are printed with swapped arguments (binom(B-2, N-2) = 0 for B < N); the final value is checked.",
-    spec=Spec(check="joint_prob", condition="if the binomial coefficients are read with swapped arguments "
+    spec=numeric("joint_prob", condition="if the binomial coefficients are read with swapped arguments "
               "(binom(N-2, B-2) / binom(N, B))"))
 add("appG.intermediate", Location('App. G.1'),
     r"\Sigma_{b}=\frac{N-B}{B(N-1)}\sum_{i\neq j}^{N}g_{i}g_{j}^{\intercal}+\frac{1}{B^{2}}\sum_{i}g_{i}g_{i}"
@@ -212,4 +212,4 @@ add("eq.33", Location('App. I.2', equation='33'),
     r"r_{l}:=\frac{\lVert W_{l}W_{l}^{\top}-W_{l+1}^{\top}W_{l+1}\rVert_{F}}{\lVert W_{l}W_{l}^{\top}\rVert_{F}+"
     r"\lVert W_{l+1}^{\top}W_{l+1}\rVert_{F}},",
     kind="statement", notes="'small values correspond to approximately balanced weights (normalized to be invariant to "
-    "weight scaling)'", spec=Spec(check="balance_measure"))
+    "weight scaling)'", spec=numeric("balance_measure"))

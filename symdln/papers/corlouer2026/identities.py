@@ -189,3 +189,59 @@ def numeric(name: str, **kw) -> Spec:
 def symbolic(name: str, **kw) -> Spec:
     """``Spec(check="symbolic_zero", params=SYMBOLIC[name], **kw)``."""
     return Spec(check="symbolic_zero", params=SYMBOLIC[name], **kw)
+
+
+SYMBOLIC.update({
+    "D_scaling": {"residuals": [
+        _res("D_eta_elasticity_residual", "d log D / d log eta - 1 (derived D, symbolic L)"),
+        _res("D_b_elasticity_residual", "d log D / d log b + 1"),
+        _res("D_peak_dependence_on_eta_b", "D'/D does not depend on eta or b: the peak location is fixed, so the "
+             "maximum of D over w in [0, s] scales like eta/b too (App. J)")]},
+    "curvature_order": {"residuals": [
+        _res("D_prime_at_s_order0", "D'(s) = O(eta): its eta^0 coefficient"),
+        _res("mu_second_at_s_order0", "mu''(s) = O(eta): its eta^0 coefficient (derived: -4(L-1) s^((L-2)/L), O(1) for "
+             "every L >= 2, 0 only at L = 1)", data={"counterexample": {"L": 2, "s": 1, "mu''(s)": "-4"}}),
+        _res("variance_at_s_vs_wstar", "yet evaluating D/(-2 mu') at s instead of w* changes the variance only at "
+             "O(eta^2): Eq. (18) is unaffected", scope="condition",
+             data={"condition": "only at L = 1; for L >= 2 mu''(s) = -4(L-1) s^((L-2)/L) + O(eta) is O(1), but the "
+                                "step it justifies (Var at s instead of w*, error O(eta^2)) still holds"})]},
+    "a_notation": {"residuals": [
+        _res("a_two_definitions", "a = 4(L-1)/L (Sec. 4) minus a = 2(L-1)/L (App. F): one letter, two exponents",
+             data={"counterexample": {"L": 2, "a_sec4": 2, "a_appF": 1}}),
+        _res("sec4_D_over_w_power_a", "Sec. 4 internally consistent: D proportional to w^a", scope="info"),
+        _res("appF_mu_over_w_power_a", "App. F internally consistent: mu_grad proportional to w^a", scope="info")]},
+})
+
+
+NUMERIC.update({
+    "sgd_update": {"settings": "one_draw", "compare": [
+        _pair("printed_sgd_step", "minus_eta_sample_gradient", "-eta g_N + eta xi_k = -eta g(theta; Y_k, X_k)")]},
+    "appB_shapes": {"settings": "once", "compare": [
+        _pair("printed_vector_layers_product", "zeros_dL_d0", "W_i in R^(d_i), widths (3, 5, 2, 4): W_L ... W_1"),
+        _pair("matrix_layers_product", "zeros_dL_d0", "with W_i in R^(d_i x d_(i-1)) the product is d_L x d_0",
+              scope="info")]},
+    # r_l of a balanced initialisation is 0 up to rounding of O(1) Gram matrices (~1e-16); with the kind's floor
+    # (1e-6) an rtol of 1e-6 bounds it by 1e-12 absolute
+    "balance_measure": {"settings": "one_draw", "compare": [
+        _pair("r_balanced_init", "two_zeros", "balanced init: r_l = 0", rtol=1e-6),
+        _pair("r_generic_scaled", "r_generic_init", "r_l invariant under W -> 3.7 W"),
+        _pair("r_generic_clipped_to_unit_interval", "r_generic_init", "0 <= r_l <= 1 (generic init)")]},
+    "joint_prob": {"settings": "finite_batches", "derived": "pair_probability_form", "compare": [
+        _pair("printed_binomial_chain", "enumerated_pair_probability",
+              "{label}: printed binomial chain (binom(B-2, N-2) = 0 for B < N) vs enumeration", exact=True),
+        _pair("swapped_binomial_chain", "enumerated_pair_probability",
+              "{label}: binom(N-2, B-2)/binom(N-1, B-1) ... vs enumeration", exact=True, scope="condition"),
+        _pair("printed_pair_probability", "enumerated_pair_probability", "{label}: (B-1)B/((N-1)N) vs enumeration",
+              exact=True, scope="condition")]},
+    # Sigma at two points O(0.3) apart differs by O(1) relative; equality would be rounding (1e-15)
+    "state_dependence": {"settings": "generic_and_perturbed", "compare": [
+        _pair("sigma_at_theta", "sigma_at_theta_prime", "{label}: Sigma(theta) = Sigma(theta') (state-independent)",
+              ref_name="Sigma at a perturbed point")]},
+    # both sides are O(|H|) sums of the same products; tr H itself vanishes up to rounding (~1e-15)
+    "langevin_ito_trace": {"settings": "hessian_by_differences_setting", "compare": [
+        _pair("half_trace_isotropic_sigma_H", "half_sigma2_trace_H", "(eta/2) tr(sigma^2 I H) = (eta sigma^2/2) tr(H) "
+              "(eta = 1, sigma^2 = 0.37; linearity of the trace, true by construction)"),
+        _pair("trace_H", "zero", "{label}: tr(H) = 0 (H from second differences): the Ito-induced drift of isotropic "
+              "Langevin noise is identically zero, so the remark's proportionality describes a vanishing term",
+              scope="info", rtol=1e-4)]},
+})

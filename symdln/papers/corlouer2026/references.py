@@ -8,9 +8,6 @@ or from an independent construction (central differences, exact enumeration over
 """
 from __future__ import annotations
 
-import itertools
-from fractions import Fraction
-
 import numpy as np
 
 from ...checkkit import ALIGNED, mode_uv, sampled_settings
@@ -57,24 +54,6 @@ def aligned_settings(claim, seed, params):
     return out
 
 
-@R("finite_batches")
-def finite_batches(claim, seed, params):
-    """N integer-valued gradients and every batch of size B (exact rationals) for (N, B) = (5, 2), (6, 3), (7, 4)."""
-    out = []
-    for N, B in ((5, 2), (6, 3), (7, 4)):
-        rng = np.random.default_rng(seed)
-        g = [np.array([Fraction(int(v)) for v in rng.integers(-5, 6, size=2)]) for _ in range(N)]
-        out.append((f"N={N}, B={B}", {"N": N, "B": B, "g": g, "gbar": sum(g) / N,
-                                      "batches": list(itertools.combinations(range(N), B))}))
-    return out
-
-
-@R("one_draw")
-def one_draw(claim, seed, params):
-    """One setting with a random stream (small vectors and matrices for algebraic identities)."""
-    return [("", {"rng": np.random.default_rng(seed)})]
-
-
 # ---- App. A-B: noise definitions and per-sample formulas ---------------------------------------------------------
 @R("printed_per_sample")
 def printed_per_sample(claim, env):
@@ -106,57 +85,6 @@ def design_average_gradient(claim, env):
     X = np.array([x for x in xs for _ in qs])
     Y = np.array([t.M @ x + q for x in xs for q in qs])
     return [gl.mean(0) for gl in per_sample_gradients(net, t, X, Y)]
-
-
-@R("cov_of_minus_noise")
-def cov_of_minus_noise(claim, env):
-    """*printed* (App. A's sign): Cov(-xi) of 50 draws of a 3-vector."""
-    env.setdefault("xi", env["rng"].standard_normal((50, 3)))
-    return np.cov((-env["xi"]).T)
-
-
-@R("cov_of_noise")
-def cov_of_noise(claim, env):
-    """Sec. 2.2's sign: Cov(xi) of the same draws."""
-    env.setdefault("xi", env["rng"].standard_normal((50, 3)))
-    return np.cov(env["xi"].T)
-
-
-def _grads(env):
-    return env.setdefault("g7", env["rng"].standard_normal((7, 3)))
-
-
-@R("printed_empirical_cov")
-def printed_empirical_cov(claim, env):
-    """*printed*: (1/N) sum g_i g_i^T - g_N g_N^T for N = 7 draws."""
-    g = _grads(env)
-    return g.T @ g / len(g) - np.outer(g.mean(0), g.mean(0))
-
-
-@R("biased_sample_cov")
-def biased_sample_cov(claim, env):
-    return np.cov(_grads(env).T, bias=True)
-
-
-def _split_draw(env):
-    if "D" not in env:
-        rng = env["rng"]
-        env.update(D=rng.standard_normal((2, 3)), x=rng.standard_normal(3), q=rng.standard_normal(2))
-    return env["D"], env["x"], env["q"]
-
-
-@R("printed_S")
-def printed_s(claim, env):
-    """*printed*: (Delta X + xi_q) X^T - Delta."""
-    D, X, q = _split_draw(env)
-    return np.outer(D @ X + q, X) - D
-
-
-@R("printed_S_split")
-def printed_s_split(claim, env):
-    """*printed*: Delta (X X^T - I) + xi_q X^T."""
-    D, X, q = _split_draw(env)
-    return D @ (np.outer(X, X) - np.eye(3)) + np.outer(q, X)
 
 
 # ---- App. C-E: first and second order in the layers, aligned networks --------------------------------------------
@@ -377,69 +305,3 @@ def printed_scalar_at_w(claim, env):
 def gradient_drift_ref(claim, env):
     from ...modes import gradient_drift
     return gradient_drift(env["net"], env["t"], 0)
-
-
-# ---- App. G: exact enumeration over every batch -----------------------------------------------------------------
-@R("enumerated_batch_covariance")
-def enumerated_batch_covariance(claim, env):
-    """Cov of the batch mean over every batch of size B (exact rationals)."""
-    g, B, batches = env["g"], env["B"], env["batches"]
-    means = [sum(g[i] for i in bt) / B for bt in batches]
-    return sum(np.outer(m, m) for m in means) / len(batches) - np.outer(env["gbar"], env["gbar"])
-
-
-@R("printed_eq32")
-def printed_eq32(claim, env):
-    """*printed*: Eq. (32), sum_ij g_i g_j^T P(i, j in batch) / B^2 - g_N g_N^T."""
-    g, N, B = env["g"], env["N"], env["B"]
-    P = lambda i, j: Fraction(B, N) if i == j else Fraction(B * (B - 1), N * (N - 1))  # noqa: E731
-    return sum(np.outer(g[i], g[j]) * P(i, j) for i in range(N) for j in range(N)) / B ** 2 - np.outer(env["gbar"],
-                                                                                                      env["gbar"])
-
-
-def _off_diag(env):
-    g, N = env["g"], env["N"]
-    return sum(np.outer(g[i], g[j]) for i in range(N) for j in range(N) if i != j)
-
-
-@R("printed_appG_intermediate")
-def printed_appg_intermediate(claim, env):
-    """*printed*: (N-B)/(B(N-1)) sum_{i != j} g_i g_j^T + sum_i g_i g_i^T / B^2 - g_N g_N^T."""
-    g, N, B = env["g"], env["N"], env["B"]
-    return (Fraction(N - B, B * (N - 1)) * _off_diag(env) + sum(np.outer(gi, gi) for gi in g) / B ** 2
-            - np.outer(env["gbar"], env["gbar"]))
-
-
-@R("off_diagonal_pair_sum")
-def off_diagonal_pair_sum(claim, env):
-    return _off_diag(env)
-
-
-@R("printed_pair_identity")
-def printed_pair_identity(claim, env):
-    """*printed*: N^2 g_N g_N^T - sum_i g_i g_i^T."""
-    return env["N"] ** 2 * np.outer(env["gbar"], env["gbar"]) - sum(np.outer(gi, gi) for gi in env["g"])
-
-
-@R("printed_appG_factor")
-def printed_appg_factor(claim, env):
-    """*printed*: (N-B)/(B(N-1)) Sigma_N."""
-    g, N, B = env["g"], env["N"], env["B"]
-    sigma_n = sum(np.outer(gi, gi) for gi in g) / N - np.outer(env["gbar"], env["gbar"])
-    return Fraction(N - B, B * (N - 1)) * sigma_n
-
-
-@R("finite_population_factor_derived")
-def finite_population_factor_derived(claim, env):
-    """The derivation ``finite_population_factor`` at (N, B) (exact)."""
-    from ...symbolic import derive
-    e = derive("finite_population_factor").expr
-    syms = {x.name: x for x in e.free_symbols}
-    return e.subs({syms["N"]: env["N"], syms["b"]: env["B"]})
-
-
-@R("finite_population_factor_printed")
-def finite_population_factor_printed(claim, env):
-    import sympy as sp
-    return sp.Rational(env["N"] - env["B"], env["B"] * (env["N"] - 1))
-

@@ -328,3 +328,54 @@ def label_factor(claim, env):
 @R("sigma_q_sq_all")
 def sigma_q_sq_all(claim, env):
     return [float(env["t"].Sigma_q[0, 0])] * env["net"].depth ** 2
+
+
+# ---- Sec. 6 and the Remark after Prop. 3.4: Sigma(theta) at two points; the isotropic Ito term ------------------
+@R("generic_and_perturbed")
+def generic_and_perturbed(claim, seed, params):
+    """A generic network (widths (3, 4, 2, 3)) and the same with every layer moved by 0.3 x a Gaussian."""
+    from ...network import DLN
+    from .text import _generic
+    net, t, rng = _generic(seed)
+    other = DLN([W + 0.3 * rng.standard_normal(W.shape) for W in net.layers])
+    return [(f"widths {net.widths}", {"net": net, "t": t, "other": other})]
+
+
+@R("sigma_at_theta")
+def sigma_at_theta(claim, env):
+    from ...noise import sigma_dense
+    return sigma_dense(env["net"], env["t"])
+
+
+@R("sigma_at_theta_prime")
+def sigma_at_theta_prime(claim, env):
+    from ...noise import sigma_dense
+    return sigma_dense(env["other"], env["t"])
+
+
+@R("hessian_by_differences_setting")
+def hessian_by_differences_setting(claim, seed, params):
+    """The mode Hessian H of a generic network from second differences of u^T W v (no block formula)."""
+    from .text import _hessians
+    net, _, H, _ = _hessians(seed)
+    return [(f"widths {net.widths}", {"H": H})]
+
+
+_SIG2 = 0.37     # sigma^2 of the isotropic noise (eta = 1)
+
+
+@R("half_trace_isotropic_sigma_H")
+def half_trace_isotropic_sigma_h(claim, env):
+    """*printed* left side: (eta/2) tr(sigma^2 I H)."""
+    H = env["H"]
+    return 0.5 * float(np.sum(_SIG2 * np.eye(H.shape[0]) * H))
+
+
+@R("half_sigma2_trace_H")
+def half_sigma2_trace_h(claim, env):
+    """*printed* right side: (eta sigma^2 / 2) tr(H)."""
+    return 0.5 * _SIG2 * float(np.trace(env["H"]))
+
+
+R("trace_H")(lambda claim, env: float(np.trace(env["H"])))
+R("zero")(lambda claim, env: 0.0)

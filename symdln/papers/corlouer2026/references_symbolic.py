@@ -20,9 +20,16 @@ R = PAPER.reference
 
 
 def _d(q, key=None):
+    """The derivation ``q`` with beta -> eta/b (the engine's normal form)."""
     from ...symbolic import derive
     d = derive(q)
     return normalize(d.extra[key] if key else d.expr)
+
+
+def _raw(q):
+    """The derivation ``q`` as registered (in beta = eta/b)."""
+    from ...symbolic import derive
+    return derive(q).expr
 
 
 # ---- Sec. 2: the SDE and the logistic solution ------------------------------------------------------------------
@@ -198,3 +205,75 @@ def ito_formula_generic_residual(seed=0, widths=(2, 3, 2), half=sp.Rational(1, 2
 
 
 R("ito_formula_generic_residual")(lambda claim: ito_formula_generic_residual(0))
+
+
+# ---- Sec. 3 (after Prop. 3.5): D scales like eta/b and its maximiser does not move ------------------------------
+def _d_eta_b():
+    eta_, b_ = sp.symbols("eta_s b_s", positive=True)
+    from ...symbolic.symbols import beta
+    return eta_, b_, _raw("diffusion_aligned").subs(beta, eta_ / b_)
+
+
+@R("D_eta_elasticity_residual")
+def d_eta_elasticity_residual(claim):
+    """d log D / d log eta - 1 (derived D, symbolic L)."""
+    eta_, b_, D = _d_eta_b()
+    return eta_ * sp.diff(D, eta_) / D - 1
+
+
+@R("D_b_elasticity_residual")
+def d_b_elasticity_residual(claim):
+    """d log D / d log b + 1."""
+    eta_, b_, D = _d_eta_b()
+    return b_ * sp.diff(D, b_) / D + 1
+
+
+@R("D_peak_dependence_on_eta_b")
+def d_peak_dependence_on_eta_b(claim):
+    """d/d eta and d/d b of D'/D: zero iff the peak location does not move with eta or b."""
+    eta_, b_, D = _d_eta_b()
+    crit = sp.simplify(sp.diff(D, w) / D)
+    return [("d/d eta", sp.diff(crit, eta_)), ("d/d b", sp.diff(crit, b_))]
+
+
+# ---- App. F (variance): 'D'(s), mu''(s) = O(eta)' ---------------------------------------------------------------
+def _order0(e):
+    from ...symbolic.symbols import beta
+    return sp.simplify(e.subs(beta, 0))
+
+
+R("D_prime_at_s_order0")(lambda claim: _order0(sp.diff(_raw("diffusion_aligned"), w).subs(w, s)))
+R("mu_second_at_s_order0")(lambda claim: _order0(sp.diff(_raw("drift_aligned"), w, 2).subs(w, s)))
+
+
+@R("variance_at_s_vs_wstar")
+def variance_at_s_vs_wstar(claim):
+    """For L = 2, 3, 4: D/(-2 mu') at s + beta c_1 (c_1: the O(beta) shift of w*) minus at s, to first order in beta
+    (zero: evaluating the variance at s instead of w* costs only O(beta^2))."""
+    from ...symbolic.symbols import beta
+    mu, D = _raw("drift_aligned"), _raw("diffusion_aligned")
+    out = []
+    for Lk in (2, 3, 4):
+        muL, DL = mu.subs(L, Lk), D.subs(L, Lk)
+        c1 = sp.simplify(sp.series(-muL.subs(w, s) / sp.diff(muL, w).subs(w, s), beta, 0, 2).removeO().coeff(beta, 1))
+        V = DL / (-2 * sp.diff(muL, w))
+        out.append((f"L={Lk}", sp.series(V.subs(w, s + beta * c1) - V.subs(w, s), beta, 0, 2).removeO()))
+    return out
+
+
+# ---- Sec. 4 vs App. F: the letter a ----------------------------------------------------------------------------
+R("a_two_definitions")(lambda claim: 4 * (L - 1) / L - 2 * (L - 1) / L)
+
+
+@R("sec4_D_over_w_power_a")
+def sec4_d_over_w_power_a(claim):
+    """d/dw of D(sigma_q = 0) / (w^a (s - w)^2) with Sec. 4's a = 4(L-1)/L (0: D is proportional to w^a)."""
+    from ...symbolic.symbols import sigma_q
+    D = _raw("diffusion_aligned").subs(sigma_q, 0)
+    return sp.diff(sp.powsimp(D / (w ** (4 * (L - 1) / L) * (s - w) ** 2), force=True), w)
+
+
+@R("appF_mu_over_w_power_a")
+def appf_mu_over_w_power_a(claim):
+    """d/dw of mu_grad / (w^a (s - w)) with App. F's a = 2(L-1)/L."""
+    return sp.diff(sp.powsimp(_raw("grad_drift_aligned") / (w ** (2 * (L - 1) / L) * (s - w)), force=True), w)
