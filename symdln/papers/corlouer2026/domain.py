@@ -9,6 +9,11 @@ stated domain; ``condition`` evidence re-checks it inside the computed boundary 
 
 The boundaries (closed forms, ``BOUNDARIES``) are also what the property-based tests in
 ``tests/test_domain.py`` sample around.
+
+Why bespoke checks: each statement holds on part of its stated range, and the boundary comes from an argument
+of its own (a LambertW root, a discriminant, the sign of an O(beta) coefficient, the roots of a cross term, a
+normalizability exponent), proved for symbolic parameters; a generic kind would have to sample points instead,
+which proves less.
 """
 from __future__ import annotations
 

@@ -4,6 +4,9 @@ The paper states balance (A1, Sec. 2.4) for *all times in training* and notes it
 flow; Prop. 3.5 then uses it along SGD.  These claims are decided for SGD itself (level ``network``), with the
 exact one-step balance drift (:mod:`symdln.balance_drift`, ``derive("balance_drift_aligned")``) and with
 simulated trajectories on which every cross-mode quantity is evaluated exactly.
+
+Why bespoke checks: the evidence is a symbolic drift, a one-step Monte Carlo with its own Bonferroni family and
+simulated trajectories scanned checkpoint by checkpoint -- statistics specific to these two statements.
 """
 from __future__ import annotations
 

@@ -5,6 +5,10 @@ claims record the same printed statements and decide them for SGD on the whole n
 ``W = M``: first-order theory in ``beta = eta / b`` (:func:`symdln.network_stationary_moments`; closed forms in
 ``derivations/network_stationary_depth2.md`` and ``network_stationary_depthL.md``) and a Monte Carlo of SGD started
 on the minimum.  Every verdict here has ``level="network"`` and says so in its reason.
+
+Why bespoke checks: each combines an exact network computation with an SGD ensemble of its own (burn-in,
+time averages, z-scores under a stated false-alarm rate) -- a simulation plan, not a comparison of two named
+quantities that a generic kind could own.
 """
 from __future__ import annotations
 

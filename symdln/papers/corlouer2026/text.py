@@ -5,6 +5,12 @@ scaling law, an order of magnitude, an existence/uniqueness statement, a summary
 contributions.  ``register(paper)`` adds them (with their severity where the verdict is not ``confirmed``);
 the checks register on import with ``@PAPER.check``.  Statements whose truth depends on a parameter are
 decided over the whole stated domain with the boundary computed (see also :mod:`.domain`).
+
+Most of these claims are data for the engine's kinds (``symbolic("D_scaling")``, ``numeric("state_dependence")``,
+...).  The checks registered here are bespoke because each mixes evidence no kind owns: a statement with a control
+that must fail (``sigma_zero``, ``ito_blockdiag``), a sign or positivity pattern over a domain with the boundary
+computed (``learned_mode_noise``, ``contribution2_domain``, ``unique_density_domain``), or a condition true by
+construction of the premise next to a finding (``frozen_ntk``).
 """
 from __future__ import annotations
 

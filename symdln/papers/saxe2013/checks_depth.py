@@ -1,4 +1,6 @@
-"""Checks of the depth statements of Secs. 2-3 that use the learning rate ``1/lambda_max``.
+"""Checks of the depth statements of Secs. 2-3 that use the learning rate ``1/lambda_max`` (bespoke: each rests on
+a reading of the unsourced App. B and combines a limit, a Hessian scan along the balanced path and mpmath
+iteration counts, all under that condition).
 
 The paper defers the optimal learning rate to its Supplementary Appendix B, which could not be sourced.  It
 says "An estimate of the optimal learning rate can be derived from the maximum eigenvalue of the Hessian over

@@ -1,4 +1,10 @@
-"""Checks of the mode equations (Secs. 1.1-2): each printed form against the derivation from the energy.
+"""The bespoke checks of the mode equations (Secs. 1.3-2) and the printed forms of all of them (``PRINTED``).
+
+Eqs. 10, 11, 11-limit, 12, 16, 17 are data for the engine's kinds (``symbolic_identity``, ``asymptotic_ratio``;
+references in :mod:`.references`).  Bespoke here, because their evidence is more than one comparison: Eqs. 8-9
+(a pair of flows and a conserved quantity), Eq. 15 (the general-N_l rate and the flow of Eq. 14 at each N_l),
+the statements on time versus depth (an mpmath quadrature of the exact rate over four decades of N_l) and on
+integrability (an elementary antiderivative per N_l checked against an ODE solver).
 
 Every check takes a ``variant`` keyword (default ``None`` = the printed formula) so that the tests can hand it a
 wrong formula (a mutation) and see it rejected; the engine always calls it with the printed formula.

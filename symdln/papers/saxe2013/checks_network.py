@@ -1,8 +1,10 @@
-"""Network-level checks: gradient dynamics (Eqs. 2, 5-6, 13), fixed points (Sec. 1.2, Eq. 7, with the saddle
-sampler), random Gaussian versus orthogonal products (Sec. 3).
+"""Network-level checks: gradient dynamics (Eqs. 2, 5-6, 13) and the product convention of Sec. 2.
 
-Gradients are compared with central differences of the loss: the squared error is a quadratic polynomial in
-each single weight, so the central difference is exact up to round-off (``~ 1e-16 |loss| / h``).
+Eqs. 2 and 13 are data for the ``numeric_identity`` kind (references registered below: the printed flow against
+central differences of the loss).  Bespoke: the product convention (an index list with a reading) and Eqs. 5-6 (a
+flow and an energy compared symbolically for three modes).  Gradients are compared with central differences of the
+loss: the squared error is a quadratic polynomial in each single weight, so the central difference is exact up to
+round-off (``~ 1e-16 |loss| / h``).
 """
 from __future__ import annotations
 
