@@ -161,18 +161,39 @@ def _ito_kernel(Ws, M, Sq, U, V, has_label: bool):
     return out
 
 
-def _noise_kernel(Ws, M, R, Z):
-    """Layer noises ``W_{>l}^T S W_{<l}^T`` with ``S = Delta G + R Z_2`` from normals ``Z`` (``..., d0 + dL?, d0``)."""
-    aboves, belows, W = _partials(Ws)
-    d0 = Ws[0].shape[-1]
+_RSQRT2 = 1.0 / np.sqrt(2.0)
+
+
+def _s_from_normals(D, R, Z):
+    """``S = Delta G + R Z_2`` with ``G = (Z_1 + Z_1^T)/sqrt 2`` from normals ``Z`` (``..., d0 [+ dL], d0``; rows
+    ``:d0`` are ``Z_1``, the rest ``Z_2``; ``R is None`` means ``Sigma_q = 0``)."""
+    d0 = D.shape[-1]
     Z1 = Z[..., :d0, :]
-    S = (M - W) @ ((Z1 + _T(Z1)) * (1.0 / np.sqrt(2.0)))
+    G = Z1 + _T(Z1)
+    G *= _RSQRT2
+    S = D @ G
     if R is not None:
-        S = S + R @ Z[..., d0:, :]
-    out = []
-    for A, B in zip(aboves, belows):
-        x = S if A is None else _T(A) @ S
-        out.append(x if B is None else x @ _T(B))
+        S += R @ Z[..., d0:, :]
+    return S
+
+
+def _noise_kernel(Ws, M, R, Z):
+    """Layer noises ``xi_l = W_{>l}^T S W_{<l}^T`` with ``S = Delta G + R Z_2``, ``G = (Z_1 + Z_1^T)/sqrt 2``,
+    from normals ``Z`` (``..., d0 [+ dL], d0``; rows ``:d0`` are ``Z_1``).  ``W_{>l}^T S`` is the chain
+    ``W_{l+1}^T (W_{>l+1}^T S)`` (no ``W_{>l}`` is formed): ``2L - 1`` products plus the ``L - 1`` of ``W``."""
+    L = len(Ws)
+    belows, cur = [None], None
+    for w in Ws[:-1]:
+        cur = w if cur is None else w @ cur
+        belows.append(cur)
+    S = _s_from_normals(M - (Ws[0] if L == 1 else Ws[-1] @ belows[-1]), R, Z)
+    out = [S] * L
+    T = S                                                        # T = W_{>l}^T S, from l = L down
+    for l in range(L, 0, -1):
+        if l < L:
+            T = _T(Ws[l]) @ T
+        B = belows[l - 1]
+        out[l - 1] = T if B is None else T @ _T(B)
     return out
 
 

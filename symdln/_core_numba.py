@@ -1,0 +1,60 @@
+"""Optional compiled (numba) kernels of the numeric core (``pip install symdln[fast]`` brings numba).
+
+The NumPy kernels of :mod:`symdln.batched` and :mod:`symdln.noise` are the reference and the fallback; a
+function here computes the same quantity with the same algebra in explicit loops, so the two agree to
+floating-point rounding (summation order; the tests state the tolerance) or, for the per-sample outer
+products, bit for bit (one multiplication per entry either way).  numba is imported, and the kernels are
+compiled or loaded from numba's on-disk cache, only on the first call that asks for the compiled path.
+
+``available()`` says whether numba can be imported; ``SYMDLN_BACKEND=numpy`` forces the NumPy path.
+"""
+from __future__ import annotations
+
+import os
+
+__all__ = ["available", "use_compiled", "ito_single", "outer_into"]
+
+_K = None
+
+
+def available() -> bool:
+    """Whether numba can be imported (the compiled paths are optional)."""
+    try:
+        import numba  # noqa: F401
+    except Exception:  # noqa: BLE001 - any import failure means: use NumPy
+        return False
+    return True
+
+
+def use_compiled(backend: str, size: int, minimum: int) -> bool:
+    """Resolve ``backend`` ("auto" | "numpy" | "numba"): "auto" compiles only for ``size >= minimum`` work
+    items (below that the one-off import and cache load of numba costs more than it saves)."""
+    from ._validation import SymdlnInputError
+    if backend not in ("auto", "numpy", "numba"):
+        raise SymdlnInputError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}")
+    if backend == "numba":
+        if not available():
+            raise SymdlnInputError("backend='numba' needs numba (pip install symdln[fast])")
+        return True
+    if backend == "numpy" or os.environ.get("SYMDLN_BACKEND", "").strip().lower() == "numpy":
+        return False
+    return size >= minimum and available()
+
+
+def _kernels():
+    global _K
+    if _K is None:
+        from . import _core_numba_kernels as k      # imports numba (and compiles, or loads the on-disk cache)
+        _K = k
+    return _K
+
+
+def ito_single(layers: tuple, M, Sq, u, v, has_label: bool) -> float:
+    """``0.5 tr(Sigma Hess w)`` (batch 1, eta 1) for one state and one mode: the compiled twin of
+    :func:`symdln.batched._ito_single` (unvalidated; ``layers`` a tuple of C-contiguous float64 matrices)."""
+    return _kernels().ito_single(layers, M, Sq, u, v, has_label)
+
+
+def outer_into(b, a, out) -> None:
+    """``out[n, i, j] = b[n, i] * a[n, j]`` (the per-sample outer products; unvalidated)."""
+    _kernels().outer_into(b, a, out)

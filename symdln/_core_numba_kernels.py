@@ -1,0 +1,131 @@
+"""numba kernels of :mod:`symdln._core_numba` (imported only when the compiled path is used)."""
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+
+_FM = {"reassoc", "contract"}       # reassociation lets the inner loops vectorise (rounding-level differences only)
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def _mm(A, B, ta=False):
+    """``A @ B`` (``A^T @ B`` when ``ta``, without forming ``A^T``) for small matrices; the innermost loop runs
+    along rows of ``B`` and of the result (contiguous)."""
+    k, n = (A.shape[0], A.shape[1]) if ta else (A.shape[1], A.shape[0])
+    m = B.shape[1]
+    C = np.zeros((n, m))
+    for p in range(k):
+        for i in range(n):
+            a = A[p, i] if ta else A[i, p]
+            for j in range(m):
+                C[i, j] += a * B[p, j]
+    return C
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def _mv(A, x, y):
+    """``y[:n] = A @ x`` (``A`` is ``n x m``); returns the view ``y[:n]``."""
+    n, m = A.shape
+    for i in range(n):
+        s = 0.0
+        for j in range(m):
+            s += A[i, j] * x[j]
+        y[i] = s
+    return y[:n]
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def _tmv(A, x, y):
+    """``y[:m] = A^T @ x``; returns the view ``y[:m]``."""
+    n, m = A.shape
+    y[:m] = 0.0
+    for i in range(n):
+        xi = x[i]
+        for j in range(m):
+            y[j] += A[i, j] * xi
+    return y[:m]
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def _dot(x, y):
+    """``x . y`` (equal lengths)."""
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i] * y[i]
+    return s
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def ito_single(Ws, M, Sq, u, v, has_label):
+    """``sum_{l>m} [(W_b A_m^T s_l)^T (B_l q_m) + <W_b G_m, B_l> p_l^T Delta q_m]`` with ``A_m = W_{>m}``,
+    ``B_l = W_{<l}``, ``W_b = W_{l-1} ... W_{m+1}``, ``G_m = A_m^T Delta``, ``p_l = A_l A_l^T u``,
+    ``q_m = B_m^T B_m v``, ``s_l = (Delta Delta^T + Sigma_q) p_l`` (the algebra of
+    :func:`symdln.batched._ito_single`).  ``A_m`` is never formed (its products are chains of
+    matrix-vector products into two work vectors) and ``G_m = W_{m+1}^T G_{m+1}``."""
+    L = len(Ws)
+    if L == 1:
+        return 0.0
+    Bs = [Ws[0].copy()]                                # Bs[l-2] = B_l for l = 2..L  (B_1 = I)
+    for l in range(3, L + 1):
+        Bs.append(_mm(Ws[l - 2], Bs[l - 3]))
+    D = M - _mm(Ws[L - 1], Bs[L - 2])
+    Gs = [D]                                           # Gs[L-m] = G_m = A_m^T Delta
+    for m in range(L - 1, 0, -1):
+        Gs.append(_mm(Ws[m], Gs[L - m - 1], True))
+    dL, d0 = D.shape
+    dmax = max(dL, d0)
+    for w in Ws:
+        dmax = max(dmax, w.shape[0])
+    wk = np.empty((3, dmax))                           # work vectors (ping-pong 0/1, 2 for B_l q_m)
+    Sfull = _mm(D, D.T)
+    if has_label:
+        Sfull += Sq
+    R = np.empty((L, dmax))                            # R[l-1, :d_l] = A_l^T u
+    R[L - 1, :dL] = u
+    for l in range(L - 1, 0, -1):
+        _tmv(Ws[l], R[l], R[l - 1])
+    P = np.empty((L, dL))
+    Q = np.empty((L, d0))
+    Y = np.empty((L, L, dmax))                         # Y[l-1, m-1, :d_m] = A_m^T s_l
+    for l in range(1, L + 1):
+        x = R[l - 1]
+        for k in range(l + 1, L + 1):                  # p_l = W_L ... W_{l+1} (A_l^T u)
+            x = _mv(Ws[k - 1], x, wk[k % 2])
+        P[l - 1] = x[:dL]
+        if l == 1:
+            Q[0] = v
+        else:
+            Q[l - 1] = _tmv(Bs[l - 2], _mv(Bs[l - 2], v, wk[0]), wk[1])
+        y = _mv(Sfull, P[l - 1], wk[0])                # s_l
+        for m in range(L - 1, 0, -1):                  # A_m^T s_l = W_{m+1}^T A_{m+1}^T s_l
+            y = _tmv(Ws[m], y, Y[l - 1, m - 1])
+    total = 0.0
+    for m in range(1, L):
+        Ub = Gs[L - m]                                 # W_b G_m, advanced with l
+        pDq = P @ _mv(D, Q[m - 1], wk[0])              # [l-1] = p_l^T Delta q_m
+        for l in range(m + 1, L + 1):
+            if l > m + 1:
+                Ub = _mm(Ws[l - 2], Ub)
+            Bl = Bs[l - 2]
+            tr = 0.0
+            for i in range(Bl.shape[0]):
+                for j in range(Bl.shape[1]):
+                    tr += Ub[i, j] * Bl[i, j]
+            y = Y[l - 1, m - 1, :Ws[m - 1].shape[0]]   # W_b A_m^T s_l: W_{m+1}, ..., W_{l-1}
+            for k in range(m, l - 1):
+                y = _mv(Ws[k], y, wk[k % 2])
+            total += _dot(y, _mv(Bl, Q[m - 1], wk[2])) + tr * pDq[l - 1]
+    return total
+
+
+@nb.njit(cache=True)
+def outer_into(b, a, out):
+    """``out[n, i, j] = b[n, i] * a[n, j]``: one pass over ``out``, written in memory order."""
+    N, I = b.shape
+    J = a.shape[1]
+    for n in range(N):
+        for i in range(I):
+            bi = b[n, i]
+            for j in range(J):
+                out[n, i, j] = bi * a[n, j]
