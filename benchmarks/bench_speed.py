@@ -108,6 +108,19 @@ def speedup_row(figure, ref, ours, target, repeat, n_ref=1, n_ours=1, per=1.0, n
     row(figure, to, tr, tr / to, f">= {target}x", tr / to >= target, note=note, profile=ours)
 
 
+def both_backends(figure, ref, make, target, repeat, n_ref, n_ours, check=None):
+    """Rows for the compiled kernel (``make("numba")``, when numba is installed) and the NumPy fallback
+    (``make("numpy")``), each against the same reference and target; ``check(numba_result, numpy_result)``
+    asserts that the two agree before anything is timed."""
+    from symdln._core_numba import available
+    if available():
+        if check is not None:
+            check(make("numba")(), make("numpy")())
+        speedup_row(f"{figure} (numba kernel)", ref, make("numba"), target, repeat, n_ref, 3 * n_ours)
+    speedup_row(f"{figure} (NumPy kernel{', the fallback' if available() else ''})", ref, make("numpy"), target,
+                repeat, n_ref, n_ours)
+
+
 # -- CLI figures (child CPU time) ---------------------------------------------------------------------------
 def child_cpu(args, env=None) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -168,16 +181,10 @@ def core_rows(repeat: int):
     net = nets[0]
     st = stack_states(nets)
     rng = np.random.default_rng(0)
-    speedup_row("D_alpha d=12 L=4, one state vs dense", lambda: diffusion_dense(net, t, 0), lambda: diffusion(net, t, 0),
-                100, repeat, 3, 300)
-    from symdln._core_numba import available as numba_ok
-    if numba_ok():
-        speedup_row("Ito drift d=12 L=4, one state vs dense (numba kernel)", lambda: ito_drift_dense(net, t, 0),
-                    lambda: ito_drift(net, t, 0, backend="numba"), 100, repeat, 3, 1000)
-    tr, to = interleaved(lambda: ito_drift_dense(net, t, 0), lambda: ito_drift(net, t, 0), repeat, 3, 300)
-    row("Ito drift d=12 L=4, one state vs dense (NumPy kernel)", to, tr, tr / to,
-        ">= 100x" if not numba_ok() else "(fallback: information)", tr / to >= 100 or numba_ok(),
-        profile=lambda: ito_drift(net, t, 0))
+    both_backends("D_alpha d=12 L=4, one state vs dense", lambda: diffusion_dense(net, t, 0),
+                  lambda be: (lambda: diffusion(net, t, 0, backend=be)), 100, repeat, 3, 300)
+    both_backends("Ito drift d=12 L=4, one state vs dense", lambda: ito_drift_dense(net, t, 0),
+                  lambda be: (lambda: ito_drift(net, t, 0, backend=be)), 100, repeat, 3, 300)
     speedup_row("D_alpha d=12 L=4, per state batched over 256", lambda: diffusion_dense(net, t, 0),
                 lambda: diffusion_batch(st, t, [0]), 500, repeat, 3, 5, per=256)
     speedup_row("Ito drift d=12 L=4, per state batched over 256", lambda: ito_drift_dense(net, t, 0),
@@ -283,18 +290,13 @@ def torch_rows(repeat: int):
     g_t, g_o = ref(), ours()
     threadpool_limits(1)                 # torch's own OpenBLAS is loaded by its first product: limit it too
     assert all(np.allclose(a.numpy(), b, rtol=1e-12, atol=1e-12) for a, b in zip(g_t, g_o))
-    from symdln._core_numba import available as numba_ok
-    if numba_ok():
-        bufs2 = [np.empty_like(b) for b in bufs]
+    by_backend = {"numpy": bufs, "numba": [np.empty_like(b) for b in bufs]}
 
-        def ours_nb():
-            return per_sample_gradients(net, t, X, Y, out=bufs2, backend="numba")
-        assert all(np.array_equal(a, b) for a, b in zip(ours_nb(), g_o))       # the same products: bit-identical
-        speedup_row("per-sample gradients vs torch.func vmap(grad), float64, N=4096, d=12, L=4 (numba outer "
-                    "products)", ref, ours_nb, 1.5, repeat, 3, 3)
-    tr, to = interleaved(ref, ours, repeat, 3, 3)
-    row("per-sample gradients vs torch.func vmap(grad), float64, N=4096, d=12, L=4 (NumPy einsum)", to, tr, tr / to,
-        ">= 1.5x" if not numba_ok() else "(fallback: information)", tr / to >= 1.5 or numba_ok(), profile=ours)
+    def same(a, b):                      # one product per entry on both paths: bit-identical
+        assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    both_backends("per-sample gradients vs torch.func vmap(grad), float64, N=4096, d=12, L=4", ref,
+                  lambda be: (lambda: per_sample_gradients(net, t, X, Y, out=by_backend[be], backend=be)), 1.5,
+                  repeat, 3, 3, check=same)
     A = [torch.tensor(a) for a in mode_jacobian(net, *mode_vectors(t, 0))]
     An = mode_jacobian(net, *mode_vectors(t, 0))
 
@@ -397,7 +399,8 @@ def main(argv=None) -> int:
            "environment": {k: os.environ[k] for k in sorted(os.environ) if k.startswith(("OPENBLAS", "OMP_", "MKL"))},
            "versions": {"python": sys.version.split()[0], "numpy": numpy.__version__, "sympy": sympy.__version__},
            "method": "CPU time (time.process_time; RUSAGE_CHILDREN for CLI figures), reference and ours interleaved "
-                     "in one process, BLAS limited to 1 thread by threadpoolctl, minimum over repeats, allocator as recorded"}
+                     "in one process, BLAS limited to 1 thread by threadpoolctl, minimum over repeats, malloc "
+                     "thresholds as recorded under 'allocator'"}
     try:
         import numba
         res["versions"]["numba"] = numba.__version__

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["available", "use_compiled", "ito_single", "outer_into"]
+__all__ = ["available", "use_compiled", "ito_single", "diffusion_single", "outer_into"]
 
 _K = None
 
@@ -53,6 +53,14 @@ def ito_single(layers: tuple, M, Sq, u, v, has_label: bool) -> float:
     """``0.5 tr(Sigma Hess w)`` (batch 1, eta 1) for one state and one mode: the compiled twin of
     :func:`symdln.batched._ito_single` (unvalidated; ``layers`` a tuple of C-contiguous float64 matrices)."""
     return _kernels().ito_single(layers, M, Sq, u, v, has_label)
+
+
+def diffusion_single(layers: tuple, M, Sq, ua, va, ub, vb, has_label: bool) -> float:
+    """``D_ab / (eta/b)`` for one state: the compiled twin of :func:`symdln.batched._diffusion_single`
+    (unvalidated; ``ub is None`` means ``b = a``)."""
+    same = ub is None
+    return _kernels().diffusion_single(layers, M, Sq, ua, va, ua if same else ub, va if same else vb, same,
+                                       has_label)
 
 
 def outer_into(b, a, out) -> None:

@@ -57,46 +57,88 @@ def _dot(x, y):
 
 
 @nb.njit(cache=True, fastmath=_FM)
-def ito_single(Ws, M, Sq, u, v, has_label):
-    """``sum_{l>m} [(W_b A_m^T s_l)^T (B_l q_m) + <W_b G_m, B_l> p_l^T Delta q_m]`` with ``A_m = W_{>m}``,
-    ``B_l = W_{<l}``, ``W_b = W_{l-1} ... W_{m+1}``, ``G_m = A_m^T Delta``, ``p_l = A_l A_l^T u``,
-    ``q_m = B_m^T B_m v``, ``s_l = (Delta Delta^T + Sigma_q) p_l`` (the algebra of
-    :func:`symdln.batched._ito_single`).  ``A_m`` is never formed (its products are chains of
-    matrix-vector products into two work vectors) and ``G_m = W_{m+1}^T G_{m+1}``."""
+def _belows_delta(Ws, M):
+    """``(Bs, Delta, dmax)``: ``Bs[l-2] = B_l = W_{<l}`` for ``l = 2..L`` (``[W_1]`` when ``L = 1``),
+    ``Delta = M - W`` and the largest width."""
     L = len(Ws)
-    if L == 1:
-        return 0.0
-    Bs = [Ws[0].copy()]                                # Bs[l-2] = B_l for l = 2..L  (B_1 = I)
+    Bs = [Ws[0].copy()]
     for l in range(3, L + 1):
         Bs.append(_mm(Ws[l - 2], Bs[l - 3]))
-    D = M - _mm(Ws[L - 1], Bs[L - 2])
-    Gs = [D]                                           # Gs[L-m] = G_m = A_m^T Delta
-    for m in range(L - 1, 0, -1):
-        Gs.append(_mm(Ws[m], Gs[L - m - 1], True))
-    dL, d0 = D.shape
-    dmax = max(dL, d0)
+    D = M - (Bs[0] if L == 1 else _mm(Ws[L - 1], Bs[L - 2]))
+    dmax = max(D.shape[0], D.shape[1])
     for w in Ws:
         dmax = max(dmax, w.shape[0])
-    wk = np.empty((3, dmax))                           # work vectors (ping-pong 0/1, 2 for B_l q_m)
-    Sfull = _mm(D, D.T)
-    if has_label:
-        Sfull += Sq
-    R = np.empty((L, dmax))                            # R[l-1, :d_l] = A_l^T u
+    return Bs, D, dmax
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def _pq(Ws, Bs, u, v, wk):
+    """Rows ``P[l-1] = p_l = A_l A_l^T u`` and ``Q[l-1] = q_l = B_l^T B_l v``, with ``A_l^T u`` by the chain
+    ``W_{l+1}^T A_{l+1}^T u`` and ``A_l x`` by ``W_L ... W_{l+1} x`` (work vectors ``wk``: ``(2, dmax)``)."""
+    L = len(Ws)
+    dL, d0 = u.shape[0], v.shape[0]
+    R = np.empty((L, wk.shape[1]))                     # R[l-1, :d_l] = A_l^T u
     R[L - 1, :dL] = u
     for l in range(L - 1, 0, -1):
         _tmv(Ws[l], R[l], R[l - 1])
     P = np.empty((L, dL))
     Q = np.empty((L, d0))
-    Y = np.empty((L, L, dmax))                         # Y[l-1, m-1, :d_m] = A_m^T s_l
     for l in range(1, L + 1):
         x = R[l - 1]
-        for k in range(l + 1, L + 1):                  # p_l = W_L ... W_{l+1} (A_l^T u)
+        for k in range(l + 1, L + 1):
             x = _mv(Ws[k - 1], x, wk[k % 2])
         P[l - 1] = x[:dL]
         if l == 1:
             Q[0] = v
         else:
             Q[l - 1] = _tmv(Bs[l - 2], _mv(Bs[l - 2], v, wk[0]), wk[1])
+    return P, Q
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def diffusion_single(Ws, M, Sq, ua, va, ub, vb, same, has_label):
+    """``D_ab / (eta/b) = <G, Q_a^T Q_b> + <Q_a^T R_b, (Q_b^T R_a)^T>`` with ``R = Delta^T P`` and
+    ``G = R_a^T R_b (+ P_a^T Sigma_q P_b)`` (the algebra of :func:`symdln.batched._diffusion_single`)."""
+    Bs, D, dmax = _belows_delta(Ws, M)
+    wk = np.empty((2, dmax))
+    Pa, Qa = _pq(Ws, Bs, ua, va, wk)
+    Pb, Qb = (Pa, Qa) if same else _pq(Ws, Bs, ub, vb, wk)   # same: mode b is mode a
+    Ra = _mm(Pa, D)                                    # rows (Delta^T p_l)^T
+    Rb = Ra if same else _mm(Pb, D)
+    G = _mm(Ra, Rb.T)
+    if has_label:
+        G += _mm(_mm(Pa, Sq), Pb.T)
+    QQ = _mm(Qa, Qb.T)
+    X = _mm(Qa, Rb.T)
+    Y = _mm(Ra, Qb.T)
+    total = 0.0
+    for i in range(G.shape[0]):
+        for j in range(G.shape[1]):
+            total += G[i, j] * QQ[i, j] + X[i, j] * Y[i, j]
+    return total
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def ito_single(Ws, M, Sq, u, v, has_label):
+    """``sum_{l>m} [(W_b A_m^T s_l)^T (B_l q_m) + <W_b G_m, B_l> p_l^T Delta q_m]`` with ``A_m = W_{>m}``,
+    ``B_l = W_{<l}``, ``W_b = W_{l-1} ... W_{m+1}``, ``G_m = A_m^T Delta``, ``p_l = A_l A_l^T u``,
+    ``q_m = B_m^T B_m v``, ``s_l = (Delta Delta^T + Sigma_q) p_l`` (the algebra of
+    :func:`symdln.batched._ito_single`).  ``A_m`` is never formed (its products are chains of
+    matrix-vector products into work vectors) and ``G_m = W_{m+1}^T G_{m+1}``."""
+    L = len(Ws)
+    if L == 1:
+        return 0.0
+    Bs, D, dmax = _belows_delta(Ws, M)
+    Gs = [D]                                           # Gs[L-m] = G_m = A_m^T Delta
+    for m in range(L - 1, 0, -1):
+        Gs.append(_mm(Ws[m], Gs[L - m - 1], True))
+    wk = np.empty((3, dmax))                           # work vectors (ping-pong 0/1, 2 for B_l q_m)
+    P, Q = _pq(Ws, Bs, u, v, wk)
+    Sfull = _mm(D, D.T)
+    if has_label:
+        Sfull += Sq
+    Y = np.empty((L, L, dmax))                         # Y[l-1, m-1, :d_m] = A_m^T s_l
+    for l in range(2, L + 1):
         y = _mv(Sfull, P[l - 1], wk[0])                # s_l
         for m in range(L - 1, 0, -1):                  # A_m^T s_l = W_{m+1}^T A_{m+1}^T s_l
             y = _tmv(Ws[m], y, Y[l - 1, m - 1])

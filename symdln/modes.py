@@ -111,19 +111,20 @@ def _diffusion_core(D: np.ndarray, Sq: np.ndarray, Ka: np.ndarray, Kb: np.ndarra
 
 
 def diffusion(net: DLN, teacher: Teacher, alpha: int, beta: int | None = None, *,
-              eta: float = 1.0, b: int = 1) -> float:
+              eta: float = 1.0, b: int = 1, backend: str = "numpy") -> float:
     """``D_alpha = (eta/b) a_alpha^T Sigma a_alpha`` or ``D_{alpha beta} = (eta/b) a_alpha^T Sigma a_beta``
     (Prop. 3.3, App. C Eq. 28-29), without ``Sigma``:
-    ``(eta/b)[<Delta^T K_a, Delta^T K_b> + tr(Delta^T K_a Delta^T K_b) + tr(K_a^T Sigma_q K_b)]``."""
+    ``(eta/b)[<Delta^T K_a, Delta^T K_b> + tr(Delta^T K_a Delta^T K_b) + tr(K_a^T Sigma_q K_b)]``.
+    ``backend`` as in :func:`ito_drift` ("numba": the compiled single-state kernel)."""
     _check_pair(net, teacher)
     fac = _check_eta_b(eta, b)
-    beta = alpha if beta is None else beta
     ua, va = mode_vectors(teacher, alpha)
-    ub, vb = mode_vectors(teacher, _check_alpha(teacher, beta, "beta"))
-    if beta == alpha:
-        ub = vb = None
-    Sq = teacher.Sigma_q
-    return fac * _diffusion_single(net.layers, teacher.M, Sq, ua, va, ub, vb, teacher.label_factor is not None)
+    same = beta is None or _check_alpha(teacher, beta, "beta") == alpha
+    ub, vb = (None, None) if same else mode_vectors(teacher, beta)
+    Sq, lab = teacher.Sigma_q, teacher.label_factor is not None
+    if backend != "numpy" and _core_numba.use_compiled(backend, 1, 1):
+        return fac * _core_numba.diffusion_single(net.layers, teacher.M, Sq, ua, va, ub, vb, lab)
+    return fac * _diffusion_single(net.layers, teacher.M, Sq, ua, va, ub, vb, lab)
 
 
 def diffusion_matrix(net: DLN, teacher: Teacher, *, eta: float = 1.0, b: int = 1) -> np.ndarray:

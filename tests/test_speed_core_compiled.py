@@ -7,7 +7,7 @@ import pytest
 from symdln import DLN, Teacher
 from symdln import _core_numba
 from symdln._validation import SymdlnInputError
-from symdln.modes import ito_drift, ito_drift_dense
+from symdln.modes import diffusion, diffusion_dense, ito_drift, ito_drift_dense
 from symdln.noise import per_sample_gradients, sample_data
 
 pytestmark = pytest.mark.skipif(not _core_numba.available(), reason="numba not installed (symdln[fast])")
@@ -78,3 +78,28 @@ def test_bad_backend_is_one_line_error():
         ito_drift(net, t, 0, backend="fortran")
     with pytest.raises(SymdlnInputError, match="backend"):
         per_sample_gradients(net, t, *sample_data(t, 4, 0), backend="jax")
+
+
+@pytest.mark.parametrize("widths,label", [([4, 4, 4, 4, 4], True), ([3, 5, 2, 4], True), ([3, 4, 2], False),
+                                          ([3, 2], True)])
+def test_compiled_diffusion_equals_numpy_and_dense(widths, label):
+    net, t = _setting(widths, 6, label)
+    for a in range(t.n_modes):
+        for c in range(t.n_modes):
+            ref = diffusion_dense(net, t, a, c, eta=0.3, b=2)
+            got = diffusion(net, t, a, c, eta=0.3, b=2, backend="numba")
+            assert abs(got - ref) <= RTOL * abs(ref)
+            assert abs(got - diffusion(net, t, a, c, eta=0.3, b=2)) <= RTOL * abs(ref)
+
+
+def test_compiled_diffusion_kernel_rejects_mutants():
+    """A dropped label term or a transposed Delta in the compiled kernel must not match the dense reference."""
+    net, t = _setting([4, 3, 5, 4], 9)
+    u, v = t.U[:, 0], t.V[:, 0]
+    ref = diffusion_dense(net, t, 0)
+    D = t.M - net.end_to_end()
+    def kernel(M, label):
+        return _core_numba.diffusion_single(net.layers, M, t.Sigma_q, u, v, None, None, label)
+    assert abs(kernel(t.M, True) - ref) <= RTOL * abs(ref)
+    assert abs(kernel(t.M, False) - ref) > 1e-3 * abs(ref)
+    assert abs(kernel(t.M + (D.T - D), True) - ref) > 1e-3 * abs(ref)
