@@ -171,3 +171,148 @@ def outer_into(b, a, out):
             bi = b[n, i]
             for j in range(J):
                 out[n, i, j] = bi * a[n, j]
+
+
+# -- stacks of states, states on the last (contiguous) axis: the thin products vectorise across states ------
+@nb.njit(cache=True, fastmath=_FM)
+def _mv3(A, x, ta):
+    """``out[:, s] = A[:, :, s] @ x[:, s]`` (``A[:, :, s]^T`` when ``ta``) for every state ``s``."""
+    p, q, n = A.shape
+    out = np.zeros((q if ta else p, n))
+    for i in range(p):
+        for j in range(q):
+            if ta:
+                for s in range(n):
+                    out[j, s] += A[i, j, s] * x[i, s]
+            else:
+                for s in range(n):
+                    out[i, s] += A[i, j, s] * x[j, s]
+    return out
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def _pq3(Wl, u, v):
+    """``P[l-1] = p_l`` (``d_L x n``) and ``Q[l-1] = q_l`` (``d_0 x n``) of every state, by the chains of
+    :func:`_pq` (``r_l = W_{l+1}^T r_{l+1}``, ``c_l = W_{l-1} c_{l-1}``)."""
+    L = len(Wl)
+    n = Wl[0].shape[2]
+    dL, d0 = u.shape[0], v.shape[0]
+    r = np.empty((dL, n))
+    for i in range(dL):
+        r[i, :] = u[i]
+    rs = [r]                                           # rs[L-l] = r_l = W_{>l}^T u
+    for l in range(L - 1, 0, -1):
+        rs.append(_mv3(Wl[l], rs[L - l - 1], True))
+    c = np.empty((d0, n))
+    for i in range(d0):
+        c[i, :] = v[i]
+    cs = [c]                                           # cs[l-1] = c_l = W_{<l} v
+    for l in range(2, L + 1):
+        cs.append(_mv3(Wl[l - 2], cs[l - 2], False))
+    P = np.empty((L, dL, n))
+    Q = np.empty((L, d0, n))
+    for l in range(1, L + 1):
+        x = rs[L - l]
+        for j in range(l + 1, L + 1):
+            x = _mv3(Wl[j - 1], x, False)
+        P[l - 1] = x
+        y = cs[l - 1]
+        for j in range(l - 1, 0, -1):
+            y = _mv3(Wl[j - 1], y, True)
+        Q[l - 1] = y
+    return P, Q
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def _dot3(X, Y, out):
+    """``out[s] = sum_i X[i, s] Y[i, s]`` for every state ``s``."""
+    n = X.shape[1]
+    for s in range(n):
+        out[s] = 0.0
+    for i in range(X.shape[0]):
+        for s in range(n):
+            out[s] += X[i, s] * Y[i, s]
+    return out
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def diffusion_states_last(Wl, D, Sq, U, V, has_label):
+    """``[D_ab] / (eta/b)`` of every state, shape ``(n, k, k)``: the algebra of
+    :func:`symdln.batched._diffusion_kernel` with ``Wl[l-1]`` of shape ``(d_l, d_{l-1}, n)`` and ``Delta`` of
+    shape ``(d_L, d_0, n)`` (states last)."""
+    L = len(Wl)
+    n = Wl[0].shape[2]
+    k = U.shape[1]
+    d0 = D.shape[1]
+    Ps = np.empty((k, L, D.shape[0], n))
+    Qs = np.empty((k, L, d0, n))
+    Rs = np.empty((k, L, d0, n))
+    SPs = np.zeros((k, L, D.shape[0], n))
+    for a in range(k):
+        P, Q = _pq3(Wl, U[:, a].copy(), V[:, a].copy())
+        Ps[a] = P
+        Qs[a] = Q
+        for l in range(L):
+            Rs[a, l] = _mv3(D, P[l], True)             # Delta^T p_l
+            if has_label:
+                SPs[a, l] = Sq @ P[l]
+    out = np.zeros((n, k, k))
+    t1 = np.empty(n)
+    t2 = np.empty(n)
+    t3 = np.empty(n)
+    t4 = np.empty(n)
+    for a in range(k):
+        for b in range(k):
+            for l in range(L):
+                for m in range(L):
+                    _dot3(Rs[a, l], Rs[b, m], t1)
+                    if has_label:
+                        _dot3(Ps[a, l], SPs[b, m], t2)
+                        for s in range(n):
+                            t1[s] += t2[s]
+                    _dot3(Qs[a, l], Qs[b, m], t2)
+                    _dot3(Qs[a, l], Rs[b, m], t3)
+                    _dot3(Qs[b, m], Rs[a, l], t4)
+                    for s in range(n):
+                        out[s, a, b] += t1[s] * t2[s] + t3[s] * t4[s]
+    return out
+
+
+@nb.njit(cache=True, fastmath=_FM)
+def ito_states_last(Wl, D, Sq, T, U, V, has_label):
+    """``0.5 tr(Sigma Hess w_a)`` (batch 1, eta 1) of every state, shape ``(n, k)``: the thin half of
+    :func:`ito_single` with states last.  ``T[l-1, m-1, s] = <W_b G_m, B_l>`` (the trace factors, from the
+    full products the caller did with BLAS); ``s_l = Delta (Delta^T p_l) + Sigma_q p_l``."""
+    L = len(Wl)
+    n = Wl[0].shape[2]
+    k = U.shape[1]
+    out = np.zeros((n, k))
+    t1 = np.empty(n)
+    t2 = np.empty(n)
+    for a in range(k):
+        P, Q = _pq3(Wl, U[:, a].copy(), V[:, a].copy())
+        Y = []                                             # Y[(l-2)*L + m-1] = A_m^T s_l
+        for l in range(2, L + 1):
+            y = _mv3(D, _mv3(D, P[l - 1], True), False)
+            if has_label:
+                y += Sq @ P[l - 1]
+            ys = [y] * L
+            for m in range(L - 1, 0, -1):
+                y = _mv3(Wl[m], y, True)
+                ys[m - 1] = y
+            Y.extend(ys)
+        for m in range(1, L):
+            Dq = _mv3(D, Q[m - 1], False)                  # Delta q_m
+            z = Q[m - 1]                                    # B_l q_m, advanced with l
+            for l in range(2, L + 1):
+                z = _mv3(Wl[l - 2], z, False)
+                if l <= m:
+                    continue
+                y = Y[(l - 2) * L + m - 1]                  # then W_b A_m^T s_l
+                for j in range(m + 1, l):
+                    y = _mv3(Wl[j - 1], y, False)
+                _dot3(y, z, t1)
+                _dot3(P[l - 1], Dq, t2)
+                for s in range(n):
+                    out[s, a] += t1[s] + T[l - 1, m - 1, s] * t2[s]
+    return out

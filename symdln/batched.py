@@ -23,6 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
+from . import _core_numba
 from ._validation import SymdlnInputError
 from .network import DLN, Teacher
 
@@ -85,19 +86,23 @@ def _T(a: np.ndarray) -> np.ndarray:
 
 
 # -- unvalidated kernels --------------------------------------------------------------------------
-def _partials(Ws):
-    """``(aboves, belows, W)`` with ``None`` for identity factors; lists index ``l-1``."""
-    L = len(Ws)
+def _belows(Ws):
+    """``(belows, W)``: ``belows[l-1] = W_{<l}`` (``None`` for ``l = 1``) and ``W = W_L ... W_1``."""
     belows, cur = [None], None
     for w in Ws[:-1]:
         cur = w if cur is None else w @ cur
         belows.append(cur)
+    return belows, (Ws[0] if len(Ws) == 1 else Ws[-1] @ belows[-1])
+
+
+def _partials(Ws):
+    """``(aboves, belows, W)`` with ``None`` for identity factors; lists index ``l-1``."""
+    belows, W = _belows(Ws)
     aboves, cur = [None], None
     for w in Ws[:0:-1]:
         cur = w if cur is None else cur @ w
         aboves.append(cur)
     aboves.reverse()
-    W = Ws[0] if L == 1 else (Ws[-1] @ belows[-1])
     return aboves, belows, W
 
 
@@ -182,11 +187,8 @@ def _noise_kernel(Ws, M, R, Z):
     from normals ``Z`` (``..., d0 [+ dL], d0``; rows ``:d0`` are ``Z_1``).  ``W_{>l}^T S`` is the chain
     ``W_{l+1}^T (W_{>l+1}^T S)`` (no ``W_{>l}`` is formed): ``2L - 1`` products plus the ``L - 1`` of ``W``."""
     L = len(Ws)
-    belows, cur = [None], None
-    for w in Ws[:-1]:
-        cur = w if cur is None else w @ cur
-        belows.append(cur)
-    S = _s_from_normals(M - (Ws[0] if L == 1 else Ws[-1] @ belows[-1]), R, Z)
+    belows, W = _belows(Ws)
+    S = _s_from_normals(M - W, R, Z)
     out = [S] * L
     T = S                                                        # T = W_{>l}^T S, from l = L down
     for l in range(L, 0, -1):
@@ -198,25 +200,36 @@ def _noise_kernel(Ws, M, R, Z):
 
 
 # -- public, validated ------------------------------------------------------------------------------
-def diffusion_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b: int = 1) -> np.ndarray:
+def diffusion_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b: int = 1,
+                    backend: str = "numpy") -> np.ndarray:
     """``D_{ab} = (eta/b) a_a^T Sigma a_b`` for every state of the stack: shape ``(n, k, k)`` for the ``k``
     requested ``modes`` (0-based; default all), ``(k, k)`` for 2-D layers.  Matches
-    :func:`symdln.modes.diffusion` state by state; never forms ``Sigma``."""
+    :func:`symdln.modes.diffusion` state by state; never forms ``Sigma``.  ``backend="numba"`` (or "auto"
+    with numba installed) runs the compiled stack kernel (states on the last axis; equal to rounding)."""
     Ws = _check_stack(layers, teacher)
     fac = _fac(eta, b)
     idx = _modes(teacher, modes)
     Sq = teacher.Sigma_q
-    return fac * _diffusion_kernel(Ws, teacher.M, Sq, teacher.U[:, idx], teacher.V[:, idx], bool(Sq.any()))
+    U, V = teacher.U[:, idx], teacher.V[:, idx]
+    if Ws[0].ndim == 3 and backend != "numpy" and _core_numba.use_compiled(backend, 1, 1):
+        D = teacher.M - _belows(Ws)[1]
+        return fac * _core_numba.diffusion_stack(Ws, D, Sq, U, V, bool(Sq.any()))
+    return fac * _diffusion_kernel(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
 
 
-def ito_drift_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b: int = 1) -> np.ndarray:
+def ito_drift_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b: int = 1,
+                    backend: str = "numpy") -> np.ndarray:
     """Itô drift ``(eta/2b) tr(Sigma Hess w_a)`` for every state and requested mode: shape ``(n, k)``
-    (``(k,)`` for 2-D layers).  Matches :func:`symdln.modes.ito_drift` state by state."""
+    (``(k,)`` for 2-D layers).  Matches :func:`symdln.modes.ito_drift` state by state.  ``backend`` as in
+    :func:`diffusion_batch`."""
     Ws = _check_stack(layers, teacher)
     fac = _fac(eta, b)
     idx = _modes(teacher, modes)
     Sq = teacher.Sigma_q
-    return fac * _ito_kernel(Ws, teacher.M, Sq, teacher.U[:, idx], teacher.V[:, idx], bool(Sq.any()))
+    U, V = teacher.U[:, idx], teacher.V[:, idx]
+    if Ws[0].ndim == 3 and len(Ws) > 1 and backend != "numpy" and _core_numba.use_compiled(backend, 1, 1):
+        return fac * _core_numba.ito_stack(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
+    return fac * _ito_kernel(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
 
 
 def sample_noise_batch(layers, teacher: Teacher, rng=None, *, normals=None) -> list[np.ndarray]:

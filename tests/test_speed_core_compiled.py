@@ -103,3 +103,38 @@ def test_compiled_diffusion_kernel_rejects_mutants():
     assert abs(kernel(t.M, True) - ref) <= RTOL * abs(ref)
     assert abs(kernel(t.M, False) - ref) > 1e-3 * abs(ref)
     assert abs(kernel(t.M + (D.T - D), True) - ref) > 1e-3 * abs(ref)
+
+
+@pytest.mark.parametrize("widths,label", [([4, 4, 4, 4, 4], True), ([3, 5, 2, 4], True), ([3, 4, 2], False),
+                                          ([3, 2], True)])
+def test_compiled_stack_kernels_equal_numpy_state_by_state(widths, label):
+    from symdln.batched import diffusion_batch, ito_drift_batch, stack_states
+    rng = np.random.default_rng(3)
+    net, t = _setting(widths, 8, label)
+    nets = [DLN([w + 0.3 * rng.standard_normal(w.shape) for w in net.layers]) for _ in range(5)]
+    st = stack_states(nets)
+    for fn in (diffusion_batch, ito_drift_batch):
+        ref = fn(st, t, eta=0.3, b=2)
+        got = fn(st, t, eta=0.3, b=2, backend="numba")
+        assert got.shape == ref.shape
+        assert np.abs(got - ref).max() <= RTOL * max(np.abs(ref).max(), 1e-300)
+
+
+def test_compiled_stack_kernels_reject_mutants():
+    """Dropping the label term (diffusion) or the trace factors (Ito drift) changes the stack kernels' output."""
+    from symdln.batched import diffusion_batch, ito_drift_batch, stack_states
+    net, t = _setting([4, 3, 5, 4], 9)
+    st = stack_states([net, net])
+    ref_d, ref_i = diffusion_batch(st, t, [0]), ito_drift_batch(st, t, [0])
+    U, V = t.U[:, [0]], t.V[:, [0]]
+    D = t.M - net.end_to_end()
+    good = _core_numba.diffusion_stack(st, np.stack([D, D]), t.Sigma_q, U, V, True)
+    dropped = _core_numba.diffusion_stack(st, np.stack([D, D]), t.Sigma_q, U, V, False)
+    assert np.abs(good - ref_d).max() <= RTOL * np.abs(ref_d).max()
+    assert np.abs(dropped - ref_d).max() > 1e-3 * np.abs(ref_d).max()
+    k = _core_numba._kernels()
+    Wl = tuple(np.ascontiguousarray(np.moveaxis(w, 0, -1)) for w in st)
+    D3 = np.ascontiguousarray(np.moveaxis(np.stack([D, D]), 0, -1))
+    no_trace = k.ito_states_last(Wl, D3, t.Sigma_q, np.zeros((3, 3, 2)), U, V, True)
+    assert np.abs(_core_numba.ito_stack(st, t.M, t.Sigma_q, U, V, True) - ref_i).max() <= RTOL * np.abs(ref_i).max()
+    assert np.abs(no_trace - ref_i).max() > 1e-3 * np.abs(ref_i).max()
