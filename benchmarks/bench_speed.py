@@ -108,7 +108,7 @@ def speedup_row(figure, ref, ours, target, repeat, n_ref=1, n_ours=1, per=1.0, n
     row(figure, to, tr, tr / to, f">= {target}x", tr / to >= target, note=note, profile=ours)
 
 
-def both_backends(figure, ref, make, target, repeat, n_ref, n_ours, check=None):
+def both_backends(figure, ref, make, target, repeat, n_ref, n_ours, check=None, per=1.0):
     """Rows for the compiled kernel (``make("numba")``, when numba is installed) and the NumPy fallback
     (``make("numpy")``), each against the same reference and target; ``check(numba_result, numpy_result)``
     asserts that the two agree before anything is timed."""
@@ -116,9 +116,9 @@ def both_backends(figure, ref, make, target, repeat, n_ref, n_ours, check=None):
     if available():
         if check is not None:
             check(make("numba")(), make("numpy")())
-        speedup_row(f"{figure} (numba kernel)", ref, make("numba"), target, repeat, n_ref, 3 * n_ours)
+        speedup_row(f"{figure} (numba kernel)", ref, make("numba"), target, repeat, n_ref, 3 * n_ours, per=per)
     speedup_row(f"{figure} (NumPy kernel{', the fallback' if available() else ''})", ref, make("numpy"), target,
-                repeat, n_ref, n_ours)
+                repeat, n_ref, n_ours, per=per)
 
 
 # -- CLI figures (child CPU time) ---------------------------------------------------------------------------
@@ -185,10 +185,10 @@ def core_rows(repeat: int):
                   lambda be: (lambda: diffusion(net, t, 0, backend=be)), 100, repeat, 3, 300)
     both_backends("Ito drift d=12 L=4, one state vs dense", lambda: ito_drift_dense(net, t, 0),
                   lambda be: (lambda: ito_drift(net, t, 0, backend=be)), 100, repeat, 3, 300)
-    speedup_row("D_alpha d=12 L=4, per state batched over 256", lambda: diffusion_dense(net, t, 0),
-                lambda: diffusion_batch(st, t, [0]), 500, repeat, 3, 5, per=256)
-    speedup_row("Ito drift d=12 L=4, per state batched over 256", lambda: ito_drift_dense(net, t, 0),
-                lambda: ito_drift_batch(st, t, [0]), 500, repeat, 3, 5, per=256)
+    both_backends("D_alpha d=12 L=4, per state batched over 256", lambda: diffusion_dense(net, t, 0),
+                  lambda be: (lambda: diffusion_batch(st, t, [0], backend=be)), 500, repeat, 3, 5, per=256)
+    both_backends("Ito drift d=12 L=4, per state batched over 256", lambda: ito_drift_dense(net, t, 0),
+                  lambda be: (lambda: ito_drift_batch(st, t, [0], backend=be)), 500, repeat, 3, 5, per=256)
     speedup_row("noise draw d=12 L=4, one state vs dense", lambda: dense_draw(net, t, rng),
                 lambda: sample_noise(net, t, rng), 0, repeat, 3, 300, note="no target (information)")
     speedup_row("noise draw d=12 L=4, per state batched over 256", lambda: dense_draw(net, t, rng),

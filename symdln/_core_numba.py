@@ -79,13 +79,12 @@ def ito_stack(Ws: list, M, Sq, U, V, has_label: bool):
     ``(n, k)``: the full ``d x d`` products (``W_{<l}``, ``G_m = W_{>m}^T Delta``, ``W_b G_m``) are stacked BLAS
     calls, the thin ones a compiled loop with the states on the last axis (unvalidated)."""
     import numpy as np
+
+    from .batched import _belows
     L = len(Ws)
     n = Ws[0].shape[0]
-    belows, cur = [None], None
-    for w in Ws[:-1]:
-        cur = w if cur is None else w @ cur
-        belows.append(cur)
-    D = M - (Ws[-1] @ belows[-1])
+    belows, W = _belows(Ws)
+    D = M - W
     G = [D]                                                  # G[L-m] = G_m = W_{m+1}^T G_{m+1}
     for m in range(L - 1, 0, -1):
         G.append(np.swapaxes(Ws[m], -1, -2) @ G[-1])
