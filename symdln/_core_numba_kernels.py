@@ -191,9 +191,10 @@ def _mv3(A, x, ta):
 
 
 @nb.njit(cache=True, fastmath=_FM)
-def _pq3(Wl, u, v):
-    """``P[l-1] = p_l`` (``d_L x n``) and ``Q[l-1] = q_l`` (``d_0 x n``) of every state, by the chains of
-    :func:`_pq` (``r_l = W_{l+1}^T r_{l+1}``, ``c_l = W_{l-1} c_{l-1}``)."""
+def _pq3(Wl, u, v, p_from=1, q_to=-1):
+    """``P[l-1] = p_l`` (``d_L x n``) for ``l >= p_from`` and ``Q[l-1] = q_l`` (``d_0 x n``) for ``l <= q_to``
+    (default ``L``; the other rows are left unset) of every state, by the chains of :func:`_pq`
+    (``r_l = W_{l+1}^T r_{l+1}``, ``c_l = W_{l-1} c_{l-1}``)."""
     L = len(Wl)
     n = Wl[0].shape[2]
     dL, d0 = u.shape[0], v.shape[0]
@@ -212,14 +213,16 @@ def _pq3(Wl, u, v):
     P = np.empty((L, dL, n))
     Q = np.empty((L, d0, n))
     for l in range(1, L + 1):
-        x = rs[L - l]
-        for j in range(l + 1, L + 1):
-            x = _mv3(Wl[j - 1], x, False)
-        P[l - 1] = x
-        y = cs[l - 1]
-        for j in range(l - 1, 0, -1):
-            y = _mv3(Wl[j - 1], y, True)
-        Q[l - 1] = y
+        if l >= p_from:
+            x = rs[L - l]
+            for j in range(l + 1, L + 1):
+                x = _mv3(Wl[j - 1], x, False)
+            P[l - 1] = x
+        if q_to < 0 or l <= q_to:
+            y = cs[l - 1]
+            for j in range(l - 1, 0, -1):
+                y = _mv3(Wl[j - 1], y, True)
+            Q[l - 1] = y
     return P, Q
 
 
@@ -290,7 +293,7 @@ def ito_states_last(Wl, D, Sq, T, U, V, has_label):
     t1 = np.empty(n)
     t2 = np.empty(n)
     for a in range(k):
-        P, Q = _pq3(Wl, U[:, a].copy(), V[:, a].copy())
+        P, Q = _pq3(Wl, U[:, a].copy(), V[:, a].copy(), 2, L - 1)      # p_1 and q_L do not enter
         Y = []                                             # Y[(l-2)*L + m-1] = A_m^T s_l
         for l in range(2, L + 1):
             y = _mv3(D, _mv3(D, P[l - 1], True), False)
