@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 __all__ = ["available", "use_compiled", "ito_single", "diffusion_single", "diffusion_stack", "ito_stack", "outer_into"]
 
 _K = None
@@ -63,23 +65,24 @@ def diffusion_single(layers: tuple, M, Sq, ua, va, ub, vb, has_label: bool) -> f
                                        has_label)
 
 
+def _last(x):
+    """``(n, ...)`` -> ``(..., n)`` contiguous: the states on the last axis."""
+    return np.ascontiguousarray(np.moveaxis(x, 0, -1))
+
+
 def diffusion_stack(Ws: list, D, Sq, U, V, has_label: bool):
     """``[D_ab] / (eta/b)`` for a stack of states (``Ws[l-1]`` of shape ``(n, d_l, d_{l-1})``, ``D`` of shape
     ``(n, d_L, d_0)``), shape ``(n, k, k)``: the compiled twin of :func:`symdln.batched._diffusion_kernel`
     (unvalidated).  The states are moved to the last axis (one copy per layer) so that every thin product
     runs over all states at once."""
-    import numpy as np
-    Wl = tuple(np.ascontiguousarray(np.moveaxis(w, 0, -1)) for w in Ws)
-    return _kernels().diffusion_states_last(Wl, np.ascontiguousarray(np.moveaxis(D, 0, -1)), Sq,
-                                            np.ascontiguousarray(U), np.ascontiguousarray(V), has_label)
+    return _kernels().diffusion_states_last(tuple(_last(w) for w in Ws), _last(D), Sq, np.ascontiguousarray(U),
+                                            np.ascontiguousarray(V), has_label)
 
 
 def ito_stack(Ws: list, M, Sq, U, V, has_label: bool):
     """``0.5 tr(Sigma Hess w_a)`` for a stack of states (``Ws[l-1]`` of shape ``(n, d_l, d_{l-1})``), shape
     ``(n, k)``: the full ``d x d`` products (``W_{<l}``, ``G_m = W_{>m}^T Delta``, ``W_b G_m``) are stacked BLAS
     calls, the thin ones a compiled loop with the states on the last axis (unvalidated)."""
-    import numpy as np
-
     from .batched import _belows
     L = len(Ws)
     n = Ws[0].shape[0]
@@ -95,10 +98,7 @@ def ito_stack(Ws: list, M, Sq, U, V, has_label: bool):
             if l > m + 1:
                 Ub = Ws[l - 2] @ Ub
             T[l - 1, m - 1] = np.einsum("nij,nij->n", Ub, belows[l - 1])
-
-    def last(x):
-        return np.ascontiguousarray(np.moveaxis(x, 0, -1))
-    return _kernels().ito_states_last(tuple(last(w) for w in Ws), last(D), Sq, T, np.ascontiguousarray(U),
+    return _kernels().ito_states_last(tuple(_last(w) for w in Ws), _last(D), Sq, T, np.ascontiguousarray(U),
                                       np.ascontiguousarray(V), has_label)
 
 
