@@ -211,7 +211,8 @@ def diffusion_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b
     idx = _modes(teacher, modes)
     Sq = teacher.Sigma_q
     U, V = teacher.U[:, idx], teacher.V[:, idx]
-    if Ws[0].ndim == 3 and backend != "numpy" and _core_numba.use_compiled(backend, 1, 1):
+    compiled = backend != "numpy" and _core_numba.use_compiled(backend, 1, 1)     # validates backend
+    if compiled and Ws[0].ndim == 3:
         D = teacher.M - _belows(Ws)[1]
         return fac * _core_numba.diffusion_stack(Ws, D, Sq, U, V, bool(Sq.any()))
     return fac * _diffusion_kernel(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
@@ -227,7 +228,8 @@ def ito_drift_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b
     idx = _modes(teacher, modes)
     Sq = teacher.Sigma_q
     U, V = teacher.U[:, idx], teacher.V[:, idx]
-    if Ws[0].ndim == 3 and len(Ws) > 1 and backend != "numpy" and _core_numba.use_compiled(backend, 1, 1):
+    compiled = backend != "numpy" and _core_numba.use_compiled(backend, 1, 1)     # validates backend
+    if compiled and Ws[0].ndim == 3 and len(Ws) > 1:
         return fac * _core_numba.ito_stack(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
     return fac * _ito_kernel(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
 

@@ -78,6 +78,10 @@ def test_bad_backend_is_one_line_error():
         ito_drift(net, t, 0, backend="fortran")
     with pytest.raises(SymdlnInputError, match="backend"):
         per_sample_gradients(net, t, *sample_data(t, 4, 0), backend="jax")
+    from symdln.batched import diffusion_batch, ito_drift_batch
+    for fn in (diffusion_batch, ito_drift_batch):                      # 2-D layers too (NumPy path)
+        with pytest.raises(SymdlnInputError, match="backend"):
+            fn(net.layers, t, backend="cuda")
 
 
 @pytest.mark.parametrize("widths,label", [([4, 4, 4, 4, 4], True), ([3, 5, 2, 4], True), ([3, 4, 2], False),
