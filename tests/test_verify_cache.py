@@ -141,3 +141,19 @@ def test_unknown_id_with_a_cached_claim_list_is_one_line_exit_2(vcache, capsys):
     assert main(["verify", "eq.77"]) == 2
     err = capsys.readouterr().err
     assert "eq.77" in err and len(err.strip().splitlines()) == 1
+
+
+def test_key_covers_a_plug_in_papers_own_package(tmp_path, monkeypatch):
+    from symdln import papers
+    pkg = tmp_path / "site" / "extpaper_pkg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("PAPER = None\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.setattr(papers, "_entry_points", lambda: {"ext2026": "extpaper_pkg:PAPER", "lost": "no_such_pkg_zz"})
+    monkeypatch.setattr(verify_cache, "_keys", {})
+    k1 = verify_cache.source_key("ext2026")
+    assert k1 and k1 != verify_cache.source_key("corlouer2026")
+    (pkg / "claims.py").write_text("# a new claim module\n")         # the plug-in changed: a new key
+    monkeypatch.setattr(verify_cache, "_keys", {})
+    assert verify_cache.source_key("ext2026") not in (None, k1)
+    assert verify_cache.source_key("lost") is None                     # sources not found: never cached
