@@ -199,9 +199,7 @@ def _is_zero(e) -> bool:
     """``e`` (a SymPy expression or matrix) simplifies to exactly zero."""
     if isinstance(e, sp.MatrixBase):
         return all(_is_zero(x) for x in e)
-    if e == 0 or sp.expand(e) == 0:
-        return True
-    return sp.simplify(e) == 0 or sp.simplify(sp.expand(e)) == 0
+    return e == 0 or sp.expand(e) == 0 or sp.simplify(e) == 0
 
 
 @kind("symbolic_zero")
