@@ -109,8 +109,10 @@ def _exact(label, a, b, scope):
         ok = _is_zero(sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else a - b)
     else:
         ok = np.shape(a) == np.shape(b) and bool(np.all(np.asarray(a, dtype=object) == np.asarray(b, dtype=object)))
-    return Evidence("enumeration", ok, f"{label}: {'exact match' if ok else 'differs'} (rational arithmetic)",
-                    {"scope": scope})
+    scalar = np.ndim(a) == 0 and np.ndim(b) == 0 and not isinstance(a, sp.MatrixBase)
+    values = f": {a} vs {b}" if scalar else ""
+    return Evidence("enumeration", ok, f"{label}: {'exact match' if ok else 'differs'}{values} (rational arithmetic)",
+                    {"scope": scope, **({"printed_value": str(a), "reference_value": str(b)} if scalar else {})})
 
 
 def _derived_extra(spec, paper):
