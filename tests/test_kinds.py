@@ -84,3 +84,23 @@ def test_symbolic_zero_rejects_a_wrong_rate():
     evs = run_check("symbolic_zero", dataclasses.replace(C26.get("eq.3"), expr=s / (1 + (s / w0 - 1) * sp.exp(-s * t))),
                     C26.spec("eq.3"), paper=C26)[0]
     assert [e.passed for e in evs] == [False, True]
+
+
+def test_symbolic_zero_sign_entries_need_a_proof():
+    """A sign entry passes only when SymPy proves the sign from the symbols' assumptions (s > 0, L = 2 + k)."""
+    from symdln.paperkit import Spec
+    from symdln.symbolic.symbols import s
+    k = sp.Symbol("k", positive=True)
+    C26.references.update({"_t_pos": lambda claim: s * (1 + k), "_t_flip": lambda claim: -s * (1 + k),
+                           "_t_unknown": lambda claim: s - k})
+    try:
+        spec = Spec(check="symbolic_zero", params={"residuals": [
+            {"ref": r, "sign": "positive"} for r in ("_t_pos", "_t_flip", "_t_unknown")]})
+        evs = run_check("symbolic_zero", C26.get("eq.3"), spec, paper=C26)[0]
+        with pytest.raises(SymdlnInputError, match="sign"):
+            run_check("symbolic_zero", C26.get("eq.3"), Spec(check="symbolic_zero", params={"residuals": [
+                {"ref": "_t_pos", "sign": "big"}]}), paper=C26)
+    finally:
+        for r in ("_t_pos", "_t_flip", "_t_unknown"):
+            del C26.references[r]
+    assert [e.passed for e in evs] == [True, False, False]

@@ -143,31 +143,6 @@ def check_peak_existence(claim, spec, *, seed, fast, paper=None):
     return evs, {"derived": sp.And(sp.StrictLessThan(sigma_q ** 2, bound), sp.GreaterThan(L, 2))}
 
 
-@PAPER.check("peak_below_s_domain")
-def check_peak_below_s(claim, spec, *, seed, fast, paper=None):
-    """'Whenever (10) holds, w* < s': s - w* > 0 and w* > 0 for every L >= 2, s > 0, 0 <= sigma_q^2 <= bound."""
-    ws = PAPER.get("eq.9").expr
-    a = 4 * (L - 1) / L
-    u = sp.Symbol("u", nonnegative=True)             # u = sqrt(s^2 - a(a+2) sigma_q^2 / 2), in [0, s]
-    gap = sp.simplify(((s - ws) * (a + 2)).subs(sp.sqrt(s ** 2 - a * (a + 2) * sigma_q ** 2 / 2), u))
-    gap_k = sp.simplify(gap.subs(L, 2 + _k))
-    pos_gap = sp.simplify(gap_k - (s + u)) == 0     # (a+2)(s - w*) = s + u > 0
-    wstar_k = sp.simplify(((a + 1) * s - u).subs(L, 2 + _k))
-    # w* > 0  <=>  (a+1) s - u > 0, and u <= s
-    pos_w = bool(sp.simplify(wstar_k.subs(u, s)).is_positive)
-    other = sp.simplify((((a + 1) * s + u) / (a + 2) - s).subs(L, 2 + _k))
-    evs = [
-        Evidence("symbolic", bool(pos_gap), "(a+2)(s - w*) = s + sqrt(s^2 - a(a+2) sigma_q^2/2) > 0 for every s > 0 "
-                 "and every sigma_q^2 up to the bound (symbolic L = 2 + k, k >= 0)", {}),
-        Evidence("symbolic", pos_w, "w* >= ((a+1)s - s)/(a+2) = a s/(a+2) > 0: the critical point lies in the "
-                 "stated domain w > 0 for every L >= 2", {}),
-        Evidence("symbolic", True, f"the other root (the local minimum) sits at s + {sp.sstr(sp.factor(other))} <= s: "
-                 "both critical points are below s; at sigma_q^2 = bound w* = (a+1)s/(a+2) is an inflection "
-                 "(no maximizer; see Eq. 10)", {"scope": "info"}),
-    ]
-    return evs
-
-
 # ---- Prop. 5.2 (ii): the stationary mean, and the density's normalizability ------------------------------
 @functools.lru_cache(maxsize=None)
 def mean_shift():

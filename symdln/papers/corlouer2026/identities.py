@@ -245,3 +245,26 @@ NUMERIC.update({
               "Langevin noise is identically zero, so the remark's proportionality describes a vanishing term",
               scope="info", rtol=1e-4)]},
 })
+
+
+SYMBOLIC.update({
+    "no_label_noise": {"residuals": [
+        _res("no_noise_Q", "D ~ Q (s-w)^2 near s with Q", sign="positive"),
+        _res("no_noise_q", "mu ~ q (s-w) near s with q", sign="positive"),
+        _res("no_noise_gamma", "density ~ (s-w)^(-2-gamma), gamma = 2q/Q (exponent < -1: not integrable)",
+             sign="positive"),
+        _res("no_noise_exponent_vs_derivation", "agrees with the derivation stationary_no_label_noise",
+             scope="derived")]},
+    "learned_mode_noise": {"residuals": [
+        _res("D_log_slope_at_s", "D'(s)/D(s): the noise still depends on w at the learned point for every L >= 2",
+             data={"counterexample": {"L": 2, "s": 1}}),
+        _res("D_at_s_every_depth", "D(s) > 0 for sigma_q > 0: at w = s the noise is nondegenerate and constant in time",
+             sign="positive", scope="condition",
+             data={"condition": "to zeroth order in w - s: D(w) = D(s)(1 + 4(L-1)(w-s)/(L s) + ...), so over the "
+                                "stationary spread |w - s| = O(sqrt(eta)) the noise varies by a relative O(sqrt(eta))"})]},
+    "peak_below_s": {"residuals": [
+        _res("peak_gap_minus_s_plus_u", "(a+2)(s - w*) = s + sqrt(s^2 - a(a+2) sigma_q^2/2) > 0 for every s > 0 and "
+             "every sigma_q^2 up to the bound (symbolic L = 2 + k)"),
+        _res("peak_lower_bound", "w* >= a s/(a+2) > 0: the critical point lies in the stated domain w > 0 for every "
+             "L >= 2", sign="positive")]},
+})

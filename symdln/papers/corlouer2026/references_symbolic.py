@@ -6,6 +6,7 @@ A reference ``fn(claim)`` computes the residual from the claim's transcription a
 """
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -277,3 +278,64 @@ def sec4_d_over_w_power_a(claim):
 def appf_mu_over_w_power_a(claim):
     """d/dw of mu_grad / (w^a (s - w)) with App. F's a = 2(L-1)/L."""
     return sp.diff(sp.powsimp(_raw("grad_drift_aligned") / (w ** (2 * (L - 1) / L) * (s - w)), force=True), w)
+
+
+# ---- Prop. 5.2 (i): no label noise, no normalisable density ----------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _no_noise_coefficients(Lk: int):
+    """(Q, q, gamma = 2q/Q) with D ~ Q (s-w)^2 and mu ~ q (s-w) near w = s, sigma_q = 0, depth Lk."""
+    from ...symbolic.symbols import sigma_q
+    mu, D = _d("drift_aligned").subs(sigma_q, 0).subs(L, Lk), _d("diffusion_aligned").subs(sigma_q, 0).subs(L, Lk)
+    x = sp.Dummy("x", positive=True)
+    Q = sp.simplify(sp.limit((D / (s - w) ** 2).subs(w, s - x), x, 0))
+    q = sp.simplify(sp.limit((mu / (s - w)).subs(w, s - x), x, 0))
+    return Q, q, sp.simplify(2 * q / Q)
+
+
+_DEPTHS = (1, 2, 3, 4)
+R("no_noise_Q")(lambda claim: [(f"L={k}", _no_noise_coefficients(k)[0]) for k in _DEPTHS])
+R("no_noise_q")(lambda claim: [(f"L={k}", _no_noise_coefficients(k)[1]) for k in _DEPTHS])
+R("no_noise_gamma")(lambda claim: [(f"L={k}", _no_noise_coefficients(k)[2]) for k in _DEPTHS])
+R("no_noise_exponent_vs_derivation")(lambda claim: [
+    (f"L={k}", _d("stationary_no_label_noise").subs(L, k) - (-2 - _no_noise_coefficients(k)[2])) for k in _DEPTHS])
+
+
+# ---- Sec. 3 (after Prop. 3.5): the noise of a learned mode -----------------------------------------------------
+@R("D_log_slope_at_s")
+def d_log_slope_at_s(claim):
+    """D'(s)/D(s) (derived D, symbolic L): zero iff the noise does not depend on w at the learned point."""
+    D = _raw("diffusion_aligned")
+    return sp.simplify(sp.diff(D, w).subs(w, s) / sp.simplify(D.subs(w, s)))
+
+
+@R("D_at_s_every_depth")
+def d_at_s_every_depth(claim):
+    """D(s) for L = 2 + k (k > 0) and sigma_q > 0."""
+    from ...symbolic.symbols import sigma_q
+    k, q = sp.Symbol("k", positive=True), sp.Symbol("q", positive=True)
+    return sp.simplify(_raw("diffusion_aligned").subs(w, s)).subs({L: 2 + k, sigma_q: q})
+
+
+# ---- Sec. 4 (after Eq. 10): the peak is below s ---------------------------------------------------------------
+def _peak_parts():
+    from ...symbolic.symbols import sigma_q
+    ws = PAPER.get("eq.9").expr
+    a = 4 * (L - 1) / L
+    u = sp.Symbol("u", nonnegative=True)             # u = sqrt(s^2 - a(a+2) sigma_q^2 / 2), in [0, s]
+    k = sp.Symbol("k", positive=True)
+    gap = sp.simplify(((s - ws) * (a + 2)).subs(sp.sqrt(s ** 2 - a * (a + 2) * sigma_q ** 2 / 2), u))
+    return a, u, k, gap
+
+
+@R("peak_gap_minus_s_plus_u")
+def peak_gap_minus_s_plus_u(claim):
+    """(a+2)(s - w*) - (s + u), L = 2 + k: zero, so s - w* = (s + u)/(a+2) > 0."""
+    a, u, k, gap = _peak_parts()
+    return sp.simplify(gap.subs(L, 2 + k)) - (s + u)
+
+
+@R("peak_lower_bound")
+def peak_lower_bound(claim):
+    """((a+1) s - u)/(a+2) at its smallest (u = s): a s/(a+2), L = 2 + k."""
+    a, u, k, _ = _peak_parts()
+    return sp.simplify(((a + 1) * s - u).subs(L, 2 + k)).subs(u, s)
