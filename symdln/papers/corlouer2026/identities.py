@@ -268,3 +268,17 @@ SYMBOLIC.update({
         _res("peak_lower_bound", "w* >= a s/(a+2) > 0: the critical point lies in the stated domain w > 0 for every "
              "L >= 2", sign="positive")]},
 })
+
+
+_NO_NOISE = ("no label noise (sigma_q = 0), L >= 2; with label noise D(s) = beta L^2 sigma_q^2 s^(4(L-1)/L) > 0 and the "
+             "peak needs sigma_q^2 < s^2 L^2/(4(L-1)(3L-2))")
+SYMBOLIC["contribution2"] = {"residuals": [
+    _res("D_at_learned_point", "D(s) (derived): with label noise the diffusion does not decay to zero once the mode "
+         "is learned", data={"counterexample": {"L": 2, "s": 1, "sigma_q": "0.3"}}),
+    _res("D_at_learned_point_no_noise", "sigma_q = 0: D(s)", scope="condition", data={"condition": _NO_NOISE}),
+    _res("D_slope_below_peak_no_noise", "sigma_q = 0: dD/dw just below w* = a s/(a+2)", sign="positive",
+         scope="condition", data={"condition": _NO_NOISE}),
+    _res("D_slope_above_peak_no_noise", "sigma_q = 0: dD/dw just above w*", sign="negative", scope="condition",
+         data={"condition": _NO_NOISE}),
+    _res("s_minus_peak_no_noise", "sigma_q = 0: s - w* for every L >= 2", sign="positive", scope="condition",
+         data={"condition": _NO_NOISE})]}

@@ -339,3 +339,27 @@ def peak_lower_bound(claim):
     """((a+1) s - u)/(a+2) at its smallest (u = s): a s/(a+2), L = 2 + k."""
     a, u, k, _ = _peak_parts()
     return sp.simplify(((a + 1) * s - u).subs(L, 2 + k)).subs(u, s)
+
+
+# ---- Sec. 1.1, contribution 2: 'peaks before learned, then decays to zero' ----------------------------------------
+R("D_at_learned_point")(lambda claim: sp.simplify(_raw("diffusion_aligned").subs(w, s)))
+@R("D_at_learned_point_no_noise")
+def d_at_learned_point_no_noise(claim):
+    from ...symbolic.symbols import sigma_q
+    return sp.simplify(_raw("diffusion_aligned").subs(w, s).subs(sigma_q, 0))
+
+
+def _slopes_around_peak(side):
+    """dD/dw (sigma_q = 0, s = 1, beta = 1) just below (side = -1) or above (+1) w* = a s/(a+2), L = 2, 3, 5."""
+    from ...symbolic.symbols import beta, sigma_q
+    a = 4 * (L - 1) / L
+    dD = sp.diff(_raw("diffusion_aligned").subs(sigma_q, 0), w)
+    h = side * sp.Rational(1, 1000)
+    return [(f"L={k}", sp.N(dD.subs({L: k, s: 1, beta: 1, w: (a * s / (a + 2)).subs({L: k, s: 1}) + h})))
+            for k in (2, 3, 5)]
+
+
+R("D_slope_below_peak_no_noise")(lambda claim: _slopes_around_peak(-1))
+R("D_slope_above_peak_no_noise")(lambda claim: _slopes_around_peak(+1))
+R("s_minus_peak_no_noise")(lambda claim: sp.simplify((s - 4 * (L - 1) / L * s / (4 * (L - 1) / L + 2)).subs(
+    L, 2 + sp.Symbol("k", positive=True))))
