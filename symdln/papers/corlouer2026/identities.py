@@ -282,3 +282,20 @@ SYMBOLIC["contribution2"] = {"residuals": [
          data={"condition": _NO_NOISE}),
     _res("s_minus_peak_no_noise", "sigma_q = 0: s - w* for every L >= 2", sign="positive", scope="condition",
          data={"condition": _NO_NOISE})]}
+
+
+_LOCAL_MAX = "L >= 2, sigma_q^2 < s^2 L^2/(4(L-1)(3L-2)) strictly, 'maximum' read as local maximum"
+SYMBOLIC["peak_existence"] = {"derived": "peak_region", "residuals": [
+    _res("peak_bracket_vs_quadratic", "dD/dw = beta L^2 w^((3L-4)/L) [(2a+4)x^2 + 4 s x + a sigma_q^2], x = w - s, for "
+         "symbolic L (the printed stationary condition)"),
+    _res("peak_bound_vs_printed", "discriminant = 0 solved for sigma_q^2 (SymPy) minus the printed bound 2 s^2/(a(a+2))"),
+    _res("peak_discriminant_at_bound", "at sigma_q^2 = bound (the printed '<=' includes it) the discriminant must be > 0 "
+         "for a maximum; it is 0: a double root, dD/dw does not change sign, no maximum", sign="positive",
+         data={"counterexample": {"L": 2, "s": 1, "sigma_q^2": "1/4 (= bound)"}}),
+    _res("D_growth_at_infinity", "a global maximum on w > 0 needs D bounded: lim D/w^3 (L = 2, sigma_q = 0) must be "
+         "<= 0; D -> oo, so the critical point is a local, never a global, maximum", sign="nonpositive"),
+    _res("peak_leading_coefficient", "for every L >= 2 the bracket's leading coefficient 2a+4 > 0: two real roots iff "
+         "sigma_q^2 < bound, dD/dw goes + -> - at the smaller one (a local maximum), and for sigma_q^2 > bound "
+         "dD/dw > 0 on w > 0", sign="positive", scope="condition", data={"condition": _LOCAL_MAX}),
+    _res("peak_bound_inverse_at_L1", "L = 1: the bound is +oo (a = 0) but D = beta(2(s-w)^2 + sigma_q^2) has only a "
+         "minimum: the statement needs L >= 2 (1/bound at L -> 1+)", data={"L": 1})]}

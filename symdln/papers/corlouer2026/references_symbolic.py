@@ -363,3 +363,49 @@ R("D_slope_below_peak_no_noise")(lambda claim: _slopes_around_peak(-1))
 R("D_slope_above_peak_no_noise")(lambda claim: _slopes_around_peak(+1))
 R("s_minus_peak_no_noise")(lambda claim: sp.simplify((s - 4 * (L - 1) / L * s / (4 * (L - 1) / L + 2)).subs(
     L, 2 + sp.Symbol("k", positive=True))))
+
+
+# ---- Sec. 4, Eq. (10): when the diffusion has a maximum -------------------------------------------------------
+def _peak_quadratic():
+    """dD/dw / (beta L^2 w^((3L-4)/L)) in x = w - s (derived D, symbolic L), and the printed quadratic
+    (2a+4) x^2 + 4 s x + a sigma_q^2, a = 4(L-1)/L."""
+    from ...symbolic.symbols import beta, sigma_q
+    D = _raw("diffusion_aligned")
+    a, x = 4 * (L - 1) / L, sp.Symbol("x", real=True)
+    bracket = sp.simplify(sp.diff(D, w) / (beta * L ** 2 * w ** ((3 * L - 4) / L)))
+    return sp.expand(bracket.subs(w, s + x)), sp.expand((2 * a + 4) * x ** 2 + 4 * s * x + a * sigma_q ** 2), x
+
+
+def _bound():
+    from .domain import peak_bound
+    return peak_bound()
+
+
+R("peak_bracket_vs_quadratic")(lambda claim: _peak_quadratic()[0] - _peak_quadratic()[1])
+R("peak_bound_vs_printed")(lambda claim: _bound() - s ** 2 * L ** 2 / (4 * (L - 1) * (3 * L - 2)))
+
+
+@R("peak_discriminant_at_bound")
+def peak_discriminant_at_bound(claim):
+    """The quadratic's discriminant at sigma_q^2 = bound (the printed '<=' case): 0, a double root, no sign change."""
+    from ...symbolic.symbols import sigma_q
+    _, quad, x = _peak_quadratic()
+    return sp.simplify(sp.discriminant(sp.factor(quad.subs(sigma_q ** 2, _bound())), x))
+
+
+@R("D_growth_at_infinity")
+def d_growth_at_infinity(claim):
+    """lim D/w^3 as w -> oo (L = 2, s = 1, sigma_q = 0): a global maximum on w > 0 needs it <= 0."""
+    from ...symbolic.symbols import sigma_q
+    return sp.limit(_raw("diffusion_aligned").subs({L: 2, s: 1, sigma_q: 0}) / w ** 3, w, sp.oo)
+
+
+R("peak_leading_coefficient")(lambda claim: sp.simplify((2 * 4 * (L - 1) / L + 4).subs(L, 2 + sp.Symbol("k", positive=True))))
+R("peak_bound_inverse_at_L1")(lambda claim: 1 / sp.limit(s ** 2 * L ** 2 / (4 * (L - 1) * (3 * L - 2)), L, 1, "+"))
+
+
+@R("peak_region")
+def peak_region():
+    """The derived region: sigma_q^2 < s^2 L^2 / (4(L-1)(3L-2)) strictly, L >= 2."""
+    from ...symbolic.symbols import sigma_q
+    return sp.And(sp.StrictLessThan(sigma_q ** 2, _bound()), sp.GreaterThan(L, 2))

@@ -39,8 +39,8 @@ add("eq.10", Location('4', equation='10'),
     r"\sigma_{q}^{2}\;\leq\;\frac{2s_{\alpha}^{2}}{\,a(a+2)\,}\;=\;\frac{s_{\alpha}^{2}L^{2}}{\,4(L-1)(3L-2)\,}.",
     quantity="diffusion_peak_existence", kind="statement", readings=SIGMA_READINGS,
     notes="'This maximum exists if and only if the discriminant is non-negative'",
-    spec=Spec(check="peak_existence_domain",
-              condition="strict inequality, L >= 2, and 'maximum' read as a local maximum (D grows without bound)"))
+    spec=symbolic("peak_existence",
+                  condition="strict inequality, L >= 2, and 'maximum' read as a local maximum (D grows without bound)"))
 add("sec4.peak-before-learning", Location('4', detail='after Eq. 10'),
     r"\text{Whenever (10) holds, the maximizer satisfies } w_{\alpha}^{\star}<s_{\alpha}",
     quantity="diffusion_peak", kind="statement", spec=symbolic("peak_below_s"))
