@@ -322,10 +322,11 @@ def laplace_series(mu, D, order: int = 2) -> dict:
     # mode: A(w) + beta g(w) = 0 with w = s + sum_j beta^j m_j
     ms = sp.symbols(f"m1:{order + 1}")
     expr = (A + beta * g).subs(w, s + sum(beta ** (j + 1) * ms[j] for j in range(order)))
-    ser = sp.series(expr, beta, 0, order + 1).removeO()
+    # Taylor coefficients in beta by differentiation at beta = 0 (what series() computes, without its machinery)
+    taylor = lambda j: sp.diff(expr, beta, j).subs(beta, 0) / sp.factorial(j)   # noqa: E731
     sol: dict = {}
     for j in range(1, order + 1):
-        cj = _simp(ser.coeff(beta, j).subs(sol))
+        cj = _simp(taylor(j).subs(sol))
         sol[ms[j - 1]] = _simp(sp.solve(cj, ms[j - 1])[0])
     mode_c = [sol[m] for m in ms]
     poly = lambda cs: sum(c * beta ** (j + 1) for j, c in enumerate(cs))
