@@ -33,7 +33,7 @@ def step_change_symbolic(layers, E, eta_):
     G = [above(layers, k).T * E * below(layers, k).T for k in range(1, Ls + 1)]
     new = [W + eta_ * g for W, g in zip(layers, G)]
     D = lambda Ws, k: Ws[k].T * Ws[k] - Ws[k - 1] * Ws[k - 1].T
-    direct = [sp.expand(D(new, k) - D(layers, k)) for k in range(1, Ls)]
+    direct = [D(new, k) - D(layers, k) for k in range(1, Ls)]          # compared by is_zero, which expands itself
     ident = [sp.expand(eta_ ** 2 * (G[k].T * G[k] - G[k - 1] * G[k - 1].T)) for k in range(1, Ls)]
     first = [sp.expand(layers[k].T * G[k] - G[k - 1] * layers[k - 1].T) for k in range(1, Ls)]
     return direct, ident, first
@@ -77,8 +77,8 @@ def noise_moments(dL_: int, d0_: int):
     Dl = sym_matrix("Delta", dL_, d0_)
     P, Q, Sq = sym_symmetric("P", dL_), sym_symmetric("Q", d0_), sym_symmetric("Sigma", dL_)
     S = Dl * (x * x.T - sp.eye(d0_)) + xi * x.T
-    ESPS = expect_matrix(sp.expand(S.T * P * S), list(x), list(xi), Sq)
-    ESQS = expect_matrix(sp.expand(S * Q * S.T), list(x), list(xi), Sq)
+    ESPS = expect_matrix(sp.ImmutableMatrix(S.T * P * S), list(x), list(xi), Sq)   # expect expands each entry
+    ESQS = expect_matrix(sp.ImmutableMatrix(S * Q * S.T), list(x), list(xi), Sq)
     return ESPS, ESQS, Dl, P, Q, Sq
 
 
