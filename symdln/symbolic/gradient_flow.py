@@ -90,13 +90,20 @@ def time_to_learn_mpmath(L_val, s_val, w0_val, c_val, dps: int = 30):
         return mp.quad(f, [mp.mpf(w0_val), mp.mpf(c_val) * sm])
 
 
+@functools.lru_cache(maxsize=None)
+def _closed_fn(L_val):
+    """The closed form at depth ``L_val`` as an mpmath function of ``(s, w0, c)``, generated once per depth (its
+    rational constants are evaluated at call time, so the working precision is the caller's)."""
+    r = gf_results()
+    expr = r["T_L2"] if L_val == 2 else r["T_general"].subs(L, L_val)
+    return sp.lambdify((s, w0, c_frac), expr, "mpmath")
+
+
 def time_to_learn_closed(L_val, s_val, w0_val, c_val, dps: int = 30):
     """``T`` from the general-L closed form (L != 2) or the L = 2 logarithm, evaluated with mpmath."""
     import mpmath as mp
-    r = gf_results()
-    expr = r["T_L2"] if L_val == 2 else r["T_general"].subs(L, L_val)
     with mp.workdps(dps):
-        fn = sp.lambdify((s, w0, c_frac), expr, "mpmath")
+        fn = _closed_fn(L_val)
         val = mp.mpmathify(fn(mp.mpf(s_val), mp.mpf(w0_val), mp.mpf(c_val)))
         if abs(mp.im(val)) > mp.mpf(10) ** (-dps + 5) * (1 + abs(val)):
             raise ArithmeticError(f"closed form not real: {val}")
