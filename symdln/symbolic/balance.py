@@ -11,7 +11,7 @@ import sympy as sp
 
 from ._linalg import above, below, is_zero, sym_matrix, sym_symmetric, symbolic_layers
 from .gaussian import _xvec, expect_matrix
-from ._simp import simplifies_to_zero
+from ._simp import simplifies_to_zero, simplify
 from .result import Derivation, Step, register
 from .symbols import L, beta, eta, s, sigma_q, w
 
@@ -153,8 +153,8 @@ def _aligned() -> Derivation:
         steps.append(Step(f"{case}: Gbar_{{l+1}}^T Gbar_{{l+1}} - Gbar_l Gbar_l^T = (s-w)^2 (w^(2(L-1)/L) - "
                           "w^(2(L-1)/L)) = 0 on the mode (so the O(eta) discretisation part and the Delta-part of "
                           "the noise vanish under A1+A2); what remains is beta times", out[case]))
-    one = {c: sp.simplify(out[c].subs(r_, 1).doit().subs({wb[1]: w, sb[1]: s})) for c in ALIGNED_CASES}
-    at_min = {c: sp.factor(sp.simplify(one[c].subs(w, s))) for c in ALIGNED_CASES}
+    one = {c: simplify(out[c].subs(r_, 1).doit().subs({wb[1]: w, sb[1]: s})) for c in ALIGNED_CASES}
+    at_min = {c: sp.factor(simplify(one[c].subs(w, s))) for c in ALIGNED_CASES}
     if not simplifies_to_zero(at_min["interior"]):
         raise AssertionError("interior pairs should be noise-stationary at a single-mode minimum")
     notes.append("Single mode (r = 1), at the minimum w = s, Ito rate / beta: " +
@@ -186,15 +186,15 @@ def _gauge2() -> Derivation:
     rate = Tq * q1 - k * q2                                # beta^-1 d(q2 - q1)/dt on mode a at the minimum
     root = sp.sqrt(Dv ** 2 + 4 * s ** 2)
     on_fibre = {q1: (-Dv + root) / 2, q2: (Dv + root) / 2}  # q1 q2 = s^2, q2 - q1 = D
-    g = sp.simplify(rate.subs(on_fibre))
+    g = simplify(rate.subs(on_fibre))
     pts = ({Tq: 3, k: 1, s: 2}, {Tq: 1, k: 5, s: sp.Rational(1, 3)})     # drop roots introduced by squaring
     Dstar = [c for c in sp.solve(sp.Eq(g, 0), Dv) if all(abs(sp.N(g.subs(Dv, c).subs(p))) < 1e-12 for p in pts)]
     if len(Dstar) != 1:
         raise AssertionError(f"expected one fixed point, got {Dstar}")
-    Dstar = sp.simplify(Dstar[0])
-    lam_expr = sp.simplify(-sp.diff(g, Dv).subs(Dv, Dstar)).replace(     # sqrt((T + k)^2) -> T + k (T, k > 0)
+    Dstar = simplify(Dstar[0])
+    lam_expr = simplify(-sp.diff(g, Dv).subs(Dv, Dstar)).replace(     # sqrt((T + k)^2) -> T + k (T, k > 0)
         lambda e: isinstance(e, sp.Pow) and e.exp == sp.S.Half, lambda e: sp.sqrt(sp.factor(e.base)))
-    lam_expr = sp.factor(sp.simplify(lam_expr))
+    lam_expr = sp.factor(simplify(lam_expr))
     target = 2 * Tq * k / (Tq + k)
     if not simplifies_to_zero(lam_expr - target):
         raise AssertionError(f"relaxation rate {lam_expr} != 2Tk/(T+k)")
@@ -210,10 +210,10 @@ def _gauge2() -> Derivation:
         expr=sp.Matrix([Dstar, lam_expr]), assumptions=("depth 2, global minimum W = M", "aligned mode",
                                                         "first order in beta", "t = eta k"),
         source=_SRC, steps=steps, variables=("s", "sigma_q", "beta"),
-        notes=(f"Isotropic label noise: D* = {sp.simplify(Dstar.subs(iso))}, rate/beta = "
-               f"{sp.simplify(lam_expr.subs(iso))}; balanced (D* = 0) iff d_0 = d_2.  Time scale 1/(beta lambda) in "
+        notes=(f"Isotropic label noise: D* = {simplify(Dstar.subs(iso))}, rate/beta = "
+               f"{simplify(lam_expr.subs(iso))}; balanced (D* = 0) iff d_0 = d_2.  Time scale 1/(beta lambda) in "
                "t = eta k, i.e. 1/(eta beta lambda) SGD steps.",),
-        extra={"D_star": Dstar, "rate_over_beta": lam_expr, "isotropic": {kk: sp.simplify(v.subs(iso)) for kk, v in
+        extra={"D_star": Dstar, "rate_over_beta": lam_expr, "isotropic": {kk: simplify(v.subs(iso)) for kk, v in
                                                                          (("D_star", Dstar), ("rate", lam_expr))}})
 
 

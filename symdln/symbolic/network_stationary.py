@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._simp import simplifies_to_zero
+from ._simp import simplifies_to_zero, simplify
 from .result import Derivation, Step, register
 from .symbols import L, beta, s, sigma_q
 
@@ -112,8 +112,8 @@ def exact_network_moments(layers, U, V, *, temperature) -> dict:
     shifts, variances = [], []
     for a in range(U.cols):
         e = sp.kronecker_product(V[:, a], U[:, a])
-        shifts.append(sp.simplify((e.T * Er)[0, 0]))
-        variances.append(sp.simplify((e.T * cov * e)[0, 0]))
+        shifts.append(simplify((e.T * Er)[0, 0]))
+        variances.append(simplify((e.T * cov * e)[0, 0]))
     return {"mean_shift": shifts, "variance": variances}
 
 
@@ -159,7 +159,7 @@ def pair_terms(amps) -> dict:
     ``out_extra`` / ``in_extra`` (the extra directions), ``other`` (every pair outside row/column 0)."""
     mm = mode_model(amps)
     k, t = mm["k"], mm["terms"]
-    other = sp.simplify(sum((v for (g, b), v in t.items() if g != 0 and b != 0), sp.Integer(0)))
+    other = simplify(sum((v for (g, b), v in t.items() if g != 0 and b != 0), sp.Integer(0)))
     return {"self": t[(0, 0)], "out": {g: t.get((g, 0), 0) for g in range(1, k)},
             "in": {b: t.get((0, b), 0) for b in range(1, k)}, "out_extra": t.get((k, 0), 0),
             "in_extra": t.get((0, k), 0), "other": other, "variance": mm["variance"]}
@@ -171,9 +171,9 @@ def depth2_closed_form():
     pt = pair_terms([[sp.sqrt(sa * rho), sp.sqrt(s_g * rho_g)], [sp.sqrt(sa / rho), sp.sqrt(s_g / rho_g)]])
     if pt["other"] != 0:
         raise AssertionError(f"pairs outside row/column alpha contribute {pt['other']}")
-    cross = sp.simplify(pt["out"][1] + pt["in"][1])
+    cross = simplify(pt["out"][1] + pt["in"][1])
     shift = T_ * (pt["self"] + (r - 1) * cross + (dL - r) * pt["out_extra"] + (d0 - r) * pt["in_extra"])
-    return {"pairs": pt, "cross": cross, "shift": sp.simplify(shift), "variance": sp.simplify(T_ * pt["variance"])}
+    return {"pairs": pt, "cross": cross, "shift": simplify(shift), "variance": simplify(T_ * pt["variance"])}
 
 
 def _general_L_shift():
@@ -195,17 +195,17 @@ def depthL_balanced_closed_form():
         xa, yg = sp.Symbol("x", positive=True), sp.Symbol("y", positive=True)
         pt = pair_terms([[xa, yg]] * LL)
         sub = {L: LL, s: xa ** LL, s_g: yg ** LL}
-        want_self = sp.simplify((-g["self"] / g["kappa"]).subs(sub).doit())
-        want_pair = sp.simplify((-g["pair"] / g["kappa"]).subs(sub).doit())
-        want_extra = sp.simplify((-g["extra"] / g["kappa"]).subs(sub))
+        want_self = simplify((-g["self"] / g["kappa"]).subs(sub).doit())
+        want_pair = simplify((-g["pair"] / g["kappa"]).subs(sub).doit())
+        want_extra = simplify((-g["extra"] / g["kappa"]).subs(sub))
         ok = (simplifies_to_zero(pt["self"] - want_self) and simplifies_to_zero(pt["out"][1] + pt["in"][1] - want_pair)
               and simplifies_to_zero(pt["out_extra"] - want_extra) and simplifies_to_zero(pt["in_extra"] - want_extra)
               and pt["other"] == 0 and simplifies_to_zero(pt["variance"] - LL * xa ** (2 * LL - 2)))
         if not ok:
             raise AssertionError(f"symbolic-L pair terms disagree with the mode model at L = {LL}: {pt}")
         checks.append(LL)
-    self_closed = sp.simplify((-g["self"] / g["kappa"]).doit())
-    return {"self": self_closed, "pair": -g["pair"] / g["kappa"], "extra": sp.simplify(-g["extra"] / g["kappa"]),
+    self_closed = simplify((-g["self"] / g["kappa"]).doit())
+    return {"self": self_closed, "pair": -g["pair"] / g["kappa"], "extra": simplify(-g["extra"] / g["kappa"]),
             "checked_L": checks}
 
 
@@ -220,7 +220,7 @@ def balanced_shift(LL, s_vals, alpha, widths, temperature):
             tot += g["pair"].subs({**sub, s_g: sv}).doit()
     nr = len(s_vals)
     tot += (widths[0] + widths[-1] - 2 * nr) * g["extra"].subs(sub)
-    return sp.simplify(-temperature * tot / kap)
+    return simplify(-temperature * tot / kap)
 
 
 _ASSUME = ("W = M (on the minimum manifold)", "Sigma_q = sigma_q^2 I", "beta -> 0 (first order)",
@@ -400,4 +400,4 @@ def aligned_moments(amps, widths, alpha, temperature):
     k = len(amps[0])
     tot += (widths[-1] - k) * _eval_general(g["out_extra"], LL, xs, xs)
     tot += (widths[0] - k) * _eval_general(g["in_extra"], LL, xs, xs)
-    return sp.simplify(-temperature * tot / kap), sp.simplify(temperature * kap)
+    return simplify(-temperature * tot / kap), simplify(temperature * kap)
