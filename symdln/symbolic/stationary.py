@@ -42,7 +42,9 @@ def _simp(e):
 
 
 def _derivatives(e, n: int) -> list:
-    """``[e, e', ..., e^(n)]`` in ``w``, each from the previous one (``sp.diff(e, w, k)`` repeats the first k-1)."""
+    """``[e, e', ..., e^(n)]`` in ``w``, each from the previous one (``sp.diff(e, w, k)`` for every k would
+    redo the lower orders).  Equal to ``sp.diff(e, w, k)`` as functions, not always term for term: every caller
+    brings the values at ``w = s`` to a canonical form (``cancel``/``expand``) before using them."""
     out = [e]
     for _ in range(n):
         out.append(sp.diff(out[-1], w))
