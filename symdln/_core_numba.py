@@ -83,7 +83,7 @@ def ito_stack(Ws: list, M, Sq, U, V, has_label: bool):
     """``0.5 tr(Sigma Hess w_a)`` for a stack of states (``Ws[l-1]`` of shape ``(n, d_l, d_{l-1})``), shape
     ``(n, k)``: the full ``d x d`` products (``W_{<l}``, ``G_m = W_{>m}^T Delta``, ``W_b G_m``) are stacked BLAS
     calls, the thin ones a compiled loop with the states on the last axis (unvalidated)."""
-    from .batched import _belows
+    from ._partial_products import _belows
     L = len(Ws)
     n = Ws[0].shape[0]
     belows, W = _belows(Ws)

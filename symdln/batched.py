@@ -24,6 +24,7 @@ from typing import Sequence
 import numpy as np
 
 from . import _core_numba
+from ._partial_products import _belows, _partials
 from ._validation import SymdlnInputError
 from .network import DLN, Teacher
 
@@ -86,26 +87,6 @@ def _T(a: np.ndarray) -> np.ndarray:
 
 
 # -- unvalidated kernels --------------------------------------------------------------------------
-def _belows(Ws):
-    """``(belows, W)``: ``belows[l-1] = W_{<l}`` (``None`` for ``l = 1``) and ``W = W_L ... W_1``."""
-    belows, cur = [None], None
-    for w in Ws[:-1]:
-        cur = w if cur is None else w @ cur
-        belows.append(cur)
-    return belows, (Ws[0] if len(Ws) == 1 else Ws[-1] @ belows[-1])
-
-
-def _partials(Ws):
-    """``(aboves, belows, W)`` with ``None`` for identity factors; lists index ``l-1``."""
-    belows, W = _belows(Ws)
-    aboves, cur = [None], None
-    for w in Ws[:0:-1]:
-        cur = w if cur is None else cur @ w
-        aboves.append(cur)
-    aboves.reverse()
-    return aboves, belows, W
-
-
 def _pq(aboves, belows, U, V, batch):
     """``P[..., :, l*k:(l+1)*k] = p_l`` (``d_L x Lk``) and ``Q`` likewise (``d_0 x Lk``) for ``k`` modes."""
     P = [U if A is None else A @ (_T(A) @ U) for A in aboves]
