@@ -38,6 +38,8 @@ def add_arguments(p):
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--no-cache", action="store_true",
                    help="recompute every derivation instead of reading the on-disk cache")
+    from .experiment import add_runner_arguments
+    add_runner_arguments(p)         # --workers N / --scheduler ADDRESS: the Monte Carlo plans run as tasks there
 
 
 def _finite(x):
@@ -123,6 +125,13 @@ def _paper_for(args):
 
 
 def run(args) -> int:
+    from ..tasks import using_runner
+    from .experiment import runner_from_args
+    with using_runner(runner_from_args(args)):     # each claim's Monte Carlo plan is a task
+        return _run(args)
+
+
+def _run(args) -> int:
     if args.no_cache:
         from ..symbolic.result import disable_disk_cache
         disable_disk_cache()
