@@ -27,7 +27,7 @@ from .verdict import Evidence
 
 __all__ = ["RTOL", "compare_arrays", "try_build", "shape_failure", "RECTANGULAR_WIDTHS", "normalize",
            "derived_expr", "reading_variants", "symbolic_formula_value", "generic_setting", "GENERIC", "Comparison", "vec_rows", "SQUARE", "RECT", "ALIGNED",
-           "sampled_settings", "mode_uv", "jacobian_reference", "matrix_claim"]
+           "sampled_settings", "mode_uv", "jacobian_reference", "matrix_claim", "sym_equal", "points_equal"]
 
 #: relative tolerance for float64 comparisons of exact formulas: the inputs are O(1) and the formulas are
 #: a few dozen products, so round-off is ~1e-15; 1e-9 leaves six orders of headroom
@@ -268,3 +268,31 @@ def matrix_claim(claim, spec, seed, build, reference, *, cond_build=None, ref_na
                        compare_arrays(f"{label} (condition: {spec.condition})", cv, ref, scope="condition",
                                       ref_name=ref_name))
     return evs
+
+
+def sym_equal(label: str, printed, derived, *, scope: str = "printed", extra: dict | None = None) -> Evidence:
+    """``simplify(printed - derived) == 0`` (both SymPy expressions built in code, never parsed)."""
+    diff = sp.simplify(sp.powsimp(sp.expand_log(sp.expand(printed - derived), force=True), force=True))
+    ok = diff == 0
+    return Evidence("symbolic", ok, f"{label}: printed {'=' if ok else '!='} derived"
+                    + ("" if ok else f" (difference {sp.sstr(diff)[:120]})"),
+                    {"scope": scope, "printed": sp.sstr(printed), "derived": sp.sstr(derived),
+                     "difference": sp.sstr(diff), **(extra or {})})
+
+
+def points_equal(label: str, printed, derived, points: list[dict], *, scope: str = "printed",
+                 dps: int = 30, rtol: float = 1e-20) -> Evidence:
+    """Printed and derived evaluated with mpmath at exact rational points; ``rtol`` relative (30-digit
+    arithmetic leaves ~1e-28 of round-off, so 1e-20 separates equality from any genuine difference)."""
+    worst, at = 0.0, None
+    import mpmath as mp
+    with mp.workdps(dps):
+        for p in points:
+            a = complex(sp.N(printed.subs(p), dps))
+            b = complex(sp.N(derived.subs(p), dps))
+            rel = abs(a - b) / max(abs(b), 1e-300)
+            if rel > worst:
+                worst, at = rel, {str(k): str(v) for k, v in p.items()}
+    ok = worst <= rtol
+    return Evidence("exact", ok, f"{label}: max relative difference {worst:.1e} at {len(points)} rational points "
+                    f"({dps} digits; tolerance {rtol:g})", {"scope": scope, "max_rel_diff": worst, "worst_point": at})

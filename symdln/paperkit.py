@@ -66,24 +66,47 @@ class Citation:
         return f"@article{{{self.key},\n{body}\n}}"
 
 
-@dataclass(frozen=True)
-class Location:
+@dataclass(frozen=True, eq=False)
+class Location(str):
     """Where a claim stands in its paper: structured, so nothing re-parses free text.
 
-    ``section`` is ``"3"`` or ``"App. E"``; ``item`` is ``"Prop. 3.5"``, ``"Remark 3.2"``, ``"Fig. 2"``
-    or ``None``; ``equation`` is the printed equation number (``"7"``) or ``None``; ``detail`` is free
-    text for what the rest does not say (``"between Eqs. 8 and 9"``, ``"boxed"``).
+    ``section`` is ``"3"`` (rendered ``Sec. 3``), ``"App. E"`` or another heading (``"Abstract"``); ``item`` is
+    ``"Prop. 3.5"``, ``"Prop. 5.2 (ii)"``, ``"Remark"``, ``"Fig. 2"`` or ``None``; ``equation`` is the printed
+    equation number (``"7"``) or ``None``; ``detail`` is free text for what the rest does not say
+    (``"between Eqs. 8 and 9"``, ``"boxed"``).
+
+    A ``Location`` is also the string it renders to (``"Sec. 3, Prop. 3.5, Eq. (7)"``), so every consumer of
+    ``Claim.location`` that prints it keeps working, while code that needs a part reads the fields
+    (:attr:`proposition`).  Equality and hashing are those of the rendered string.
     """
     section: str
     item: str | None = None
     equation: str | None = None
     detail: str = ""
 
-    def __str__(self) -> str:
-        sec = self.section if self.section.startswith("App") else f"Sec. {self.section}"
-        parts = [sec] + ([self.item] if self.item else []) + ([f"Eq. ({self.equation})"] if self.equation else [])
+    def __new__(cls, section, item=None, equation=None, detail=""):
+        return super().__new__(cls, cls.render(section, item, equation, detail))
+
+    def __reduce__(self):
+        return (type(self), (self.section, self.item, self.equation, self.detail))
+
+    @staticmethod
+    def render(section, item=None, equation=None, detail="") -> str:
+        """``Sec. <section>`` (a numbered section) or the heading as given, then item, equation, detail."""
+        sec = f"Sec. {section}" if section[:1].isdigit() else section
+        parts = [sec] + ([item] if item else []) + ([f"Eq. ({equation})"] if equation else [])
         out = ", ".join(parts)
-        return f"{out} ({self.detail})" if self.detail else out
+        return f"{out} ({detail})" if detail else out
+
+    def __str__(self) -> str:
+        return self.render(self.section, self.item, self.equation, self.detail)
+
+    @property
+    def proposition(self) -> str | None:
+        """The number of the proposition the claim belongs to (``"5.2"`` for ``item="Prop. 5.2 (ii)"``)."""
+        if self.item and self.item.startswith("Prop. "):
+            return self.item[len("Prop. "):].split(" ")[0]
+        return None
 
 
 @dataclass(frozen=True)
@@ -134,6 +157,8 @@ class Paper:
     * ``checks``: bespoke checks, name -> ``fn(claim, spec, *, seed, fast, paper)`` returning
       ``list[Evidence]`` or ``(list[Evidence], extra)``; generic check kinds live in the engine;
     * ``mc_plans``: bespoke Monte Carlo plans, name -> callable (see ``symdln.verify.montecarlo``);
+    * ``references``: named quantities (values, not decisions) that generic check kinds compare a printed
+      formula with, by name from ``Spec.params`` (registered with :meth:`reference`);
     * ``expected``: local id -> expected verdict (the table the tests pin);
     * ``severity``: local id -> (severity, reason) for every claim whose expected verdict is not
       ``confirmed``;
@@ -153,6 +178,7 @@ class Paper:
         self.mc_settings: dict = dict(mc_settings or {})
         self.checks: dict[str, Callable] = {}
         self.mc_plans: dict[str, Callable] = {}
+        self.references: dict[str, Callable] = {}
         self.expected: dict[str, str] = {}
         self.severity: dict[str, tuple[str, str]] = {}
         self.levels: dict[str, str] = {}
@@ -165,14 +191,18 @@ class Paper:
             kind: str = "scalar", assumptions: tuple[str, ...] = (), readings: tuple = (),
             restates: tuple[str, ...] = (), dimension: str | None = None, notes: str = "",
             spec: Spec | None = None, level: str | None = None) -> Claim:
-        """Create and register a claim (local ids are unique within the paper)."""
+        """Create and register a claim (local ids are unique within the paper); ``location`` is a :class:`Location`."""
         if ":" in id:
             raise ValueError(f"claim id must be local (no ':'); got {id!r}")
         if id in self._claims:
             raise RuntimeError(f"claim {id!r} registered twice in paper {self.key!r}")
         if level is not None and level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS}; got {level!r}")
-        c = Claim(id=id, location=str(location), printed=printed, quantity=quantity, expr=expr,
+        if not isinstance(location, Location):
+            from ._validation import SymdlnInputError
+            raise SymdlnInputError(f"location of claim {id!r} must be a symdln.paperkit.Location(section=, item=, "
+                                   f"equation=, detail=); got {type(location).__name__}")
+        c = Claim(id=id, location=location, printed=printed, quantity=quantity, expr=expr,
                   assumptions=tuple(assumptions), readings=tuple(readings), kind=kind,
                   restates=tuple(restates), dimension=dimension, notes=notes, paper=self.key)
         self._claims[id] = c
@@ -181,26 +211,39 @@ class Paper:
             self.levels[id] = level
         return c
 
-    def check(self, name: str):
-        """Decorator registering a bespoke check of this paper: ``fn(claim, spec, *, seed, fast, paper)``
-        returning ``list[Evidence]`` or ``(list[Evidence], extra)`` (``extra`` may hold ``counterexample``).
-        The engine looks a claim's ``Spec.check`` up here first, then among its generic check kinds."""
+    def _registrar(self, table: dict, what: str, name: str):
         def deco(fn):
-            if name in self.checks:
-                raise RuntimeError(f"check {name!r} registered twice in paper {self.key!r}")
-            self.checks[name] = fn
+            if name in table:
+                raise RuntimeError(f"{what} {name!r} registered twice in paper {self.key!r}")
+            table[name] = fn
             return fn
         return deco
+
+    def check(self, name: str):
+        """Decorator registering a bespoke check of this paper: ``fn(claim, spec, *, seed, fast, paper)``
+        returning ``list[Evidence]`` or ``(list[Evidence], extra)`` (``extra`` may hold ``counterexample`` and
+        ``derived``, a SymPy form the engine typesets).  The engine looks a claim's ``Spec.check`` up here first,
+        then among its generic check kinds.  A check belongs here only where no generic kind fits the claim."""
+        return self._registrar(self.checks, "check", name)
+
+    def reference(self, name: str):
+        """Decorator registering a named quantity the engine's generic check kinds compare with (a reference of
+        ``Spec.params``): ``fn(claim, env)`` with ``env`` a dict describing one sampled setting (``net``, ``t``,
+        ``seed``, ...), ``fn(claim)`` for a symbolic residual, or ``fn()`` for a SymPy form.  A reference computes a
+        value; it decides nothing (tolerances, shapes and evidence belong to the kind)."""
+        return self._registrar(self.references, "reference", name)
 
     def mc_plan(self, name: str):
         """Decorator registering a bespoke Monte Carlo plan: ``fn(claim, spec, variants, derived, n, seed)``
         returning ``list[symdln.checkkit.Comparison]``.  Looked up before the engine's generic plans."""
-        def deco(fn):
-            if name in self.mc_plans:
-                raise RuntimeError(f"Monte Carlo plan {name!r} registered twice in paper {self.key!r}")
-            self.mc_plans[name] = fn
-            return fn
-        return deco
+        return self._registrar(self.mc_plans, "Monte Carlo plan", name)
+
+    def expect(self, id: str, verdict: str, severity: str | None = None, reason: str = "") -> None:
+        """Record a claim's expected verdict (the table the tests pin) and, for a verdict other than
+        ``confirmed``, its severity with the reason."""
+        self.expected[id] = verdict
+        if severity is not None:
+            self.severity[id] = (severity, reason)
 
     # ---- lookup ---------------------------------------------------------------------------------
     def claims(self) -> list[Claim]:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import symdln.experiments.diagnostic_experiments  # noqa: F401  (registers the experiments)
+import symdln.experiments.pattern_experiments  # noqa: F401
 from symdln.experiments import EXPERIMENTS
 from symdln.progress import Progress
 
@@ -45,7 +46,7 @@ def test_balance_summary(outputs):
 
 def test_decoupling_summary(outputs):
     res = outputs["decoupling"][1]["runs"]["depth2-saddle-low-rank"]["t_cross_before_t_diag"]
-    # small init: cross modes start below eps, so the plan's literal t_cross is 0 < t_diag for every pair
+    # small init: cross modes start below eps, so the first-time t_cross is 0 < t_diag for every pair
     assert res["first"]["fraction"] == 1.0 and res["first"]["n_valid"] == 12
     # the fraction is a count over the valid pairs (not a free number in [0, 1]): k / n_valid exactly
     k = res["settle"]["fraction"] * res["settle"]["n_valid"]

@@ -114,7 +114,7 @@ def test_noise_floor_for_products_that_vanish_exactly():
     Ws = [Q[1] @ np.diag([1.0, 0, 0]) @ Q[0].T, Q[2] @ np.diag([0, 1.0, 0]) @ Q[1].T]   # W_2 W_1 = 0 exactly
     assert 0 < np.abs(Ws[1] @ Ws[0]).max() < 1e-14                                   # ... but not in floats
     assert rank_patterns(Ws).rank[0, 1] == 0
-    # mutation: the plan's literal purely relative threshold calls the round-off noise full rank
+    # mutation: the purely relative threshold calls the round-off noise full rank
     assert rank_patterns(Ws, noise_floor=False).rank[0, 1] >= 1
 
 

@@ -267,21 +267,24 @@ def test_blockdiag_check_fails_for_a_full_covariance(monkeypatch):
 
 # ---- independent checks added where a confirmation was true by construction or used a degenerate size ------
 def test_ito_formula_generic_width_check_rejects_a_wrong_factor():
-    from symdln.papers.corlouer2026.checks_symbolic import _ito_formula_generic
-    assert _ito_formula_generic(0).passed
-    assert not _ito_formula_generic(0, half=sp.Integer(1)).passed       # dropped 1/2 in front of the bracket
+    from symdln.papers.corlouer2026.references_symbolic import ito_formula_generic_residual
+    assert ito_formula_generic_residual(0) == 0
+    assert ito_formula_generic_residual(0, half=sp.Integer(1)) != 0       # dropped 1/2 in front of the bracket
 
 
 def test_gradient_finite_differences_reject_a_flipped_sign():
+    """The central-difference comparison of Prop. 3.1's G_l (numeric_identity data) rejects gradient ascent."""
     import dataclasses
 
-    from symdln.papers.corlouer2026.checks_network import _fd_gradient_evidence, settings
-    claim = PAPER.get("prop3.1.gradient")
-    label, net, t = next(iter(settings(0, True)))
-    assert _fd_gradient_evidence(claim, label, net, t).passed
+    from symdln.verify.checks import run_check
+    claim, spec = PAPER.get("prop3.1.gradient"), PAPER.spec("prop3.1.gradient")
+    fd_only = dataclasses.replace(spec, params={**spec.params, "settings": "sampled_generic",
+                                                "compare": [spec.params["compare"][2]]})
+    assert all(e.passed for e in run_check("numeric_identity", claim, fd_only, paper=PAPER)[0])
     # wrong variant: W_>l^T Delta W_<l^T with the sign flipped (gradient ascent)
     bad = dataclasses.replace(claim, expr=lambda n, tt, l: -claim.expr(n, tt, l))
-    assert not _fd_gradient_evidence(bad, label, net, t).passed
+    evs = run_check("numeric_identity", bad, fd_only, paper=PAPER)[0]
+    assert evs and not any(e.passed for e in evs)
 
 
 # ---- statements confirmed over their whole domain: property tests ------------------------------------------

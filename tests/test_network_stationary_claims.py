@@ -26,7 +26,7 @@ def test_variance_is_conditional_on_balance_at_network_level():
     mc = [e for e in printed if e.kind == "monte-carlo"][0].data    # ... and SGD measures the network value
     assert abs(mc["z_net"]) < mc["z_crit"] and mc["z_eq18"] > mc["z_crit"]
     assert all("network level" in e.summary for e in evs if e.data.get("scope") != "derived")
-    assert "rho" in extra["derived_latex"]
+    assert sp.Symbol("rho_alpha", positive=True) in extra["derived"].free_symbols   # the balance ratio shows
 
 
 def test_mean_order_confirmed_and_1d_law_rejected_by_monte_carlo():

@@ -148,3 +148,24 @@ def test_matrix_kind_rejects_a_transposed_reference_layout():
                                                           "reference": "vec_population_gradient"})
     evs, _ = run_check("matrix_vs_core", c, spec, paper=PAPER)
     assert any(not e.passed and e.kind == "shape" for e in evs)
+
+
+# ---- structured locations ------------------------------------------------------------------------------
+def test_every_claim_of_every_paper_has_a_structured_location():
+    """Every registered paper's claims carry a `Location` (section, item, equation, detail), rendered as text."""
+    from symdln.paperkit import Location
+    from symdln.export.model import proposition_of
+    for key in available():
+        for c in load(key).claims():
+            assert isinstance(c.location, Location), f"{key}:{c.id} has a free-text location {c.location!r}"
+            assert str(c.location) and c.location.section, f"{key}:{c.id}"
+    loc = PAPER.get("eq.7").location
+    assert (loc.section, loc.item, loc.equation) == ("3", "Prop. 3.5", "7") and str(loc) == "Sec. 3, Prop. 3.5, Eq. (7)"
+    assert proposition_of(loc) == "3.5" and proposition_of(PAPER.get("sec3.D-vanishes").location) is None
+
+
+def test_paper_add_refuses_a_free_text_location():
+    import dataclasses
+    toy = Paper(dataclasses.replace(PAPER.citation, key="toyloc"))
+    with pytest.raises(SymdlnInputError, match="Location"):
+        toy.add("eq.1", "Sec. 2, Eq. (1)", "x")

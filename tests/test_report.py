@@ -146,6 +146,9 @@ def test_fixture_report_compiles_cleanly_and_renders(tmp_path):
     assert not list(out.glob(".symdln-build-*")), "temporary build folder left behind"
 
 
+# slow tier: test_report_front.py::test_pdf_first_page_shows_paper_and_errata_no_type3_fonts builds a report too and
+# checks the same first page more strictly (text on it, not blank, not black); this one is the older, weaker form
+@pytest.mark.slow
 @needs_tex
 @needs_render
 def test_report_first_page_renders_non_blank(tmp_path):

@@ -237,10 +237,10 @@ def test_engine_failure_is_undecided_and_exit_1(monkeypatch, capsys):
     from symdln.cli import main
     from symdln.verify import checks
 
-    def boom(claim, spec, *, seed, fast, paper=None):
+    def boom(claim, env):
         raise RuntimeError("simulated failure")
     assert checks is not None
-    monkeypatch.setitem(PAPER.checks, "mode_gradient", boom)
+    monkeypatch.setitem(PAPER.references, "exact_mode_gradient", boom)   # a reference of prop3.3.a's kind fails
     from symdln.verify import verify_claim
     v = verify_claim("prop3.3.a", paper=PAPER, mc=False)
     assert v.verdict == "undecided" and v.reason.startswith("engine error")

@@ -51,24 +51,21 @@ def _run(args) -> int:
     from ..verify.core_checks import false_alarm_study, run_checks
     od = OutputDir(args.out, option="--out", prune=False).open() if args.record else None  # refuse before work
     try:
-        if args.power is not None:
-            from ..verify.core_checks import power_study
-            from ..verify.core_mutants import MUTANTS
-            prog = Progress("power study", quiet=args.quiet)
-            res = power_study(MUTANTS, args.power, fast=True, first_seed=args.seed, progress=prog)
+        if args.power is not None or args.false_alarm is not None:
+            if args.power is not None:
+                from ..verify.core_checks import power_study
+                from ..verify.core_mutants import MUTANTS
+                name, option, study = "power", "--power", \
+                    lambda prog: power_study(MUTANTS, args.power, fast=True, first_seed=args.seed, progress=prog)
+            else:
+                name, option, study = "false_alarm", "--false-alarm", \
+                    lambda prog: false_alarm_study(args.false_alarm, fast=True, first_seed=args.seed, progress=prog)
+            prog = Progress(f"{name.replace('_', '-')} study", quiet=args.quiet)
+            res = study(prog)
             prog.close()
-            res["provenance"] = provenance(seed=args.seed, command="symdln check --power")
+            res["provenance"] = provenance(seed=args.seed, command=f"symdln check {option}")
             if od is not None:
-                _record(od, "power", res)
-            print(json.dumps(res, indent=2, sort_keys=True))
-            return 0
-        if args.false_alarm is not None:
-            prog = Progress("false-alarm study", quiet=args.quiet)
-            res = false_alarm_study(args.false_alarm, fast=True, first_seed=args.seed, progress=prog)
-            prog.close()
-            res["provenance"] = provenance(seed=args.seed, command="symdln check --false-alarm")
-            if od is not None:
-                _record(od, "false_alarm", res)
+                _record(od, name, res)
             print(json.dumps(res, indent=2, sort_keys=True))
             return 0
         prog = Progress("check", quiet=args.quiet)

@@ -12,7 +12,8 @@ leading axes ``(..., d_l, d_{l-1})``.
 * :mod:`.misalignment` -- controlled misalignment and the diffusion-peak-timing metric;
 * :mod:`.bootstrap` -- bootstrap bands and binomial intervals;
 * :mod:`.runs` -- experiment settings (teachers, regimes, GD + SGD pairs, loss-aligned selections);
-* :mod:`.figures` -- plot helpers of ``symdln.experiments.diagnostic_experiments``.
+* :mod:`.figures` -- the plotting functions of the diagnostic experiments (``symdln.experiments.diagnostic_experiments``,
+  ``symdln.experiments.pattern_experiments``).
 """
 from .balance import BalanceResult, balance_residuals
 from .bootstrap import BootstrapResult, binomial_ci, bootstrap

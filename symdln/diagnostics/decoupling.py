@@ -80,7 +80,7 @@ def decoupling_times(traj, teacher=None, *, times=None, eps_rel: float = 0.05, e
     if not 0 < c < 1:
         raise SymdlnInputError(f"c must be in (0, 1); got {c!r}")
     if rule not in ("first", "settle"):
-        raise SymdlnInputError(f"rule must be 'first' (plan's literal inf) or 'settle'; got {rule!r}")
+        raise SymdlnInputError(f"rule must be 'first' (the first time the cross modes are small) or 'settle' (the time after which they stay small); got {rule!r}")
     cm = cross_modes(traj)
     teacher = teacher if teacher is not None else traj.teacher
     t = np.asarray(times if times is not None else traj.times, dtype=np.float64)

@@ -1,4 +1,4 @@
-"""Plot helpers of the diagnostic experiments (matplotlib Agg; PNG + PDF written atomically)."""
+"""Plotting functions of the diagnostic experiments (matplotlib Agg; PNG + PDF written atomically)."""
 from __future__ import annotations
 
 import io

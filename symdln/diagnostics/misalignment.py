@@ -208,7 +208,7 @@ def w_star_with_check(teacher: Teacher, depth: int, *, eta: float, b: int = 1, r
         derived = np.array([float(f(sv, sq, depth)) for sv in teacher.s])
         return ws, {"compared": True, "derived_w_star": derived.tolist(),
                     "max_rel_diff_numeric_vs_derived": float(np.max(np.abs(ws / derived - 1)))}
-    except Exception as exc:  # noqa: BLE001 - the registry is another engineer's; record why it was not used
+    except Exception as exc:  # noqa: BLE001 - any failure of the derivation registry: record why it was not used
         return ws, {"compared": False, "reason": f"{type(exc).__name__}: {exc}"}
 
 

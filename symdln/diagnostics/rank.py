@@ -8,7 +8,7 @@ Its numerical rank with relative threshold ``eps`` is
 where ``floor_ij = max(d_j, d_{i-1}, ..) * eps_machine * prod_{l=i..j} ||W_l||_2`` is the round-off
 bound of the computed product: a product that vanishes in exact arithmetic (e.g. ``W_2 W_1 = 0``)
 comes out of floating point as ~1e-16 noise, which a purely relative threshold would call full
-rank.  (Set ``noise_floor=False`` for the plan's literal definition.)
+rank.  (Set ``noise_floor=False`` for the purely relative threshold.)
 
 the gap at the threshold is ``sigma_r / sigma_{r+1}`` (``inf`` when ``r = min(d_j, d_{i-1})`` or
 ``sigma_{r+1} = 0``; ``nan`` when ``r = 0``), and the multiplicity pattern is the discrete

@@ -1,9 +1,11 @@
 """Experiments run by ``symdln experiment NAME``; each writes a figure and a JSON of numbers.
 
-An experiment module registers itself with :func:`register`::
+An experiment module registers itself with :func:`register`; the first paragraph of the docstring is the
+one-line help that ``symdln experiment list`` shows::
 
-    @register("diffusion-peak", help="diffusion peak vs learning time (Figs. 1, 3)")
-    def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict: ...
+    @register("diffusion-peak")
+    def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
+        '''Modewise diffusion peaks vs mode-learning times, SGD and Langevin (Figs. 1, 3).'''
 
 The function writes its files into ``out_dir`` (atomically, via ``symdln._io``) and returns the
 summary dict that also goes to ``out_dir/<name>.json``.  ``fast=True`` is the small CI setting; ``full=True`` the largest one
@@ -12,6 +14,7 @@ where an experiment has one; ``progress`` is a :class:`symdln.progress.Progress`
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import dataclass
 from typing import Callable
 
@@ -31,14 +34,23 @@ class Experiment:
 EXPERIMENTS: dict[str, Experiment] = {}
 
 #: modules that register experiments (imported lazily by ``names``/``get``)
-_MODULES = ["paper_experiments", "diagnostic_experiments", "regimes"]
+_MODULES = ["paper_experiments", "stationary_experiments", "diagnostic_experiments", "pattern_experiments",
+            "regimes"]
 
 
-def register(name: str, *, help: str):
+def register(name: str, *, help: str | None = None):
+    """Decorator: register the decorated function as experiment ``name``.  ``help`` (one line, shown by
+    ``symdln experiment list``) defaults to the first paragraph of the function's docstring."""
     def deco(fn):
+        text = help
+        if text is None:
+            doc = inspect.cleandoc(fn.__doc__ or "")
+            text = " ".join(doc.split("\n\n")[0].split()).rstrip(".")
+            if not text:
+                raise RuntimeError(f"experiment {name!r} needs help= or a docstring")
         if name in EXPERIMENTS:
             raise RuntimeError(f"experiment {name!r} registered twice")
-        EXPERIMENTS[name] = Experiment(name, help, fn)
+        EXPERIMENTS[name] = Experiment(name, text, fn)
         return fn
     return deco
 

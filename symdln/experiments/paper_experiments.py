@@ -1,5 +1,6 @@
-"""The paper's experiments reproduced with numbers: ``diffusion-peak`` (Figs. 1, 3; Sec. 4.1), ``stagewise``
-(Fig. 2), ``stationary`` (Figs. 4, 5; Sec. 5.1; App. K) and ``scaling`` (App. J).
+"""The paper's learning-phase experiments reproduced with numbers: ``diffusion-peak`` (Figs. 1, 3; Sec. 4.1) and
+``stagewise`` (Fig. 2); the stationary-regime ones (``stationary``, ``scaling``) are in
+:mod:`symdln.experiments.stationary_experiments`.
 
 Defaults follow App. H: ``d = 12`` square layers, teacher ``s = (1.0, 0.7, 0.4)``, init variance
 ``min(d_in, d_out)^-gamma``, ``eta = 0.005``, ``b = 1``.  Each experiment writes ``<name>.png`` / ``.pdf`` and
@@ -9,64 +10,15 @@ with the paper's statements.  Predictions come from the derivation registry (``d
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 
-from .._io import atomic_write_bytes
-from ..network import Teacher, small_gaussian_init
+from ..network import Teacher
 from ..simulate import gd, gradient_flow, langevin, sgd
 from ..simulate import analysis as an
+from . import _paper_common as C
 from . import register
-
-S_DEFAULT = (1.0, 0.7, 0.4)
-
-
-def _nets(d, L, gamma, n, seed):
-    return [small_gaussian_init([d] * (L + 1), gamma, rng=[seed, 1000 + i]) for i in range(n)]
-
-
-def _uniform_ck(steps, n=1000):
-    return np.unique(np.round(np.linspace(0, steps, n + 1)).astype(np.int64))
-
-
-def _save(fig, out_dir: Path, name: str) -> list[str]:
-    import matplotlib.pyplot as plt
-    files = []
-    for ext in ("png", "pdf"):
-        buf = io.BytesIO()
-        fig.savefig(buf, format=ext, dpi=110, bbox_inches="tight")
-        atomic_write_bytes(Path(out_dir) / f"{name}.{ext}", buf.getvalue())
-        files.append(f"{name}.{ext}")
-    plt.close(fig)
-    return files
-
-
-class _Phase:
-    """Maps one simulator's ``update(done, total)`` into phase ``i`` of ``n`` of the experiment's progress bar."""
-
-    def __init__(self, progress, i, n):
-        self.p, self.i, self.n = progress, i, n
-
-    def update(self, done, total, note=""):
-        if self.p is not None and total > 0:
-            self.p.update(self.i + min(done / total, 1.0), self.n, note)
-
-
-def _phases(progress, n):
-    return [_Phase(progress, i, n) for i in range(n)]
-
-
-def _claim(statement, paper, measured, agrees, note=""):
-    return {"statement": statement, "paper": paper, "measured": measured,
-            "verdict": {True: "agrees", False: "disagrees", None: "not comparable"}[agrees], "note": note}
-
-
-def _plt():
-    from ..diagnostics.figures import plt
-    return plt()
-
 
 # ---------------------------------------------------------------------------------------------------------------
 def _peak_block(tr, eta, b, L, s, source):
@@ -102,17 +54,14 @@ def _peak_block(tr, eta, b, L, s, source):
     return out, (times, w, D, Dp)
 
 
-@register("diffusion-peak", help="modewise diffusion peaks vs mode-learning times, SGD and Langevin (Figs. 1, 3)")
+@register("diffusion-peak")
 def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``diffusion-peak``: modewise diffusion peaks vs mode-learning times, SGD and Langevin (Figs. 1, 3).
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Modewise diffusion peaks vs mode-learning times, SGD and Langevin (Figs. 1, 3)."""
     if fast:
         d, L, n, eta, t_sgd, t_lan, dt, depths = 6, 2, 4, 0.005, 12.0, 12.0, 2e-3, (2,)
     else:
         d, L, n, eta, t_sgd, t_lan, dt, depths = 12, 4, (50 if full else 20), 0.005, 200.0, 60.0, 1e-4, (4, 2)
-    gamma, b, s = 2.0, 1, np.array(S_DEFAULT)
+    gamma, b, s = 2.0, 1, np.array(C.S_DEFAULT)
     source = "numeric" if fast else "registry"     # fast: skip the (slow, cached) SymPy derivation
     teacher = Teacher.from_singular_values(s, d, d, rng=[seed, 0])
     res = {"setting": {"d": d, "depths": list(depths), "n_seeds": n, "gamma": gamma, "eta": eta, "b": b,
@@ -121,18 +70,18 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
                        "learned_rule": "first checkpoint with w_a >= c s_a",
                        "prediction_source": source}}
     plot = {}
-    ph = _phases(progress, len(depths) + 1)
+    ph = C.phases(progress, len(depths) + 1)
     for j, Ld in enumerate(depths):
-        nets = _nets(d, Ld, gamma, n, seed)
+        nets = C.nets(d, Ld, gamma, n, seed)
         steps = int(round(t_sgd / eta))
         tr = sgd(nets, teacher, eta=eta, b=b, steps=steps, n_traj=n, seed=[seed, Ld, 1],
-                 checkpoints=_uniform_ck(steps), progress=ph[j])
+                 checkpoints=C.uniform_checkpoints(steps), progress=ph[j])
         res[f"sgd_L{Ld}"], plot[f"sgd_L{Ld}"] = _peak_block(tr, eta, b, Ld, s, source)
         res[f"sgd_L{Ld}"]["seconds"] = tr.meta["seconds"]
-    nets = _nets(d, depths[0], gamma, n, seed)
+    nets = C.nets(d, depths[0], gamma, n, seed)
     lsteps = int(round(t_lan / dt))
     tl = langevin(nets, teacher, eta=eta, b=b, dt=dt, t_end=t_lan, n_traj=n, seed=[seed, 2],
-                  checkpoints=_uniform_ck(lsteps), progress=ph[-1])
+                  checkpoints=C.uniform_checkpoints(lsteps), progress=ph[-1])
     key = f"langevin_L{depths[0]}"
     res[key], plot[key] = _peak_block(tl, eta, b, depths[0], s, source)
     res[key]["seconds"] = tl.meta["seconds"]
@@ -141,7 +90,7 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
     ws = np.array(a["w_star_derived"]) / s
     obs = [x.get("median") for x in a["w_at_peak_over_s"]]
     res["paper"] = [
-        _claim("Sec. 4 / Fig. 3: the modewise diffusion peaks before each mode is learned (w_a reaches c s_a)",
+        C.claim("Sec. 4 / Fig. 3: the modewise diffusion peaks before each mode is learned (w_a reaches c s_a)",
                "peak first for every mode", {"sgd c=0.9": a["c=0.9"]["fraction_peak_first"],
                                              "sgd c=0.5": a["c=0.5"]["fraction_peak_first"],
                                              "langevin c=0.9": al["c=0.9"]["fraction_peak_first"],
@@ -149,17 +98,17 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
                bool((a["c=0.9"]["fraction_peak_first"] or 0) >= 0.9),
                "Eq. (9) puts the peak at w* = a/(a+2) s (sigma_q = 0): after w = 0.5 s for L >= 2, so 'before "
                "learned' holds for c = 0.9 but the peak comes after w reaches 0.5 s."),
-        _claim("Eq. (9): peak location w* (derived argmax of D(w))", "w*/s = a/(a+2), a = 4(L-1)/L",
+        C.claim("Eq. (9): peak location w* (derived argmax of D(w))", "w*/s = a/(a+2), a = 4(L-1)/L",
                {"derived w*/s": ws.tolist(), "observed median w_at_peak/s (SGD)": obs},
                bool(np.all(np.abs(np.array(obs, float) - ws) < 0.15)), "tolerance 0.15 s on the median"),
-        _claim("Fig. 3: SGD takes ~200 time units to learn all modes vs ~30 for anisotropic Langevin",
+        C.claim("Fig. 3: SGD takes ~200 time units to learn all modes vs ~30 for anisotropic Langevin",
                "SGD slower than Langevin (200 vs 30)",
                {"sgd median t (all modes >= 0.9 s)": a["time_all_modes_learned_0.9"].get("median"),
                 "langevin median t": al["time_all_modes_learned_0.9"].get("median")},
                None if fast else bool((a["time_all_modes_learned_0.9"].get("median") or np.inf)
                                       > 2 * (al["time_all_modes_learned_0.9"].get("median") or np.inf)),
                "time t = eta * step for SGD and simulated SDE time for Langevin"),
-        _claim("Sec. 4.1: empirical eta a^T Sigma a resembles the aligned+balanced D_a(w_a)", "similar",
+        C.claim("Sec. 4.1: empirical eta a^T Sigma a resembles the aligned+balanced D_a(w_a)", "similar",
                {"median peak-height ratio emp/derived per mode (SGD)":
                 [x.get("median") for x in a["peak_height_ratio_empirical_over_derived"]],
                 "median relative peak-time difference (SGD)":
@@ -172,7 +121,7 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
                "peak heights within a factor 4/3 and peak times within 10 %; the sup over time of "
                "|D_emp - D_pred| / max D_emp is reported too (misalignment/imbalance show there)"),
     ]
-    plt = _plt()
+    plt = C.pyplot()
     keys = list(plot)
     fig, axes = plt.subplots(2, len(keys), figsize=(4.2 * len(keys), 6.5), squeeze=False)
     for j, k in enumerate(keys):
@@ -191,34 +140,31 @@ def diffusion_peak(out_dir: Path, *, fast: bool, full: bool, seed: int, progress
         axes[1, j].set_title(f"{k}: mode amplitudes, all seeds")
         axes[1, j].set_xlabel(r"time $t = \eta k$ (linear)"); axes[1, j].set_ylabel(r"mode amplitude $w_a$ (linear)")
         axes[0, j].legend()
-    res["figures"] = _save(fig, out_dir, "diffusion-peak")
+    res["figures"] = C.save(fig, out_dir, "diffusion-peak")
     return res
 
 
 # ---------------------------------------------------------------------------------------------------------------
-@register("stagewise", help="saddle-to-saddle learning with GD, SGD, gradient flow and Langevin (Fig. 2)")
+@register("stagewise")
 def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``stagewise``: saddle-to-saddle learning with GD, SGD, gradient flow and Langevin (Fig. 2).
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Saddle-to-saddle learning with GD, SGD, gradient flow and Langevin (Fig. 2)."""
     if fast:
         d, L, s, gamma, n, t_end, dt = 6, 3, np.array([1.0, 0.7, 0.4]), 1.5, 3, 40.0, 5e-3
     else:
         d, L, s, gamma, n, t_end, dt = 12, 6, np.linspace(1.0, 0.4, 5), 2.0, (16 if full else 8), 800.0, 1e-3
     eta, b = 0.005, 1
     teacher = Teacher.from_singular_values(s, d, d, rng=[seed, 0])
-    nets = _nets(d, L, gamma, n, seed)
+    nets = C.nets(d, L, gamma, n, seed)
     steps = int(round(t_end / eta))
-    ck = _uniform_ck(steps, 1500)
-    ph = _phases(progress, 3)
+    ck = C.uniform_checkpoints(steps, 1500)
+    ph = C.phases(progress, 3)
     runs = {"gd": gd(nets, teacher, eta=eta, steps=steps, checkpoints=ck, progress=ph[0]),
             "gradient_flow": gradient_flow(nets[0], teacher, t_end=t_end, checkpoints_t=ck * eta),
             "sgd": sgd(nets, teacher, eta=eta, b=b, steps=steps, n_traj=n, seed=[seed, 1], checkpoints=ck,
                        progress=ph[1])}
     lsteps = int(round(t_end / dt))
     runs["langevin"] = langevin(nets, teacher, eta=eta, b=b, dt=dt, t_end=t_end, n_traj=n, seed=[seed, 2],
-                                checkpoints=_uniform_ck(lsteps, 1500), progress=ph[2])
+                                checkpoints=C.uniform_checkpoints(lsteps, 1500), progress=ph[2])
     res = {"setting": {"d": d, "L": L, "s": s.tolist(), "gamma": gamma, "eta": eta, "b": b, "n_seeds": n,
                        "t_end": t_end, "langevin_dt": dt, "learning_time": "first t with w_a >= 0.5 s_a",
                        "note": "gamma = 2 (not the App. H default 3) for depth 6: with gamma = 3 the escape time "
@@ -253,22 +199,22 @@ def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> 
                                                   else None for a in range(len(s))]
     sg = np.array([np.nan if x is None else x for x in res["sgd"]["learning_time_ratio_to_gd"]], float)
     res["paper"] = [
-        _claim("Fig. 2c/d: modes are learned in decreasing order of s_a (GD and SGD)", "descending order",
+        C.claim("Fig. 2c/d: modes are learned in decreasing order of s_a (GD and SGD)", "descending order",
                {k: {"median learning times in order": res[k]["median_times_descending"],
                     "fraction of trajectories fully in order": res[k]["fraction_descending_order"],
                     "fraction of adjacent pairs in order": res[k]["fraction_adjacent_pairs_in_order"]} for k in runs},
                bool(all(res[k]["median_times_descending"] for k in runs)),
                "verdict on the median over inits; single small random inits can swap adjacent modes (a mode's "
                "escape time scales like w_a(0)^(-(L-2)/L) / s_a, and w_a(0) is random)"),
-        _claim("Fig. 2d / Sec. 3: SGD keeps the stagewise dynamics but modes take longer than with GD",
+        C.claim("Fig. 2d / Sec. 3: SGD keeps the stagewise dynamics but modes take longer than with GD",
                "SGD learning times > GD", {"sgd/gd median learning-time ratio per mode": sg.tolist()},
                bool(np.all(sg > 1.0)), "median over inits of t_SGD / t_GD from the same init; > 1 means SGD slower"),
-        _claim("Fig. 2a/b: loss plateaus between learning events", "plateaus at the saddles",
+        C.claim("Fig. 2a/b: loss plateaus between learning events", "plateaus at the saddles",
                {k: [round(p["loss_median"] / p["0.5*sum_unlearned_s2"], 3) for p in v] for k, v in plateau.items()},
                bool(all(abs(p["loss_median"] / p["0.5*sum_unlearned_s2"] - 1) < 0.2 for v in plateau.values()
                         for p in v)), "loss / (0.5 sum of unlearned s^2) midway between learning times; 1 = saddle"),
     ]
-    plt = _plt()
+    plt = C.pyplot()
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
     for name, tr in runs.items():
         axes[0].semilogy(tr.times, np.median(tr.population_loss(), axis=1) - 0.5 * np.trace(teacher.Sigma_q) + 1e-12,
@@ -282,8 +228,6 @@ def stagewise(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> 
             ax.plot(runs[name].times, w[:, :, a], color=f"C{a}", lw=0.8, alpha=0.6)
         ax.set_title(f"mode growth under {name.upper()} (one colour per mode)")
         ax.set_xlabel(r"time $t = \eta k$ (linear)"); ax.set_ylabel(r"mode amplitude $w_a$ (linear)")
-    res["figures"] = _save(fig, out_dir, "stagewise")
+    res["figures"] = C.save(fig, out_dir, "stagewise")
     return res
 
-
-from . import _paper_stationary  # noqa: E402,F401  (registers stationary, scaling)

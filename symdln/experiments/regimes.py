@@ -1,4 +1,4 @@
-"""Initialisation-scale regimes of deep linear networks (Jacot et al. 2021, seed 004; issue 7).
+"""Initialisation-scale regimes of deep linear networks (Jacot, Ged, Simsek, Hongler, Gabriel 2021, arXiv 2106.15933).
 
 Depth ``L = 4``, hidden widths ``w`` (10, 100; 1000 with ``full``), every weight i.i.d. ``N(0, w^-gamma)``
 (Jacot's scaling, also for the first and last layer).  Full-batch GD with a curvature-adapted step
@@ -97,28 +97,19 @@ def population_task(config: dict, seed_seq) -> dict:
 
 @task_function
 def completion_task(config: dict, seed_seq) -> dict:
-    """One width of the matrix-completion experiment (30 x 30 rank 1, 20% observed): batched GD over every
-    (gamma, seed) pair; streams ``default_rng([seed, 7, sd])`` and ``[seed, w, 100 gamma, sd, 1]``."""
+    """One width of the matrix-completion experiment (30 x 30 rank 1, 20% observed; the task and the
+    initialisations of :func:`symdln.papers.jacot2021.checks_completion.completion_problem`): batched GD over every
+    (gamma, seed) pair."""
     w, gammas, seeds, max_steps, seed = (int(config["w"]), list(config["gammas"]), list(config["seeds"]),
                                          int(config["max_steps"]), int(config["seed"]))
     d, frac = int(config.get("d", 30)), float(config.get("frac", 0.2))
+    from ..papers.jacot2021.checks_completion import completion_problem, test_error
     out = []
-    widths = (d, w, w, w, d)
     combos = [(g, sd) for g in gammas for sd in seeds]
-    Ms, masks = [], []
-    for g, sd in combos:
-        rr = np.random.default_rng([seed, 7, sd])     # the task depends on the seed only
-        a, b = rr.standard_normal(d), rr.standard_normal(d)
-        Ms.append(np.outer(a, b) / np.sqrt(d))
-        m = np.zeros(d * d)
-        m[rr.choice(d * d, size=int(round(frac * d * d)), replace=False)] = 1.0
-        masks.append(m.reshape(d, d))
-    Ms, masks = np.array(Ms), np.array(masks)
-    nets = [_init(widths, g, np.random.default_rng([seed, w, int(100 * g), sd, 1])) for g, sd in combos]
+    layers, Ms, masks = completion_problem(w, combos, seed=seed, d=d, frac=frac)
     stop = MC_FLOOR * 0.5 * np.sum((masks * Ms) ** 2, axis=(1, 2))
-    r = gd(_batch(nets), Ms, masks, max_steps=max_steps, floor_value=stop)
-    test = (1 - masks) * (Ms - r.W)
-    err = np.sum(test ** 2, axis=(1, 2)) / np.sum(((1 - masks) * Ms) ** 2, axis=(1, 2))
+    r = gd(layers, Ms, masks, max_steps=max_steps, floor_value=stop)
+    err = test_error(Ms, masks, r.W)
     ranks = numerical_rank(r.W, RANK_TOL)
     for i, (g, sd) in enumerate(combos):
         out.append({"w": w, "gamma": g, "seed": sd, "converged": bool(r.converged[i]), "steps": int(r.steps[i]),
@@ -156,12 +147,9 @@ def _agg(rows, key, w, g):
     return float(v.mean()), float(v.std(ddof=1)) if v.size > 1 else 0.0, int(v.size)
 
 
-@register("regimes", help="init-scale regimes (Jacot et al. 2021): plateaus, rank, distances, matrix completion vs gamma")
+@register("regimes")
 def regimes(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``regimes``: init-scale regimes (Jacot et al. 2021): plateaus, rank, distances, matrix completion vs gamma.
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Init-scale regimes (Jacot et al. 2021): plateaus, rank, distances, matrix completion vs gamma."""
     if fast:
         ws, gammas, pop_seeds, mc_seeds, steps, mc_steps = [10], [0.5, 2.5], [0], [0], 1500, 1500
     else:

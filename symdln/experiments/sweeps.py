@@ -94,7 +94,7 @@ def _sgd_run(config: dict, seed, n_checkpoints: int):
 def peak_task(config: dict, seed) -> dict:
     """One online-SGD trajectory from a small Gaussian init: per mode, the time of the peak of the exact
     modewise diffusion ``D_a = eta a^T Sigma_b a``, its height, the time ``w_a`` first reaches ``0.9 s_a``,
-    and the lead ``t_learned - t_peak`` (Sec. 4: the peak comes before the mode is learned)."""
+    and the margin ``lead = t_learned - t_peak`` (Sec. 4: the peak comes before the mode is learned)."""
     from ..simulate import analysis as an
     teacher, tr, _ = _sgd_run(config, seed, 401)
     w = tr.mode_amplitudes()

@@ -18,7 +18,7 @@ import re
 from .errata import SEVERITY_TEXT, checked_summary, decisive, errata_groups, evidence_items, paper_citation
 from .latex import printed_math
 from .model import ReportData, check_note, fmt_num, mc_numbers, proposition_of, row_get
-from .notation import MACROS, split_long
+from .notation import MACROS, split_long, typesettable
 from .prose import segments
 
 __all__ = ["build_blocks", "front_blocks", "errata_blocks", "expand_macros"]
@@ -39,15 +39,6 @@ def _formula(src: str, *, derived: bool) -> list:
         return [("i", "no closed form; see the reason")] if derived else [("text", "–")]
     math, is_math = printed_math(src)
     return [("math", expand_macros(math))] if is_math else [("code", " ".join(src.split()))]
-
-
-def _typesettable(expr) -> bool:
-    import sympy as sp
-    if expr is None or isinstance(expr, str):
-        return False
-    if isinstance(expr, dict):
-        return bool(expr) and all(_typesettable(v) for v in expr.values())
-    return isinstance(expr, (sp.Basic, sp.MatrixBase, int, float))
 
 
 def _display(expr) -> tuple:
@@ -103,6 +94,12 @@ def _errata(data: ReportData) -> list:
     return out
 
 
+#: where the run times are (they differ from run to run, so the report itself leaves them out: the same seed
+#: gives the same report.tex, report.md and results.json, byte for byte)
+RUN_TIMES_NOTE = ("Run times of each stage: see timings.json next to this report (kept out of the report, so that "
+                  "two runs with the same seed give identical files).")
+
+
 def _reproduce(data: ReportData) -> list:
     p = data.provenance
     out: list = [("h", 2, [("text", "How to reproduce")]), ("code", data.command),
@@ -112,7 +109,7 @@ def _reproduce(data: ReportData) -> list:
     if rows:
         out.append(("table", ["", ""], rows))
     if data.timings:
-        out.append(("p", [("text", "Run time: " + ", ".join(f"{k} {v:.1f} s" for k, v in data.timings.items()) + ".")]))
+        out.append(("p", [("text", RUN_TIMES_NOTE)]))
     if data.missing:
         out.append(("p", [("b", "Not available in this build:"), ("text", " " + ", ".join(data.missing) + ".")]))
     if data.errors:
@@ -130,25 +127,30 @@ def _derivation(d) -> list:
         out.append(("p", [("b", "Assumptions:"), ("text", " " + "; ".join(d.assumptions) + ".")]))
     for i, st in enumerate(d.steps, 1):
         out.append(("p", [("text", f"{i}. ")] + _prose(st.text)))
-        if _typesettable(st.expr):
+        if typesettable(st.expr):
             out.append(_display(st.expr))
         if st.check:
             out.append(("p", [("i", "Checked: ")] + _prose(st.check)))
-    if _typesettable(d.expr):
+    if typesettable(d.expr):
         out += [("p", [("b", "Result.")]), _display(d.expr)]
     out += [("p", [("b", "Note. ")] + _prose(n)) for n in d.notes]
     return out
 
 
-def _propositions(data: ReportData) -> list:
+def proposition_groups(data: ReportData) -> list[tuple[str, dict[str, list]]]:
+    """``[(proposition, {"der": derivations, "claims": claims})]`` in the paper's order (``"3.1"`` before
+    ``"3.10"``), the results outside any numbered proposition last (proposition ``""``)."""
     groups: dict[str, dict[str, list]] = {}
     for d in data.derivations:
         groups.setdefault(proposition_of(d.source) or "", {"der": [], "claims": []})["der"].append(d)
     for c in data.claims:
         groups.setdefault(proposition_of(c.location) or "", {"der": [], "claims": []})["claims"].append(c)
+    return [(q, groups[q]) for q in sorted(groups, key=lambda q: (q == "", [int(x) for x in q.split(".")] if q else []))]
+
+
+def _propositions(data: ReportData) -> list:
     out: list = []
-    for prop in sorted(groups, key=lambda q: (q == "", [int(x) for x in q.split(".")] if q else [])):
-        g = groups[prop]
+    for prop, g in proposition_groups(data):
         out.append(("h", 2, [("text", f"Proposition {prop}" if prop else "Other results")]))
         items = []
         for c in g["claims"]:

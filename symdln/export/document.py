@@ -1,6 +1,6 @@
 """The report as a standalone LaTeX article (``report.tex``), from a :class:`ReportData`.
 
-Layout: title; how to reproduce (command, seed, versions, timings); summary of verdicts; one
+Layout: title; how to reproduce (command, seed, versions; run times are in timings.json); summary of verdicts; one
 section per proposition of the paper (arXiv 2604.06366, Props. 3.1-5.2) with each derivation's
 steps typeset from its SymPy objects and the proposition's claims; the errata table (claim as
 printed, derived form, verdict, evidence) as a ``longtable`` with ``p{}`` columns whose formulas
@@ -10,11 +10,12 @@ goes through :func:`symdln.export.latex.escape`.
 """
 from __future__ import annotations
 
+from .blocks import RUN_TIMES_NOTE, proposition_groups
 from .front import checked_tex, errata_tex, evidence_tex, segs_tex, title_tex, tt
 from .latex import escape as _escape
 from .latex import breakable_tt, fit_math, math_lines
 from .model import ReportData, check_note, fmt_num, label, mc_numbers, proposition_of, row_get
-from .notation import MACROS
+from .notation import MACROS, typesettable
 from .prose import segments
 
 __all__ = ["render_tex", "PREAMBLE"]
@@ -66,15 +67,6 @@ def _boolean(expr) -> str:
     return ""
 
 
-def _is_typesettable(expr) -> bool:
-    import sympy as sp
-    if expr is None or isinstance(expr, str):
-        return False
-    if isinstance(expr, dict):
-        return bool(expr) and all(_is_typesettable(v) for v in expr.values())
-    return isinstance(expr, (sp.Basic, sp.MatrixBase, int, float))
-
-
 def _derivation(d) -> str:
     out = [r"\subsection{%s}" % _escape(d.title), r"\label{%s}" % label("der", d.quantity)]
     out.append(r"\noindent\textbf{Quantity} \texttt{%s}" % escape(d.quantity)
@@ -88,12 +80,12 @@ def _derivation(d) -> str:
         for st in d.steps:
             verdict = _boolean(st.expr)
             out.append(r"\item %s%s" % (escape(st.text), verdict))
-            if not verdict and _is_typesettable(st.expr):
+            if not verdict and typesettable(st.expr):
                 out.append(_display(st.expr))
             if st.check:
                 out.append(r"\par{\small\emph{Checked:} %s}\par" % segs_tex(segments(st.check)))
         out.append(r"\end{enumerate}")
-    if _is_typesettable(d.expr):
+    if typesettable(d.expr):
         out.append(r"\noindent\textbf{Result.}")
         out.append(_display(d.expr))
     for note in d.notes:
@@ -108,14 +100,8 @@ def _claim_line(data: ReportData, c) -> str:
 
 
 def _propositions(data: ReportData) -> str:
-    groups: dict[str, dict[str, list]] = {}
-    for d in data.derivations:
-        groups.setdefault(proposition_of(d.source) or "", {"der": [], "claims": []})["der"].append(d)
-    for c in data.claims:
-        groups.setdefault(proposition_of(c.location) or "", {"der": [], "claims": []})["claims"].append(c)
     out = []
-    for prop in sorted(groups, key=lambda p: (p == "", [int(x) for x in p.split(".")] if p else [])):
-        g = groups[prop]
+    for prop, g in proposition_groups(data):
         title = f"Proposition {prop}" if prop else "Other results"
         out.append(r"\section{%s}" % _escape(title))
         out.append(r"\label{%s}" % label("sec", prop or "other"))
@@ -208,8 +194,7 @@ def _reproduce(data: ReportData) -> str:
             out.append(r"%s & %s \\" % (escape(k), escape(str(p[k]))))
     out.append(r"\bottomrule\end{tabular}\end{center}")
     if data.timings:
-        out.append(r"\noindent Run time: " + escape(", ".join(f"{k} {v:.1f} s" for k, v in data.timings.items()))
-                   + r".\par")
+        out.append(r"\noindent %s\par" % escape(RUN_TIMES_NOTE))
     if data.missing:
         out.append(r"\noindent\textbf{Not available in this build:} %s.\par" % escape(", ".join(data.missing)))
     if data.errors:

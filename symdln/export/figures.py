@@ -269,7 +269,7 @@ def stationary_figure(claims, out_dir: Path) -> FigureInfo | None:
                "from the small-eta expansions (dashed; w* is the zero of the drift, Eq. (17), which is not the mean "
                "or the mode of the density at O(eta)): " + (" and ".join(kinds) or "none available")
                + " (claims " + (", ".join(c.id for c in loc_claims + var_claims) or "none") + "); "
-               f"s_alpha = 1, sigma_q = 0.3 (a standard deviation), eta = beta = 0.01, b = 1.")
+               "s_alpha = 1, sigma_q = 0.3 (a standard deviation), eta = beta = 0.01, b = 1.")
     data = {"params": {str(k): v for k, v in params.items()}, "by_depth": numbers}
     return FigureInfo("stationary-density", caption, png, pdf, data=data)
 

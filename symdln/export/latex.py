@@ -16,49 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .notation import MACROS, split_long, to_latex
+from .tex_text import balanced, escape
 
 __all__ = ["escape", "comment", "printed_math", "math_display", "math_inline", "fit_math",
            "CompileResult", "tex_engine", "compile_tex", "parse_log"]
-
-_ESCAPES = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
-}
-_UNICODE = {"α": r"$\alpha$", "β": r"$\beta$", "η": r"$\eta$", "σ": r"$\sigma$", "Σ": r"$\Sigma$",
-            "Δ": r"$\Delta$", "ξ": r"$\xi$", "θ": r"$\theta$", "μ": r"$\mu$", "≠": r"$\neq$",
-            "≤": r"$\leq$", "≥": r"$\geq$", "→": r"$\to$", "×": r"$\times$", "⊗": r"$\otimes$",
-            "−": "-", "–": "--", "—": "---", "’": "'", "‘": "`", "“": "``", "”": "''", "…": r"\dots{}",
-            "√": r"$\surd$", "ô": r"\^{o}", "ö": r"\"{o}", "é": r"\'{e}", "è": r"\`{e}", "ü": r"\"{u}",
-            "ä": r"\"{a}", "à": r"\`{a}", "ç": r"\c{c}", "ñ": r"\~{n}", "í": r"\'{i}",
-            "∞": r"$\infty$", "±": r"$\pm$", "≈": r"$\approx$", "·": r"$\cdot$"}
-
-
-_BREAK_AFTER = set("_/=,(.:;+*|^")
-
-
-def escape(text: str, *, breakable: bool = False) -> str:
-    """Escape user/claim text for LaTeX text mode (``_ % & # $ { } \\ ~ ^ < > |`` and common
-    Unicode math letters); other non-ASCII characters become ``?`` so pdflatex never fails.
-
-    ``breakable=True`` also allows line breaks after ``_ / = , ( . : ; + * | ^`` inside words, so
-    identifiers such as ``batch_covariance_online`` cannot overflow a narrow table column.
-    """
-    out = []
-    text = str(text)
-    for i, ch in enumerate(text):
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch in _UNICODE:
-            out.append(_UNICODE[ch])
-        elif ord(ch) < 128:
-            out.append(ch)
-        else:
-            out.append("?")
-        if breakable and ch in _BREAK_AFTER and i + 1 < len(text) and not text[i + 1].isspace():
-            out.append(r"\allowbreak{}")
-    return "".join(out)
-
 
 def breakable_tt(text: str, chunk: int = 16) -> str:
     """Verbatim text in ``\\texttt`` with break points after ``. _ - / , ( =`` and at least every
@@ -102,27 +63,13 @@ _ENVS = {"aligned", "matrix", "pmatrix", "bmatrix", "cases", "array", "split", "
 _STRIP = re.compile(r"\\(?:label|tag)\s*\{[^{}]*\}|\\(?:nonumber|notag)\b")
 
 
-def _balanced(s: str) -> bool:
-    depth = 0
-    i = 0
-    while i < len(s):
-        if s[i] == "\\":
-            i += 2
-            continue
-        depth += {"{": 1, "}": -1}.get(s[i], 0)
-        if depth < 0:
-            return False
-        i += 1
-    return depth == 0
-
-
 def printed_math(printed: str) -> tuple[str, bool]:
     """``(latex, is_math)`` for the paper's printed formula: math-mode LaTeX (no delimiters) when
     it uses only safe macros, else a breakable ``\\texttt`` rendering of the source (text mode)."""
     src = _STRIP.sub("", str(printed)).strip().strip("$").strip()
     words = re.findall(r"\\([A-Za-z]+)", src)
     envs = re.findall(r"\\(?:begin|end)\{([^}]*)\}", src)
-    ok = (src and all(w in _SAFE for w in words) and all(e in _ENVS for e in envs) and _balanced(src)
+    ok = (src and all(w in _SAFE for w in words) and all(e in _ENVS for e in envs) and balanced(src)
           and "$" not in src and "%" not in src.replace(r"\%", ""))
     if not ok:
         return breakable_tt(printed), False

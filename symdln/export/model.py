@@ -67,9 +67,13 @@ class ReportData:
 _PROP = re.compile(r"Prop(?:osition)?\.?\s*(\d+\.\d+)")
 
 
-def proposition_of(text: str) -> str | None:
-    """``"3.5"`` for a location like ``"Sec. 3, Prop. 3.5, Eq. (7)"``; None if it names none."""
-    m = _PROP.search(text or "")
+def proposition_of(location) -> str | None:
+    """``"3.5"`` when a claim's :class:`symdln.paperkit.Location` names Prop. 3.5 as its ``item`` (structured: the
+    claim's free text is never re-parsed), or when a derivation's ``source`` (free text written by symdln itself,
+    e.g. ``"Prop. 3.5, Eq. (7); App. E"``) cites it first; None otherwise."""
+    if hasattr(location, "proposition"):
+        return location.proposition
+    m = _PROP.search(location or "")
     return m.group(1) if m else None
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .tex_text import balanced
+
 __all__ = ["segments", "to_tex", "to_md", "math_of", "GREEK", "NUMPY_PHRASES"]
 
 GREEK = set("""alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau
@@ -152,19 +154,6 @@ def _convert(toks) -> str:
     return "".join(out)
 
 
-def _balanced(s: str) -> bool:
-    depth, i = 0, 0
-    while i < len(s):
-        if s[i] == "\\":
-            i += 2
-            continue
-        depth += {"{": 1, "}": -1}.get(s[i], 0)
-        if depth < 0:
-            return False
-        i += 1
-    return depth == 0
-
-
 def math_of(src: str) -> str | None:
     """LaTeX (math mode) for a formula-like ASCII span, or None when it cannot be translated."""
     try:
@@ -172,7 +161,7 @@ def math_of(src: str) -> str | None:
     except ValueError:
         return None
     out = re.sub(r"\s+", " ", out).strip()
-    return out if out and _balanced(out) else None
+    return out if out and balanced(out) else None
 
 
 def _strip_word(word: str) -> tuple[str, str, str]:

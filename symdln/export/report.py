@@ -5,7 +5,8 @@
 The folder is a :class:`symdln._output.OutputDir`: refused before any work unless symdln made it (or it is
 new/empty), built in a hidden folder inside it and moved into place only when everything (including the
 LaTeX build) succeeded, so a failed or killed run leaves the previous report intact.  Run times go to
-``timings.json``, so same-seed runs give a byte-identical ``results.json``.
+``timings.json`` only, so same-seed runs give byte-identical ``report.tex``, ``report.md``, ``report.html``
+and ``results.json`` (and ``report.pdf`` when ``SOURCE_DATE_EPOCH`` fixes pdfTeX's creation date).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._io import atomic_write_json, atomic_write_text, git_commit, provenance
-from .._output import OutputDir
+from .._output import OutputDir, split_timings
 from ..progress import Progress
 from .document import render_tex
 from .html import copy_katex, render_html
@@ -190,8 +191,11 @@ def write_report(out, *, fast: bool = False, seed: int = 0, pdf: bool = True, qu
                 return ReportOutcome(data, None, latex, 1, "LaTeX build failed; nothing written.")
             for ext in (".aux", ".out", ".toc"):
                 (tmp / f"report{ext}").unlink(missing_ok=True)
-        atomic_write_json(tmp / "results.json", results_json(data, latex))
-        atomic_write_json(tmp / "timings.json", {"timings_s": {k: round(v, 3) for k, v in data.timings.items()}})
+        # run times differ between runs: they go to timings.json, so results.json is the same for the same seed
+        content, inner = split_timings(results_json(data, latex))
+        atomic_write_json(tmp / "results.json", content)
+        atomic_write_json(tmp / "timings.json", {"timings_s": {k: round(v, 3) for k, v in data.timings.items()},
+                                                 **({"results": inner} if inner else {})})
         od.commit()
         notes = []
         if pdf and tex_engine() is None:

@@ -7,11 +7,10 @@ and the formula as printed in comments.  Both rely only on :func:`symdln.export.
 """
 from __future__ import annotations
 
-import sympy as sp
 
 from .._validation import SymdlnInputError
 from .latex import comment, math_display
-from .notation import to_latex
+from .notation import to_latex, typesettable
 
 __all__ = ["snippet", "quantity_snippet", "claim_snippet", "known_ids", "id_listing"]
 
@@ -25,16 +24,10 @@ def _formula(expr, display: bool) -> str:
     return "$%s$" % to_latex(expr)
 
 
-def _typesettable(expr) -> bool:
-    if isinstance(expr, dict):
-        return bool(expr) and all(_typesettable(v) for v in expr.values())
-    return isinstance(expr, (sp.Basic, sp.MatrixBase))
-
-
 def quantity_snippet(quantity: str, *, display: bool = True) -> str:
     from ..symbolic import derive
     d = derive(quantity)
-    if not _typesettable(d.expr):
+    if not typesettable(d.expr):
         raise SymdlnInputError(f"quantity {quantity!r} has no formula to typeset (its result is prose)")
     head = [f"symdln: {d.title} [{d.quantity}]"]
     if d.source:
@@ -78,7 +71,7 @@ def claim_snippet(claim_id: str, *, display: bool = True, seed: int = 0, with_ve
             "\\begin{equation*}\n  %s\n\\end{equation*}" % body if display else f"${body}$") + "\n"
     if c.quantity:
         from ..symbolic import derive, quantity_ids
-        if c.quantity in quantity_ids() and _typesettable(derive(c.quantity).expr):
+        if c.quantity in quantity_ids() and typesettable(derive(c.quantity).expr):
             head.append(f"derived result of quantity {c.quantity} below")
             return comment("\n".join(head)) + "\n" + _formula(derive(c.quantity).expr, display) + "\n"
     head.append("no derived formula: the verdict rests on the evidence")

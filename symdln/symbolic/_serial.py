@@ -21,7 +21,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, UndefinedFunction
 from sympy.core.symbol import Str
 
-from .result import Derivation, Step
+from .derivation import Derivation, Step
 
 __all__ = ["Unserialisable", "encode", "decode"]
 

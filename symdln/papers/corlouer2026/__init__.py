@@ -12,8 +12,8 @@ from __future__ import annotations
 from ...verdict import Claim
 from . import appendix_ad, appendix_eg, sec2_3, sec4_5  # noqa: F401  (register claims on import)
 from . import network_balance  # noqa: F401  (network-level balance and decoupling claims and their checks)
-from . import checks_aligned, checks_appendices, checks_network, checks_symbolic  # noqa: F401
-from . import expected, mc_plans, severity  # noqa: F401
+from . import checks_symbolic  # noqa: F401
+from . import expected, mc_plans, references, references_appendix, references_blocks, references_symbolic, severity  # noqa: F401
 from . import network_level  # noqa: F401,E402  (network-level claims: Prop. 5.2 (ii) for SGD on the full network)
 from ._base import PAPER, PROPOSITIONS, REGISTRY, SPECS, Spec
 from . import domain  # noqa: F401,E402  (whole-domain checks)

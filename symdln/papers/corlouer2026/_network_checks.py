@@ -20,6 +20,7 @@ from scipy import stats
 
 from ...network import DLN, Teacher, aligned_balanced
 from ...network_stationary import network_stationary_moments
+from ...symbolic import symbols as S
 from ...symbolic._linalg import rational_orthonormal
 from ...symbolic._aligned_check import aligned_net
 from ...symbolic.network_stationary import exact_network_moments
@@ -181,9 +182,9 @@ def check_variance(claim, spec, *, seed, fast, paper=None):
                         f"where the manifold drift vanishes (rho = {mc['rho']:.3f}): Var(w_0) = {mc['measured_var']:.5f} "
                         f"+- {mc['se']:.5f}; Eq. (18) {mc['eq18_var']:.5f} (z = {mc['z_eq18']:+.1f}); network "
                         f"{mc['network_var_discrete']:.5f} (z = {mc['z_net']:+.1f})", {"scope": "printed", **mc}))
-    return evs, {"derived_latex": r"\operatorname{Var}(w_\alpha)=\frac{\beta\sigma_q^2}{2}\sum_{l=1}^{L}"
-                 r"\|W_{<l}v_\alpha\|^2\,\|W_{>l}^\top u_\alpha\|^2"
-                 r"\;\overset{L=2}{=}\;\frac{\beta\sigma_q^2}{2}\,s_\alpha\Big(\rho_\alpha+\frac{1}{\rho_\alpha}\Big)"}
+    rho = sp.Symbol("rho_alpha", positive=True)   # the balance ratio of the minimum (1: balanced)
+    # L = 2: Var(w) = (beta sigma_q^2 / 2) sum_l |W_<l v|^2 |W_>l^T u|^2 = (beta sigma_q^2 / 2) s (rho + 1/rho)
+    return evs, {"derived": sp.Eq(sp.Function("Var")(S.w), S.beta * S.sigma_q ** 2 / 2 * S.s * (rho + 1 / rho))}
 
 
 def check_mean_order(claim, spec, *, seed, fast, paper=None):
@@ -199,8 +200,10 @@ def check_mean_order(claim, spec, *, seed, fast, paper=None):
                         f"(z = {mc['z_net']:+.2f}); 1-D law {mc['one_d']:.5f} (z = {mc['z_1d']:+.2f}); "
                         f"|z| < {mc['z_crit']:.2f} (false alarm {mc['false_alarm']})",
                         {"scope": "printed", **mc}))
-    return evs, {"derived_latex": r"\mathbb{E}[w_\alpha]-s_\alpha=-\frac{\beta\sigma_q^2}{4}(d_0+d_L)+O(\beta^2)"
-                 r"\quad(L=2,\ \text{balanced; the 1-D law gives }-\beta\sigma_q^2/2)"}
+    d0, dL = sp.symbols("d_0 d_L", positive=True)
+    # L = 2, balanced (the 1-D law gives -beta sigma_q^2 / 2)
+    return evs, {"derived": sp.Eq(sp.Function("E")(S.w) - S.s,
+                                  -S.beta * S.sigma_q ** 2 / 4 * (d0 + dL) + sp.O(S.beta ** 2), evaluate=False)}
 
 
 def check_mean_above(claim, spec, *, seed, fast, paper=None):
@@ -217,7 +220,8 @@ def check_mean_above(claim, spec, *, seed, fast, paper=None):
     evs.append(Evidence("monte-carlo", bool(above),
                         f"network level: measured E[w_0] - s_0 = {mc['measured']:.5f} +- {mc['se']:.5f} "
                         f"(z = {mc['z_zero']:+.2f} against 0)", {"scope": "printed", **mc}))
-    return evs, {"derived_latex": r"\mathbb{E}[w_\alpha]-s_\alpha<0\ \text{on the network: }"
-                 r"-\frac{\beta\sigma_q^2}{2}(d_0+d_L)\frac{\rho_\alpha}{1+\rho_\alpha^2}\ (L=2)",
+    rho, d0, dL = sp.Symbol("rho_alpha", positive=True), *sp.symbols("d_0 d_L", positive=True)
+    return evs, {"derived": sp.Eq(sp.Function("E")(S.w) - S.s,
+                                  -S.beta * S.sigma_q ** 2 / 2 * (d0 + dL) * rho / (1 + rho ** 2)),   # L = 2
                  "counterexample": {"point": {"L": 2, "widths": "(d_0, h, d_L) any", "sigma_q": "any > 0"},
                                     "network_shift": "-(d_0 + d_L) beta sigma_q^2 / 4 (balanced)"}}

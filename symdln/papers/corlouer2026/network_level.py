@@ -5,16 +5,21 @@ claims record the same printed statements and decide them for SGD on the whole n
 ``W = M``: first-order theory in ``beta = eta / b`` (:func:`symdln.network_stationary_moments`; closed forms in
 ``derivations/network_stationary_depth2.md`` and ``network_stationary_depthL.md``) and a Monte Carlo of SGD started
 on the minimum.  Every verdict here has ``level="network"`` and says so in its reason.
+
+Why bespoke checks: each combines an exact network computation with an SGD ensemble of its own (burn-in,
+time averages, z-scores under a stated false-alarm rate) -- a simulation plan, not a comparison of two named
+quantities that a generic kind could own.
 """
 from __future__ import annotations
 
 from ...symbolic.symbols import L, b, eta, s, sigma_q
 from . import _network_checks as nc
+from ...paperkit import Location
 from ._base import PAPER, SIGMA_READINGS, Spec
 
 __all__ = ["NETWORK_CLAIMS"]
 
-_LOC = "Sec. 5, Prop. 5.2 (ii) -- for SGD on the full network"
+_LOC = Location("5", item="Prop. 5.2 (ii)", detail="for SGD on the full network")
 _EQ18 = (r"\operatorname{Var}_{p_{\alpha}^{\star}}(w_{\alpha})=-\frac{D_{\alpha}(s_{\alpha})}{2\,\mu_{\alpha}^{\prime}"
          r"(s_{\alpha})}\;+\;"
          r"O(\eta^{2})=\frac{\eta\,L}{2B}\,\sigma_{q}^{2}\,s_{\alpha}^{\frac{2(L-1)}{L}}\;+\;O(\eta^{2}),")
@@ -23,7 +28,7 @@ _MEAN = (r"p_{\alpha}^{\star}\text{ is approximately Gaussian with mean }s_{\alp
          r"\text{ due to the It\^o drift)}")
 _NET = ("network level (SGD on the full network near W = M, first order in beta = eta/b; not the 1-D reduction)",)
 
-PAPER.add("net.eq.18", _LOC + ", Eq. (18)", _EQ18, kind="statement", readings=SIGMA_READINGS[:1],
+PAPER.add("net.eq.18", Location("5", item="Prop. 5.2 (ii)", equation="18", detail="for SGD on the full network"), _EQ18, kind="statement", readings=SIGMA_READINGS[:1],
           expr=eta * L / (2 * b) * sigma_q ** 2 * s ** (2 * (L - 1) / L), restates=("eq.18",), assumptions=_NET,
           level="network", spec=Spec(check="network_variance",
                                      condition="when the minimum is balanced (A1) on mode alpha (sigma_q read "

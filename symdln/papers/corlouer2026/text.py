@@ -5,6 +5,12 @@ scaling law, an order of magnitude, an existence/uniqueness statement, a summary
 contributions.  ``register(paper)`` adds them (with their severity where the verdict is not ``confirmed``);
 the checks register on import with ``@PAPER.check``.  Statements whose truth depends on a parameter are
 decided over the whole stated domain with the boundary computed (see also :mod:`.domain`).
+
+Most of these claims are data for the engine's kinds (``symbolic("D_scaling")``, ``numeric("state_dependence")``,
+...).  The checks registered here are bespoke because each mixes evidence no kind owns: a statement with a control
+that must fail (``sigma_zero``, ``ito_blockdiag``), a sign or positivity pattern over a domain with the boundary
+computed (``learned_mode_noise``, ``contribution2_domain``, ``unique_density_domain``), or a condition true by
+construction of the premise next to a finding (``frozen_ntk``).
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import sympy as sp
 from ...paperkit import Location, Spec
 from ...symbolic.symbols import L, beta, s, sigma_q, w
 from ...verdict import Evidence
+from .identities import numeric, symbolic
 from ._base import BETA_READING, SIGMA_READINGS, PAPER
 
 __all__ = ["register", "CLAIM_IDS", "SEVERITY", "hessian_by_differences"]
@@ -141,39 +148,7 @@ def check_ito_blockdiag(claim, spec, *, seed, fast, paper=None):
     ]
 
 
-@PAPER.check("langevin_ito_trace")
-def check_langevin_ito(claim, spec, *, seed, fast, paper=None):
-    """Sigma = sigma^2 I: (eta/2) tr(Sigma H) = (eta sigma^2 / 2) tr H -- and tr H = 0, so the drift vanishes."""
-    net, rng, H, _ = _hessians(seed)
-    sig2 = 0.37
-    lhs = 0.5 * float(np.sum(sig2 * np.eye(H.shape[0]) * H))
-    rhs = 0.5 * sig2 * float(np.trace(H))
-    trH = float(np.trace(H))
-    return [
-        Evidence("consistency", abs(lhs - rhs) <= 1e-12 * max(1.0, float(np.max(np.abs(H)))),
-                 "(eta/2) tr(sigma^2 I H) = (eta sigma^2/2) tr(H) (eta = 1, sigma^2 = 0.37; linearity of the "
-                 "trace, true by construction)", {}),
-        Evidence("consistency", abs(trH) < 1e-10, f"tr(H) = {trH:.1e} at widths {net.widths} (H from second "
-                 "differences): the Ito-induced drift of isotropic Langevin noise is identically zero, so the "
-                 "remark's proportionality is true but describes a vanishing term", {"scope": "info"}),
-    ]
-
-
 # ---- Sec. 3 after Prop. 3.5: scaling with eta and b; Langevin noise once learned; contribution 2 --------
-@PAPER.check("D_scaling")
-def check_D_scaling(claim, spec, *, seed, fast, paper=None):
-    """D = beta x f(w): d log D / d log eta = 1, d log D / d log b = -1, and its maximizer does not move."""
-    eta_, b_ = sp.symbols("eta_s b_s", positive=True)
-    D = _derived("diffusion_aligned").subs(beta, eta_ / b_)
-    e_eta = sp.simplify(eta_ * sp.diff(D, eta_) / D)
-    e_b = sp.simplify(b_ * sp.diff(D, b_) / D)
-    crit = sp.simplify(sp.diff(D, w) / D)
-    return [
-        Evidence("symbolic", e_eta == 1, f"d log D / d log eta = {sp.sstr(e_eta)} (derived D, symbolic L)", {}),
-        Evidence("symbolic", e_b == -1, f"d log D / d log b = {sp.sstr(e_b)}", {}),
-        Evidence("symbolic", not crit.has(eta_) and not crit.has(b_), "D'/D does not depend on eta or b: the "
-                 "peak location is fixed, so the maximum of D over w in [0, s] scales like eta/b too (App. J)", {}),
-    ]
 
 
 @PAPER.check("learned_mode_noise")
@@ -219,31 +194,6 @@ def check_contribution2(claim, spec, *, seed, fast, paper=None):
 
 
 # ---- App. F (variance): 'D'(s), mu''(s) = O(eta)' ------------------------------------------------------
-@PAPER.check("curvature_order")
-def check_curvature_order(claim, spec, *, seed, fast, paper=None):
-    """mu''(s) is O(1) for L >= 2 (only D'(s) is O(eta)); Eq. (18)'s O(eta^2) remainder survives anyway."""
-    mu, D = _derived("drift_aligned"), _derived("diffusion_aligned")
-    m2 = sp.simplify(sp.diff(mu, w, 2).subs(w, s).subs(beta, 0))
-    d1 = sp.simplify(sp.diff(D, w).subs(w, s).subs(beta, 0))
-    want = -4 * (L - 1) * s ** ((L - 2) / L)
-    nonzero = bool(sp.simplify(m2.subs(L, 2 + _k)).is_negative)
-    ok_var = []
-    for Lk in (2, 3, 4):
-        muL, DL = mu.subs(L, Lk), D.subs(L, Lk)
-        c1 = sp.simplify(sp.series(-muL.subs(w, s) / sp.diff(muL, w).subs(w, s), beta, 0, 2).removeO().coeff(beta, 1))
-        V = DL / (-2 * sp.diff(muL, w))
-        diff = sp.series(V.subs(w, s + beta * c1) - V.subs(w, s), beta, 0, 2).removeO()
-        ok_var.append(sp.simplify(diff) == 0)
-    return [
-        Evidence("symbolic", d1 == 0, "D'(s) = O(eta): its eta^0 coefficient is 0", {}),
-        Evidence("symbolic", not nonzero, f"mu''(s) = {sp.sstr(m2)} + O(eta) (symbolic L; = -4(L-1)s^((L-2)/L): "
-                 f"{bool(sp.simplify(m2 - want) == 0)}): O(1), not O(eta), for every L >= 2 (0 only at L = 1)",
-                 {"counterexample": {"L": 2, "s": 1, "mu''(s)": str(m2.subs({L: 2, s: 1}))}}),
-        Evidence("symbolic", all(ok_var), "yet evaluating D/(-2 mu') at s instead of w* changes the variance only at "
-                 "O(eta^2) (w* - s = O(eta) and (D/mu')' = O(eta)), at L = 2, 3, 4: Eq. (18) is unaffected",
-                 {"scope": "condition", "condition": "only at L = 1; for L >= 2 mu''(s) = -4(L-1) s^((L-2)/L) + O(eta) "
-                  "is O(1), but the step it justifies (Var at s instead of w*, error O(eta^2)) still holds"}),
-    ]
 
 
 # ---- Prop. 5.2 (ii): 'a unique smooth stationary density' ------------------------------------------------
@@ -284,19 +234,6 @@ def check_unique_density(claim, spec, *, seed, fast, paper=None):
 
 
 # ---- Sec. 6: 'an anisotropic and state-independent gradient noise covariance' ---------------------------
-@PAPER.check("state_dependence")
-def check_state_dependence(claim, spec, *, seed, fast, paper=None):
-    """Sigma(theta) at two parameter points (same teacher): different, so the covariance is state-dependent."""
-    from ...network import DLN
-    from ...noise import sigma_dense
-    net, t, rng = _generic(seed)
-    other = DLN([W + 0.3 * rng.standard_normal(W.shape) for W in net.layers])
-    S1, S2 = sigma_dense(net, t), sigma_dense(other, t)
-    rel = float(np.max(np.abs(S1 - S2))) / float(np.max(np.abs(S1)))
-    # tolerance: the two points differ by O(0.3) per entry, so Sigma changes by O(1) relative; rounding is 1e-15
-    return [Evidence("consistency", rel < 1e-9, f"widths {net.widths}: Sigma(theta) and Sigma(theta') differ by "
-                     f"{rel:.2f} (relative max): the covariance is state-dependent (Prop. 3.2), as Secs. 1-3 say",
-                     {"counterexample": {"relative_change": rel}})]
 
 
 # ---- Remark after Prop. 3.4: frozen NTK ------------------------------------------------------------------
@@ -340,7 +277,7 @@ CLAIMS = (
     ("remark3.langevin-ito", Location("3", item="Remark", detail="after Prop. 3.4"),
      r"\text{and the It\^o-induced drift is simply proportional to the trace of the Hessian of the mode "
      r"amplitude.}",
-     dict(kind=_S, assumptions=("isotropic homogeneous noise Sigma = sigma^2 I",), spec=Spec(check="langevin_ito_trace"))),
+     dict(kind=_S, assumptions=("isotropic homogeneous noise Sigma = sigma^2 I",), spec=numeric("langevin_ito_trace"))),
     ("remark3.frozen-ntk", Location("3", item="Remark", detail="after Prop. 3.4"),
      r"\text{If the NTK is frozen at initialization, then the modewise diffusion of Langevin will be isotropic "
      r"and state-independent}",
@@ -349,7 +286,7 @@ CLAIMS = (
     ("sec3.D-scaling", Location("3", detail="after Prop. 3.5; App. J.1-J.2"),
      r"\text{the diffusion scales linearly with learning rate and inversely with batch size, as Equation 7 "
      r"predicts.}",
-     dict(kind=_S, assumptions=("A1", "A2"), readings=BETA_READING, spec=Spec(check="D_scaling"))),
+     dict(kind=_S, assumptions=("A1", "A2"), readings=BETA_READING, spec=symbolic("D_scaling"))),
     ("sec3.label-noise-langevin", Location("3", detail="after Prop. 3.5"),
      r"\text{In the presence of label noise, we recover Langevin dynamics with anisotropic and state-independent "
      r"noise once a mode has been learned.}",
@@ -362,11 +299,11 @@ CLAIMS = (
     ("appF.curvature-order", Location("App. F", detail="variance"),
      r"\text{Since }w_{\alpha}^{\star}=s_{\alpha}+O(\eta)\text{ and }D_{\alpha}^{\prime}(s_{\alpha}),\mu_{\alpha}"
      r"^{\prime\prime}(s_{\alpha})=O(\eta)",
-     dict(kind=_S, assumptions=("A1", "A2", "sigma_q > 0"), spec=Spec(check="curvature_order"))),
+     dict(kind=_S, assumptions=("A1", "A2", "sigma_q > 0"), spec=symbolic("curvature_order"))),
     ("sec6.state-independent", Location("6"),
      r"\text{Furthermore, we considered an anisotropic and state-independent gradient noise covariance matrix of "
      r"SGD.}",
-     dict(kind=_S, spec=Spec(check="state_dependence"))),
+     dict(kind=_S, spec=numeric("state_dependence"))),
     ("prop5.2.ii-unique", Location("5", item="Prop. 5.2 (ii)"),
      r"\text{With label noise }(\sigma_{q}>0)\text{: there is a unique smooth stationary density peaked near the "
      r"zero of }\mu_{\alpha}(w)\text{.}",

@@ -7,7 +7,7 @@ this paper needs (``checks_*.py``) and the expected verdicts (``expected.py``). 
 """
 from __future__ import annotations
 
-from . import checks_depth, checks_modes, checks_network, checks_random, claims, expected  # noqa: F401
+from . import checks_depth, checks_modes, checks_network, checks_random, claims, expected, references  # noqa: F401
 from ._base import PAPER, SOURCE
 
 __all__ = ["PAPER", "SOURCE"]

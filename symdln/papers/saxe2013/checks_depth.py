@@ -1,4 +1,6 @@
-"""Checks of the depth statements of Secs. 2-3 that use the learning rate ``1/lambda_max``.
+"""Checks of the depth statements of Secs. 2-3 that use the learning rate ``1/lambda_max`` (bespoke: each rests on
+a reading of the unsourced App. B and combines a limit, a Hessian scan along the balanced path and mpmath
+iteration counts, all under that condition).
 
 The paper defers the optimal learning rate to its Supplementary Appendix B, which could not be sourced.  It
 says "An estimate of the optimal learning rate can be derived from the maximum eigenvalue of the Hessian over
@@ -55,7 +57,7 @@ def check_alpha_opt(claim, spec, *, seed=0, fast=False, paper=None, variant=None
     eig = all(max(v) == r["lambda_max_opt"].subs(L, K) for K, v in r["lambda_opt_eigs"].items())
     ev.append(Evidence("symbolic", eig, "exact Hessian eigenvalues at the optimum, L = 2..5: "
                        + str(r["lambda_opt_eigs"]), {"scope": "info"}))
-    return ev, {"derived_latex": sp.latex(1 / lam)}
+    return ev, {"derived": 1 / lam}
 
 
 @PAPER.check("depth_delay")
@@ -85,7 +87,7 @@ def check_depth_delay(claim, spec, *, seed=0, fast=False, paper=None, variant=No
     ev.append(Evidence("mpmath", ok2, f"iterations at rate 1/lambda_max (s = 1, u: 1e-3 -> 0.999): "
                        + ", ".join(f"L={K}: {v:.5g}" for K, v in nL.items()) + f"; derived n_oo = {ninf:.5g}",
                        {"scope": "condition", "condition": COND, "n_L": nL, "n_inf": ninf}))
-    return ev, {"derived_latex": sp.latex(diff)}
+    return ev, {"derived": diff}
 
 
 @PAPER.check("depth_independent")

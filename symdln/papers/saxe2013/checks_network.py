@@ -1,8 +1,10 @@
-"""Network-level checks: gradient dynamics (Eqs. 2, 5-6, 13), fixed points (Sec. 1.2, Eq. 7, with the saddle
-sampler), random Gaussian versus orthogonal products (Sec. 3).
+"""Network-level checks: gradient dynamics (Eqs. 2, 5-6, 13) and the product convention of Sec. 2.
 
-Gradients are compared with central differences of the loss: the squared error is a quadratic polynomial in
-each single weight, so the central difference is exact up to round-off (``~ 1e-16 |loss| / h``).
+Eqs. 2 and 13 are data for the ``numeric_identity`` kind (references registered below: the printed flow against
+central differences of the loss).  Bespoke: the product convention (an index list with a reading) and Eqs. 5-6 (a
+flow and an energy compared symbolically for three modes).  Gradients are compared with central differences of the
+loss: the squared error is a quadratic polynomial in each single weight, so the central difference is exact up to
+round-off (``~ 1e-16 |loss| / h``).
 """
 from __future__ import annotations
 
@@ -57,17 +59,21 @@ def prod(Ws, a, b):
     return M
 
 
-def _eq13(Ws, S31, S11, *, variant=None):
+def eq2_printed(W21, W32, S31, S11):
+    """Eq. (2) as printed: ``[tau dW21/dt, tau dW32/dt]``."""
+    return [W32.T @ (S31 - W32 @ W21 @ S11), (S31 - W32 @ W21 @ S11) @ W21.T]
+
+
+def eq13_printed(Ws, S31, S11, l):
+    """Eq. (13) as printed for layer ``l`` (1-based), the products read as W^b ... W^(a+1) W^a."""
     K = len(Ws)
-    out = []
-    for l in range(1, K + 1):
-        if variant is not None:
-            out.append(variant(Ws, S31, S11, l))
-            continue
-        above = prod(Ws, l + 1, K) if l < K else np.eye(Ws[-1].shape[0])
-        below = prod(Ws, 1, l - 1) if l > 1 else np.eye(Ws[0].shape[1])
-        out.append(above.T @ (S31 - prod(Ws, 1, K) @ S11) @ below.T)
-    return out
+    above = prod(Ws, l + 1, K) if l < K else np.eye(Ws[-1].shape[0])
+    below = prod(Ws, 1, l - 1) if l > 1 else np.eye(Ws[0].shape[1])
+    return above.T @ (S31 - prod(Ws, 1, K) @ S11) @ below.T
+
+
+def _eq13(Ws, S31, S11, layer=eq13_printed):
+    return [layer(Ws, S31, S11, l) for l in range(1, len(Ws) + 1)]
 
 
 def _compare(label, printed, reference, scope="printed"):
@@ -75,31 +81,21 @@ def _compare(label, printed, reference, scope="printed"):
     return compare_arrays(label, printed, reference, scope=scope, ref_name="-grad", rtol=1e-7)
 
 
-@PAPER.check("gradient_flow_eq2")
-def check_eq2(claim, spec, *, seed=0, fast=False, paper=None, variant=None):
-    """Eq. (2): tau dW/dt = -grad of the summed squared error (tau = 1/lambda), non-white inputs, rectangular."""
-    widths = (RECT[0], RECT[1], RECT[-1])
+# ---- references of the numeric_identity kind (Eqs. 2 and 13 are data on their claims) --------------------------
+def _setting(widths, seed):
     X, Y, Ws = _data(widths, seed)
-    S11, S31 = X @ X.T, Y @ X.T
-    W21, W32 = Ws
-    if variant is None:
-        printed = [W32.T @ (S31 - W32 @ W21 @ S11), (S31 - W32 @ W21 @ S11) @ W21.T]
-    else:
-        printed = variant(W21, W32, S31, S11)
-    return [_compare(f"Eq. (2) at widths {widths}, P = 7 non-white inputs", printed, _neg_grad(Ws, X, Y))]
+    return [(f"widths {widths}, P = 7 non-white inputs", {"X": X, "Y": Y, "Ws": Ws, "S11": X @ X.T, "S31": Y @ X.T})]
 
 
-@PAPER.check("gradient_flow_eq13")
-def check_eq13(claim, spec, *, seed=0, fast=False, paper=None, variant=None):
-    """Eq. (13) with the product read as W^b ... W^(a+1) W^a, at widths (3, 4, 5, 2) with non-white inputs."""
-    X, Y, Ws = _data(RECT, seed)
-    S11, S31 = X @ X.T, Y @ X.T
-    try:
-        printed = _eq13(Ws, S31, S11, variant=variant)
-    except ValueError as exc:     # non-conforming factors: the formula cannot be evaluated at these widths
-        return [Evidence("shape", False, f"Eq. (13) at widths {RECT}: the factors do not conform ({exc})",
-                         {"scope": "printed", "widths": list(RECT)})]
-    return [_compare(f"Eq. (13) at widths {RECT}", printed, _neg_grad(Ws, X, Y))]
+PAPER.reference("data_depth2")(lambda claim, seed, params: _setting((RECT[0], RECT[1], RECT[-1]), seed))
+PAPER.reference("data_rect")(lambda claim, seed, params: _setting(RECT, seed))
+PAPER.reference("minus_gradient")(lambda claim, env: _neg_grad(env["Ws"], env["X"], env["Y"]))
+PAPER.reference("printed_eq2")(lambda claim, env: claim.expr(*env["Ws"], env["S31"], env["S11"]))
+PAPER.reference("printed_eq13")(lambda claim, env: _eq13(env["Ws"], env["S31"], env["S11"], claim.expr))
+#: Spec.params of Eqs. (2) and (13): the printed flow against central differences of the loss (rtol: see _compare)
+GRADIENT_FLOW = {w: {"settings": f"data_{w}", "compare": [
+    {"lhs": f"printed_eq{n}", "rhs": "minus_gradient", "label": f"Eq. ({n}) at {{label}}", "ref_name": "-grad",
+     "rtol": 1e-7}]} for w, n in (("depth2", 2), ("rect", 13))}
 
 
 @PAPER.check("product_convention")

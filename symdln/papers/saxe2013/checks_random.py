@@ -1,4 +1,5 @@
-"""Random initialisations (Sec. 3) and fixed points (Sec. 1.2, Eq. 7, with the saddle sampler).
+"""Random initialisations (Sec. 3) and fixed points (Sec. 1.2, Eq. 7, with the saddle sampler): bespoke, as
+Monte Carlo over random matrices and a certification of sampled critical points are plans of their own.
 
 Monte Carlo evidence: every statistic is a mean over independent realisations with its standard error; each
 claim's z-tests form one family at false-alarm rate ``ALPHA = 0.01`` with a Bonferroni threshold.

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from ...paperkit import Spec
 from ._base import PAPER, loc
+from .checks_modes import PRINTED
+from .checks_network import GRADIENT_FLOW, eq2_printed, eq13_printed
 
 A = PAPER.add
 NO_APPENDIX = " Supplementary Appendix B (the optimal learning rate) was not available; see the condition."
@@ -12,7 +14,8 @@ NO_APPENDIX = " Supplementary Appendix B (the optimal learning rate) was not ava
 A("eq.2", loc("1", "2"),
   r"\tau\frac{d}{dt}{W^{21}}={W^{32}}^{T}\left({\Sigma^{31}}-{W^{32}}{W^{21}}\Sigma^{11}\right),\qquad"
   r"\tau\frac{d}{dt}{W^{32}}=\left({\Sigma^{31}}-{W^{32}}{W^{21}}\Sigma^{11}\right){W^{21}}^{T}",
-  kind="identity", level="network", spec=Spec(check="gradient_flow_eq2"),
+  kind="identity", level="network", expr=eq2_printed,
+  spec=Spec(check="numeric_identity", params=GRADIENT_FLOW["depth2"]),
   notes="Continuous-time limit of the batch rule Eq. (1) with tau = 1/lambda; checked against the gradient of the "
         "summed squared error with non-white inputs at rectangular widths.")
 A("eq.5-6", loc("1.1", "5", "with the energy of Eq. (6)"),
@@ -36,20 +39,30 @@ A("eq.8-9", loc("1.3", "8", "from the error of Eq. (9); conserved a^2 - b^2"),
   r"\tau\frac{d}{dt}a=b\,(s-ab),\qquad\tau\frac{d}{dt}b=a\,(s-ab) \quad E(a,b)=\textstyle\frac{1}{2\tau}(s-ab)^{2}",
   kind="identity", level="reduction", spec=Spec(check="ab_flow"))
 A("eq.10", loc("1.3", "10"), r"\tau\frac{d}{dt}u=2u(s-u)", kind="identity", level="reduction",
-  spec=Spec(check="u_rate_depth2"), assumptions=("a = b",))
+  expr=PRINTED["eq.10"],
+  spec=Spec(check="symbolic_identity", params={"derived": "u_rate_L2", "label": "tau du/dt (a = b)"}), assumptions=("a = b",))
 A("eq.11", loc("1.3", "11"),
   r"t=\tau\int_{u_{0}}^{u_{f}}\frac{du}{2u(s-u)}=\frac{\tau}{2s}\ln\frac{u_{f}(s-u_{0})}{u_{0}(s-u_{f})}",
-  kind="identity", level="reduction", spec=Spec(check="time_depth2"))
+  kind="identity", level="reduction", expr=PRINTED["eq.11"],
+  spec=Spec(check="symbolic_identity", params={"derived": "time_L2", "points": "time_points", "label": "t(u_0 -> u_f)",
+                                              "numeric": [{"ref": "time_L2_quadrature",
+                                                           "label": "tau * quad(du / (2u(s-u)))"}]}))
 A("eq.11-limit", loc("1.3", detail="after Eq. (11)"),
   r"the learning timescale in the limit $\epsilon\rightarrow 0$ is $t=\tau/s\ln\left(s/\epsilon\right)=O(\tau/s)$",
-  kind="identity", level="reduction", spec=Spec(check="time_depth2_limit"),
+  kind="identity", level="reduction", expr=PRINTED["eq.11-limit"],
+  spec=Spec(check="asymptotic_ratio", params={"derived": "time_L2_eps", "var": "epsilon", "to": "0+",
+                                             "samples": "eps_samples"}),
   notes="u_0 = eps, u_f = s - eps; an asymptotic form (ratio -> 1).")
 A("eq.12", loc("1.3", "12"), r"u_{f}(t)=\frac{se^{2st/\tau}}{e^{2st/\tau}-1+s/u_{0}}", kind="identity",
-  level="reduction", spec=Spec(check="sigmoid"))
+  level="reduction", expr=PRINTED["eq.12"],
+  spec=Spec(check="symbolic_identity", params={"derived": "logistic_tau", "points": "sigmoid_grid", "label": "u(t)",
+                                              "numeric": [{"ref": "sigmoid_ode", "rtol": 1e-8,
+                                                           "label": "DOP853 solution of tau du/dt = 2u(s-u)"}]}))
 A("eq.13", loc("2", "13", "with the product read as W^b ... W^(a+1) W^a"),
   r"\tau\frac{d}{dt}W^{l}=\left(\prod_{i=l+1}^{N_{l}-1}W^{i}\right)^{T}\left[{\Sigma^{31}}-\left(\prod_{i=1}^{N_{l}-1}"
   r"W^{i}\right)\Sigma^{11}\right]\left(\prod_{i=1}^{l-1}W^{i}\right)^{T}",
-  kind="identity", level="network", spec=Spec(check="gradient_flow_eq13"))
+  kind="identity", level="network", expr=eq13_printed,
+  spec=Spec(check="numeric_identity", params=GRADIENT_FLOW["rect"]))
 A("sec2.product", loc("2", detail="definition after Eq. (13)"),
   r"\prod_{i=a}^{b}W^{i}=W^{b}W^{(b-1)}\cdots W^{(a-1)}W^{a}",
   kind="statement", level="network",
@@ -64,10 +77,14 @@ A("sec2.integrable", loc("2", detail="after Eq. (15)"),
   notes="Derived for every N_l: u = y^(N_l-1) makes the time integrand rational in y (elementary antiderivative); "
         "closed forms computed and checked for N_l = 3..5 (3..4 in the fast setting).")
 A("eq.16", loc("2", "16"), r"\tau\frac{d}{dt}u=N_{l}u^{2}(s-u)", kind="identity", level="reduction",
-  spec=Spec(check="deep_limit_rate"), notes="As N_l -> oo at fixed u; not uniform near u = 0.")
+  expr=PRINTED["eq.16"],
+  spec=Spec(check="asymptotic_ratio", params={"derived": "rate_deep", "var": "N_l", "to": "oo",
+                                             "samples": "depth_samples"}), notes="As N_l -> oo at fixed u; not uniform near u = 0.")
 A("eq.17", loc("2", "17"),
   r"t=\frac{\tau}{N_{l}}\left[\frac{1}{s^{2}}\log\left(\frac{u_{f}(u_{0}-s)}{u_{0}(u_{f}-s)}\right)+\frac{1}{su_{0}}"
-  r"-\frac{1}{su_{f}}\right]", kind="identity", level="reduction", spec=Spec(check="deep_limit_time"))
+  r"-\frac{1}{su_{f}}\right]", kind="identity", level="reduction", expr=PRINTED["eq.17"],
+  spec=Spec(check="symbolic_identity", params={"derived": "time_deep_limit", "points": "time_points_N7",
+                                              "label": "t under Eq. (16)"}))
 A("sec2.time-to-zero", loc("2", detail="after Eq. (17)"),
   r"for a fixed learning rate, the learning time as measured by the number of iterations required tends to zero as "
   r"$N_{l}$ goes to infinity", kind="statement", level="reduction", spec=Spec(check="time_to_zero"),

@@ -9,8 +9,9 @@ rescaling symmetry); here they are decided for deep linear networks (``level="ne
 """
 from __future__ import annotations
 
-from ...paperkit import Citation, Location, Paper, Spec
-from ._evidence import balanced_is_not_stationary, noise_gauge_unique, noiseless_no_flow
+from ...paperkit import Citation, Paper
+from ._evidence import (NOISE, add_abstract_claim, balanced_is_not_stationary, noise_equilibrium_check,
+                        noise_gauge_unique)
 
 __all__ = ["PAPER"]
 
@@ -23,29 +24,22 @@ PAPER = Paper(
 
 _NB = ("'balanced' read as noise-balanced (the v2 wording): the zero of the noise force tr(W_{>l+1}^T Sigma_q "
        "W_{>l+1}) W_{<=l} W_{<=l}^T = ||W_{<l}||_F^2 W_{>l}^T Sigma_q W_{>l}")
-_NOISE = "with label noise (the gradient noise does not vanish at the minimum)"
 
-PAPER.add("abstract.balance-v1", Location(section="Abstract (v1, 13 Aug 2023)",
-                                               detail="arXiv abstract page of v1 (arxiv.org/abs/2308.06671v1)"),
-          r"we prove that the minibatch noise of SGD regularizes the solution towards a balanced solution whenever "
-          r"the loss function contains a rescaling symmetry",
-          kind="statement", level="network", assumptions=("deep linear network, online SGD, global minimum",),
-          notes="Decided for DLNs: 'balanced' as in A1 of corlouer2026, W_{l+1}^T W_{l+1} = W_l W_l^T.",
-          spec=Spec(check="ziyin_balanced", condition=_NB))
-PAPER.add("abstract.noise-balance-v2", Location(section="Abstract (v2)",
-                                                    detail="arXiv HTML of v2 (arxiv.org/html/2308.06671v2)"),
-          r"we show that the minibatch noise of SGD regularizes the solution towards a noise-balanced solution "
-          r"whenever the loss function contains a rescaling parameter symmetry",
-          kind="statement", level="network", assumptions=("deep linear network, online SGD, global minimum",),
-          spec=Spec(check="ziyin_noise_balanced", condition=_NOISE))
-PAPER.expected.update({"abstract.balance-v1": "conditional", "abstract.noise-balance-v2": "conditional"})
-PAPER.severity.update({
-    "abstract.balance-v1": ("substantive", "for a DLN the gauge SGD selects is balanced only when the noise is "
-                            "symmetric across the pair (depth 2: d_0 = d_2); in general it is the noise-balanced "
-                            "gauge, as v2 of the paper says"),
-    "abstract.noise-balance-v2": ("substantive", "'whenever' needs non-vanishing gradient noise at the solution: at "
-                                  "a noiseless interpolating minimum of a DLN SGD leaves every gauge in place"),
-})
+add_abstract_claim(
+    PAPER, "abstract.balance-v1", "v1, 13 Aug 2023", "arXiv abstract page of v1 (arxiv.org/abs/2308.06671v1)",
+    r"we prove that the minibatch noise of SGD regularizes the solution towards a balanced solution whenever "
+    r"the loss function contains a rescaling symmetry",
+    check="ziyin_balanced", condition=_NB, expected="conditional", severity="substantive",
+    reason="for a DLN the gauge SGD selects is balanced only when the noise is symmetric across the pair (depth 2: "
+           "d_0 = d_2); in general it is the noise-balanced gauge, as v2 of the paper says",
+    notes="Decided for DLNs: 'balanced' as in A1 of corlouer2026, W_{l+1}^T W_{l+1} = W_l W_l^T.")
+add_abstract_claim(
+    PAPER, "abstract.noise-balance-v2", "v2", "arXiv HTML of v2 (arxiv.org/html/2308.06671v2)",
+    r"we show that the minibatch noise of SGD regularizes the solution towards a noise-balanced solution "
+    r"whenever the loss function contains a rescaling parameter symmetry",
+    check="ziyin_noise_balanced", condition=NOISE, expected="conditional", severity="substantive",
+    reason="'whenever' needs non-vanishing gradient noise at the solution: at a noiseless interpolating minimum of "
+           "a DLN SGD leaves every gauge in place")
 
 
 @PAPER.check("ziyin_balanced")
@@ -54,7 +48,5 @@ def check_balanced(claim, spec, *, seed=0, fast=False, paper=None):
     return balanced_is_not_stationary(seed, fast) + noise_gauge_unique(seed, fast, scope="condition", condition=_NB), {}
 
 
-@PAPER.check("ziyin_noise_balanced")
-def check_noise_balanced(claim, spec, *, seed=0, fast=False, paper=None):
-    """v2 wording: a unique attracting noise-balanced gauge with label noise; none without."""
-    return [noiseless_no_flow(seed)] + noise_gauge_unique(seed, fast, scope="condition", condition=_NOISE), {}
+#: v2 wording: a unique attracting noise-balanced gauge with label noise; none without (shared with ziyin2024)
+PAPER.check("ziyin_noise_balanced")(noise_equilibrium_check)

@@ -17,7 +17,7 @@ from ...network import DLN, Teacher
 from ...verdict import Evidence
 
 __all__ = ["FWER", "aligned_at", "balanced_is_not_stationary", "noise_gauge_unique", "noiseless_no_flow",
-           "one_step_at"]
+           "one_step_at", "NOISE", "add_abstract_claim", "noise_equilibrium_check"]
 
 FWER = 1e-3       # family-wise false-alarm rate of each Monte Carlo comparison (Bonferroni over entries)
 S = np.array([2.0, 0.8])
@@ -112,3 +112,23 @@ def noiseless_no_flow(seed, scope="printed"):
                     f"no label noise: at the minimum E[Delta D_1] = {worst:.1e} for a balanced and an unbalanced gauge "
                     "(the noise vanishes with the loss): SGD leaves every gauge in place, no unique fixed point",
                     {"scope": scope, "max_drift": worst})
+
+
+#: the condition under which a unique noise equilibrium exists (shared by both papers' statements)
+NOISE = "with label noise (the gradient noise does not vanish at the minimum)"
+
+
+def add_abstract_claim(paper, id, version, source, printed, *, check, condition, expected, severity, reason,
+                       notes=""):
+    """Register one abstract sentence of a Ziyin et al. paper: decided for DLNs at a global minimum under online
+    SGD (``level="network"``), with its expected verdict and severity."""
+    from ...paperkit import Location, Spec
+    paper.add(id, Location(section=f"Abstract ({version})", detail=source), printed, kind="statement",
+              level="network", assumptions=("deep linear network, online SGD, global minimum",), notes=notes,
+              spec=Spec(check=check, condition=condition))
+    paper.expect(id, expected, severity, reason)
+
+
+def noise_equilibrium_check(claim, spec, *, seed=0, fast=False, paper=None):
+    """A unique attracting noise-balanced gauge with label noise (condition); no flow at all without (printed)."""
+    return [noiseless_no_flow(seed)] + noise_gauge_unique(seed, fast, scope="condition", condition=spec.condition), {}

@@ -8,8 +8,8 @@ statements are about exponential symmetries in general; DLNs have them (``W_l ->
 """
 from __future__ import annotations
 
-from ...paperkit import Citation, Location, Paper, Spec
-from ..ziyin2023._evidence import noise_gauge_unique, noiseless_no_flow
+from ...paperkit import Citation, Paper
+from ..ziyin2023._evidence import NOISE, add_abstract_claim, noise_equilibrium_check
 
 __all__ = ["PAPER"]
 
@@ -19,22 +19,12 @@ PAPER = Paper(
              venue="NeurIPS 2024", url="https://arxiv.org/abs/2402.07193", note="abstract sentences of v3"),
     description="Exponential symmetries and SGD: Noether flow to a unique noise equilibrium.")
 
-_NOISE = "with label noise (the gradient noise does not vanish at the minimum)"
-
-PAPER.add("abstract.noether-flow", Location(section="Abstract (v3)",
-                                              detail="arXiv HTML of v3 (arxiv.org/html/2402.07193v3)"),
-          r"gradient noise creates a systematic motion (a ``Noether flow'') of the parameters \theta along the "
-          r"degenerate direction to a unique initialization-independent fixed point \theta^*",
-          kind="statement", level="network", assumptions=("deep linear network, online SGD, global minimum",),
-          spec=Spec(check="noether_flow", condition=_NOISE))
-PAPER.expected.update({"abstract.noether-flow": "conditional"})
-PAPER.severity.update({
-    "abstract.noether-flow": ("substantive", "at a noiseless interpolating minimum of a DLN the gradient noise "
-                              "vanishes and there is no flow: every gauge is a fixed point; with label noise the "
-                              "fixed point is unique and attracting"),
-})
-
-
-@PAPER.check("noether_flow")
-def check_noether_flow(claim, spec, *, seed=0, fast=False, paper=None):
-    return [noiseless_no_flow(seed)] + noise_gauge_unique(seed, fast, scope="condition", condition=_NOISE), {}
+add_abstract_claim(
+    PAPER, "abstract.noether-flow", "v3", "arXiv HTML of v3 (arxiv.org/html/2402.07193v3)",
+    r"gradient noise creates a systematic motion (a ``Noether flow'') of the parameters \theta along the "
+    r"degenerate direction to a unique initialization-independent fixed point \theta^*",
+    check="noether_flow", condition=NOISE, expected="conditional", severity="substantive",
+    reason="at a noiseless interpolating minimum of a DLN the gradient noise vanishes and there is no flow: every "
+           "gauge is a fixed point; with label noise the fixed point is unique and attracting")
+#: the same evidence as ziyin2023's noise-balance statement (a DLN's rescaling symmetry is exponential)
+PAPER.check("noether_flow")(noise_equilibrium_check)

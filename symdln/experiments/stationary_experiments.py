@@ -1,6 +1,6 @@
-"""``stationary`` (Figs. 4, 5; Sec. 5.1; App. K) and ``scaling`` (App. J) experiments.
-
-Imported by :mod:`symdln.experiments.paper_experiments`, which owns the registrations' module list.
+"""The paper's stationary-regime experiments: ``stationary`` (Figs. 4, 5; Sec. 5.1; App. K: where SGD settles
+around a minimum, with and without label noise, against the derived density) and ``scaling`` (App. J: how the
+largest modewise diffusion scales with the learning rate and the batch size).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from ..simulate import analysis as an
 from ..simulate import langevin, scalar_sde, sgd
 from ..stationary_density import density_on_grid
 from . import _stationary_network as netlevel
+from . import _paper_common as C
 from . import register
-from .paper_experiments import S_DEFAULT, _claim, _nets, _phases, _plt, _save, _uniform_ck
 
 
 def _coefficients(teacher, L, sigma_q, eta, b, source):
@@ -77,27 +77,24 @@ def _compare(x, mu, D, s0, sd_guess, n_grid=2001):
             "var_ratio_measured_over_density": st["var"] / var}, (g, p)
 
 
-@register("stationary", help="end-of-training distribution of the top mode vs the stationary law (Figs. 4, 5, App. K)")
+@register("stationary")
 def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``stationary``: end-of-training distribution of the top mode vs the stationary law (Figs. 4, 5, App. K).
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """End-of-training distribution of the top mode vs the stationary law (Figs. 4, 5, App. K)."""
     if fast:
         d, L, gamma, n, t_end, dt, dts, t_k, nk = 6, 2, 1.5, 40, 10.0, 1e-2, (1e-2, 5e-3), 1.0, 20
     else:
         d, L, gamma, n, t_end, dt, dts, t_k, nk = 12, 2, 3.0, (400 if full else 200), 40.0, 1e-3, \
             (5e-3, 2e-3, 1e-3, 5e-4, 1e-4), 5.0, 100
-    eta, b, s = 0.005, 1, np.array(S_DEFAULT)
+    eta, b, s = 0.005, 1, np.array(C.S_DEFAULT)
     source = "numeric" if fast else "registry"
     res = {"setting": {"d": d, "L": L, "gamma": gamma, "n_traj": n, "t_end": t_end, "eta": eta, "b": b,
                        "s": s.tolist(), "langevin_dt": dt, "isotropic_sigma": 1.0, "coefficients": source,
                        "label_noise": "sigma_q = sqrt(0.1) (variance 0.1), Sigma_q = 0.1 I",
                        "isotropic_reading": "increment N(0, eta dt I) per step, i.e. d theta = -g dt + sqrt(eta) dW"}}
-    nets = _nets(d, L, gamma, n, seed)
+    nets = C.nets(d, L, gamma, n, seed)
     finals, dens = {}, {}
     n_net = len(netlevel.SETTINGS_FAST if fast else netlevel.SETTINGS)
-    ph = iter(_phases(progress, 7 + len(dts) + n_net))
+    ph = iter(C.phases(progress, 7 + len(dts) + n_net))
     for lab, sq in (("no_label_noise", 0.0), ("label_noise", float(np.sqrt(0.1)))):
         teacher = Teacher.from_singular_values(s, d, d, sigma_q=sq, rng=[seed, 0])
         steps = int(round(t_end / eta))
@@ -153,24 +150,24 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
     res["network_level"] = net_block
     nl, ln = res["no_label_noise"], res["label_noise"]
     res["paper"] = [
-        _claim("Fig. 4a / Prop. 5.2(i): without label noise SGD concentrates at s_0 (Dirac)", "Dirac at s_0",
+        C.claim("Fig. 4a / Prop. 5.2(i): without label noise SGD concentrates at s_0 (Dirac)", "Dirac at s_0",
                {"sgd var": nl["sgd"]["var"], "sgd mean - s": nl["sgd"]["mean_minus_s"]},
                bool(nl["sgd"]["var"] < 1e-6 and abs(nl["sgd"]["mean_minus_s"]) < 1e-3)),
-        _claim("Fig. 4b: Euler-Maruyama anisotropic Langevin is less peaked than SGD", "var(aniso) > var(SGD)",
+        C.claim("Fig. 4b: Euler-Maruyama anisotropic Langevin is less peaked than SGD", "var(aniso) > var(SGD)",
                {"aniso var": nl["anisotropic"]["var"], "sgd var": nl["sgd"]["var"]},
                bool(nl["anisotropic"]["var"] > 10 * nl["sgd"]["var"] + 1e-14),
                "with the exact structured noise the anisotropic SDE noise also vanishes at W = M"),
-        _claim("Fig. 4c: isotropic noise has a larger variance than anisotropic", "var(iso) > var(aniso)",
+        C.claim("Fig. 4c: isotropic noise has a larger variance than anisotropic", "var(iso) > var(aniso)",
                {"iso var": nl["isotropic"]["var"], "aniso var": nl["anisotropic"]["var"]},
                bool(nl["isotropic"]["var"] > nl["anisotropic"]["var"])),
-        _claim("Fig. 5 / Prop. 5.2(ii): with label noise the distribution is ~Gaussian, mean s + O(eta), var O(eta)",
+        C.claim("Fig. 5 / Prop. 5.2(ii): with label noise the distribution is ~Gaussian, mean s + O(eta), var O(eta)",
                "approx. Gaussian around s_0", {"sgd": ln["sgd"], "normality p (Shapiro)":
                                                float(stats.shapiro(finals[("label_noise", "sgd")][:5000]).pvalue)},
                bool(ln["sgd"]["var"] > 1e-6 and abs(ln["sgd"]["mean_minus_s"]) < 5 * np.sqrt(ln["sgd"]["var"]))),
-        _claim("Derived stationary density (drift_aligned, diffusion_aligned) vs SGD with label noise",
+        C.claim("Derived stationary density (drift_aligned, diffusion_aligned) vs SGD with label noise",
                "Eq. (16)", ln["sgd"].get("vs_derived_density"),
                bool(ln["sgd"]["vs_derived_density"]["ks_p"] > 1e-3), "KS test at level 1e-3"),
-        _claim("Prop. 5.2 (ii) mean at the network level: SGD started on the minimum, stationary E[w_0] - s_0 vs the "
+        C.claim("Prop. 5.2 (ii) mean at the network level: SGD started on the minimum, stationary E[w_0] - s_0 vs the "
                "full-network first-order theory (symdln.network_stationary_moments)", "1-D law: -(L-1) s^((L-2)/L) "
                "beta sigma_q^2/2", [{k: r[k] for k in ("setting", "pred_1d_mean_shift", "pred_net_mean_shift",
                                                       "measured_mean_shift", "se_mean_shift", "z_1d", "z_net")}
@@ -178,14 +175,14 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
                bool(net_block["net_agrees"]),
                f"agrees if every |z_net| < {net_block['bonferroni_z']:.2f} (false alarm 0.01, Bonferroni over "
                f"{len(net_block['rows'])} settings); the 1-D law is rejected in: {net_block['one_d_rejected']}"),
-        _claim("App. K: the end-of-training variance decreases with finer dt", "decreasing in dt",
+        C.claim("App. K: the end-of-training variance decreases with finer dt", "decreasing in dt",
                {"dt": list(dts), "var": vs}, bool(np.all(np.diff(vs) <= 0)) if len(vs) > 1 else None),
     ]
     import io
     buf = io.BytesIO()
     np.savez_compressed(buf, **{f"{lab}__{name}": x for (lab, name), x in finals.items()})
     atomic_write_bytes(Path(out_dir) / "stationary_samples.npz", buf.getvalue())
-    plt = _plt()
+    plt = C.pyplot()
     fig, axes = plt.subplots(2, 3, figsize=(13, 6.5))
     for j, name in enumerate(("sgd", "anisotropic", "isotropic")):
         x0 = finals[("no_label_noise", name)] - s[0]
@@ -202,36 +199,33 @@ def stationary(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) ->
         axes[1, j].set_xlabel(r"top-mode amplitude $w_0$ (linear)"); axes[1, j].set_ylabel("probability density")
     axes[1, 0].legend()
     fig.tight_layout()
-    res["figures"] = _save(fig, out_dir, "stationary") + ["stationary_samples.npz"]
+    res["figures"] = C.save(fig, out_dir, "stationary") + ["stationary_samples.npz"]
     fig2, ax2 = plt.subplots(1, 1, figsize=(7, 4))
     netlevel.plot(ax2, net_block)
     ax2.set_title("stationary mean of the top mode: SGD vs 1-D law vs network theory")
     fig2.tight_layout()
-    res["figures"] += _save(fig2, out_dir, "stationary_network")
+    res["figures"] += C.save(fig2, out_dir, "stationary_network")
     return res
 
 
-@register("scaling", help="maximum modewise diffusion vs learning rate and 1/batch size with fitted slopes (App. J)")
+@register("scaling")
 def scaling(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> dict:
-    """Experiment ``scaling``: maximum modewise diffusion vs learning rate and 1/batch size with fitted slopes (App. J).
-
-    Writes its figure into ``out_dir`` and returns the numbers it plots (JSON-ready); ``fast`` is
-    the CI-sized setting, ``full`` the paper-sized one; the same ``seed`` gives the same numbers."""
+    """Maximum modewise diffusion vs learning rate and 1/batch size with fitted slopes (App. J)."""
     if fast:
         d, L, gamma, n, t_end, etas, bs = 6, 2, 1.5, 3, 8.0, (0.005, 0.01, 0.02), (1, 2, 4)
     else:
         d, L, gamma, n, t_end, etas, bs = 12, 4, 2.0, (16 if full else 8), 60.0, (0.0025, 0.005, 0.01, 0.02), \
             (1, 2, 4, 8)
-    s = np.array(S_DEFAULT)
+    s = np.array(C.S_DEFAULT)
     teacher = Teacher.from_singular_values(s, d, d, rng=[seed, 0])
-    nets = _nets(d, L, gamma, n, seed)
+    nets = C.nets(d, L, gamma, n, seed)
     rows = []
     settings_ = [(e, 1) for e in etas] + [(0.005, b_) for b_ in bs if b_ != 1]
-    ph = _phases(progress, len(settings_))
+    ph = C.phases(progress, len(settings_))
     for j, (eta, b) in enumerate(settings_):
         steps = int(round(t_end / eta))
         tr = sgd(nets, teacher, eta=eta, b=b, steps=steps, n_traj=n, seed=[seed, int(eta * 1e5), b],
-                 checkpoints=_uniform_ck(steps, 600), progress=ph[j])
+                 checkpoints=C.uniform_checkpoints(steps, 600), progress=ph[j])
         Dmax = an.diffusion_along(tr, eta=eta, b=b).max(axis=0)       # (S, r)
         rows.append({"eta": eta, "b": b, "Dmax": Dmax})
     res = {"setting": {"d": d, "L": L, "gamma": gamma, "n_seeds": n, "t_end": t_end, "etas": list(etas),
@@ -251,13 +245,13 @@ def scaling(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> di
     res["table"] = [{"eta": r["eta"], "b": r["b"], "Dmax_median_per_mode": np.median(r["Dmax"], axis=0).tolist()}
                     for r in rows]
     res["paper"] = [
-        _claim(f"App. J.{1 if k == 'eta' else 2}: max diffusion per mode scales linearly with "
+        C.claim(f"App. J.{1 if k == 'eta' else 2}: max diffusion per mode scales linearly with "
                f"{'eta' if k == 'eta' else '1/b'}", "slope 1 (log-log)",
                [{"mode": a, "slope": f["slope"], "ci95": f["ci"]} for a, f in enumerate(fits[k])],
                bool(all(f["ci"][0] - 0.1 <= 1.0 <= f["ci"][1] + 0.1 for f in fits[k])),
                "agrees if every mode's 95% CI widened by 0.1 contains 1")
         for k in ("eta", "inverse_b")]
-    plt = _plt()
+    plt = C.pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
     for ax, k, sel, xf in ((axes[0], "eta", lambda r: r["b"] == 1, lambda r: r["eta"]),
                            (axes[1], "1/b", lambda r: r["eta"] == 0.005, lambda r: 1.0 / r["b"])):
@@ -268,5 +262,5 @@ def scaling(out_dir: Path, *, fast: bool, full: bool, seed: int, progress) -> di
         ax.set_ylabel(r"peak diffusion $\max_t D_a$, median over seeds (log)")
         ax.set_title(f"peak diffusion vs {'learning rate' if k == 'eta' else 'inverse batch size'}")
     axes[0].legend()
-    res["figures"] = _save(fig, out_dir, "scaling")
+    res["figures"] = C.save(fig, out_dir, "scaling")
     return res

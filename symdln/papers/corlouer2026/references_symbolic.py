@@ -1,0 +1,279 @@
+"""Named symbolic residuals for the engine's ``symbolic_zero`` kind: identities this paper states, each a SymPy
+expression (or a list of them, one per depth or dimension) that vanishes iff the identity holds.
+
+A reference ``fn(claim)`` computes the residual from the claim's transcription and from derivations
+(``symdln.symbolic.derive``); the kind decides (simplifies to zero or not).  Nothing here is parsed from text.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import sympy as sp
+
+from ...checkkit import normalize
+from ...symbolic.symbols import L, b, eta, s, t, w, w0
+from . import derived_forms
+from ._base import PAPER
+
+R = PAPER.reference
+
+
+def _d(q, key=None):
+    """The derivation ``q`` with beta -> eta/b (the engine's normal form)."""
+    from ...symbolic import derive
+    d = derive(q)
+    return normalize(d.extra[key] if key else d.expr)
+
+
+def _raw(q):
+    """The derivation ``q`` as registered (in beta = eta/b)."""
+    from ...symbolic import derive
+    return derive(q).expr
+
+
+# ---- Sec. 2: the SDE and the logistic solution ------------------------------------------------------------------
+# one SGD step: mean -eta g, covariance eta^2 Sigma/b; one Euler-Maruyama step of Eq. (1) with dt = eta: mean -g dt,
+# covariance dt * eta Sigma_b (true by construction once dt = eta: this checks the time scaling of Eq. (1); the
+# eta -> 0 limit itself rests on the functional CLT, App. A.2, and on the Monte Carlo comparisons of the SGD claims)
+R("sde_mean_residual")(lambda claim: -eta - (-eta))
+R("sde_cov_residual")(lambda claim: eta * eta / b - eta ** 2 / b)
+R("logistic_ode_residual")(lambda claim: sp.diff(claim.expr, t) - 2 * (s - claim.expr) * claim.expr)
+R("logistic_initial_residual")(lambda claim: claim.expr.subs(t, 0) - w0)
+
+
+# ---- Sec. 5 / Apps. E-F: drift, Fokker-Planck, stationary law ---------------------------------------------------
+R("drift_sum_residual")(lambda claim: _d("drift_aligned") - _d("grad_drift_aligned") - _d("ito_drift_aligned"))
+# Eq. (1) has diffusion eta Sigma_b = eta Sigma / b, so the Fokker-Planck term is eta/(2b) sum d_i d_j (Sigma_ij p)
+R("fp_coefficient_residual")(lambda claim: eta / (2 * b) - eta / 2)
+R("fp_coefficient_residual_b1")(lambda claim: (eta / (2 * b) - eta / 2).subs(b, 1))
+R("fokker_planck_1d_form")(derived_forms.fokker_planck_1d)
+
+
+@R("fp_1d_ou_residual")
+def fp_1d_ou_residual(claim):
+    """The Ornstein-Uhlenbeck transition density in the printed 1-d Fokker-Planck equation (divided by p)."""
+    x, tt = sp.Dummy("x", real=True), sp.Dummy("tau", positive=True)
+    k, m, d, x0 = (sp.Dummy(n, positive=True) for n in ("k", "m", "d", "x0"))
+    mean = m + (x0 - m) * sp.exp(-k * tt)
+    var = d / (2 * k) * (1 - sp.exp(-2 * k * tt))
+    p = sp.exp(-(x - mean) ** 2 / (2 * var)) / sp.sqrt(2 * sp.pi * var)
+    mu, D = -k * (x - m), d
+    return sp.simplify((sp.diff(p, tt) + sp.diff(mu * p, x) - sp.diff(D * p, x, 2) / 2) / p)
+
+
+@R("fp_1d_gbm_residual")
+def fp_1d_gbm_residual(claim):
+    """The lognormal law of dx = r x dt + c x dB (state-dependent diffusion) in the same equation (divided by p)."""
+    tt, x0 = sp.Dummy("tau", positive=True), sp.Dummy("x0", positive=True)
+    r, c, xp = sp.Dummy("r", positive=True), sp.Dummy("c", positive=True), sp.Dummy("xp", positive=True)
+    mlog, vlog = sp.log(x0) + (r - c ** 2 / 2) * tt, c ** 2 * tt
+    q = sp.exp(-(sp.log(xp) - mlog) ** 2 / (2 * vlog)) / (xp * sp.sqrt(2 * sp.pi * vlog))
+    return sp.simplify((sp.diff(q, tt) + sp.diff(r * xp * q, xp) - sp.diff(c ** 2 * xp ** 2 * q, xp, 2) / 2) / q)
+
+
+def _zero_current_parts():
+    x = sp.Dummy("x", positive=True)
+    mu, D, F = sp.Function("mu_")(x), sp.Function("D_")(x), sp.Function("F_")(x)     # F' = 2 mu / D
+    return x, mu, D, F, sp.exp(F) / D
+
+
+@R("zero_current_residual")
+def zero_current_residual(claim):
+    """(1/2)(D p)' - mu p for p = D^-1 exp(int 2 mu/D)."""
+    x, mu, D, F, p = _zero_current_parts()
+    return (sp.diff(D * p, x) / 2 - mu * p).subs(sp.Derivative(F, x), 2 * mu / D)
+
+
+@R("log_density_residual")
+def log_density_residual(claim):
+    """(log p)' + (log D)' - 2 mu / D for the same p."""
+    x, mu, D, F, p = _zero_current_parts()
+    return (sp.diff(sp.log(p), x) + sp.diff(sp.log(D), x)).subs(sp.Derivative(F, x), 2 * mu / D) - 2 * mu / D
+
+
+@R("newton_residual")
+def newton_residual(claim):
+    """The zero of mu to first order in eta/b minus the Newton step -mu(s)/mu'(s) at that order."""
+    mu = _d("drift_aligned")
+    eps, c1 = sp.Dummy("epsilon", positive=True), sp.Dummy("c1")
+    ser = sp.series(mu.subs(eta, eps * b).subs(w, s + c1 * eps), eps, 0, 2).removeO()
+    sol = sp.solve(sp.expand(ser).coeff(eps, 1), c1)[0]
+    newton = sp.simplify((-mu.subs(w, s) / sp.diff(mu, w).subs(w, s)).subs(eta, eps * b))
+    return sol - sp.series(newton, eps, 0, 2).removeO().coeff(eps, 1)
+
+
+@R("ou_variance_residual")
+def ou_variance_residual(claim):
+    """Var = sigma^2/(-2 mu') from the generator of dx = -k x dt + sigma dB applied to x^2 (derived, not copied)."""
+    k, sg, V = sp.Dummy("k", positive=True), sp.Dummy("sigma", positive=True), sp.Dummy("V")
+    x = sp.Dummy("x", real=True)
+    moment = sp.expand(-k * x * sp.diff(x ** 2, x) + sg ** 2 / 2 * sp.diff(x ** 2, x, 2)).subs(x ** 2, V)
+    return sp.solve(sp.Eq(moment, 0), V)[0] - sg ** 2 / (2 * k)
+
+
+@R("pair_sum_residuals")
+def pair_sum_residuals(claim):
+    """For L = 2..6: the balanced sum over ordered pairs l != m of prod_{j != l, m} w_j^2 minus the printed form."""
+    out = []
+    for Lk in (2, 3, 4, 5, 6):
+        ws = sp.symbols(f"x1:{Lk + 1}", positive=True)
+        tot = sum(sp.Mul(*[ws[j] ** 2 for j in range(Lk) if j not in (l, m)])
+                  for l, m in itertools.permutations(range(Lk), 2))
+        bal = sp.simplify(tot.subs({x: w ** (sp.Integer(1) / Lk) for x in ws}))
+        out.append((f"L={Lk} ({Lk * (Lk - 1)} ordered pairs)", bal - claim.expr.subs(L, Lk)))
+    return out
+
+
+# ---- App. B: Gaussian moments (the derivation's exact matrices per dimension) ----------------------------------
+def _vec_id(d):
+    return sp.Matrix(np.eye(d).reshape(-1, order="F").astype(int))
+
+
+def _fourth_moments():
+    from ...symbolic import derive
+    return sorted(derive("gaussian_fourth_moment").extra["by_dimension"].items())
+
+
+@R("isserlis_residuals")
+def isserlis_residuals(claim):
+    """E[V V^T] (centred moment from the Gaussian MGF + vec(I) vec(I)^T) minus I + C + vec(I) vec(I)^T."""
+    from ...symbolic._linalg import commutation
+    return [(f"d0={d}", E + _vec_id(d) * _vec_id(d).T - (sp.eye(d * d) + commutation(d, d) + _vec_id(d) * _vec_id(d).T))
+            for d, E in _fourth_moments()]
+
+
+@R("centered_moment_residuals")
+def centered_moment_residuals(claim):
+    from ...symbolic._linalg import commutation
+    return [(f"d0={d}", E - sp.eye(d * d) - commutation(d, d)) for d, E in _fourth_moments()]
+
+
+@R("label_moment_residuals")
+def label_moment_residuals(claim):
+    """E[(X kron I) Sigma_q (X kron I)^T] (derivation) minus I kron Sigma_q, per shape (d_L, d_0)."""
+    from ...symbolic import derive
+    d = derive("label_noise_moment")
+    dl_first = d.extra.get("by_shape_key", "(d_L, d_0)") == "(d_L, d_0)"
+    out = []
+    for key, E in sorted(d.extra["by_shape"].items()):
+        dL, d0 = key if dl_first else key[::-1]
+        out.append((f"(d_L, d_0)=({dL},{d0})", E - sp.kronecker_product(sp.eye(d0), E[:dL, :dL])))
+    return out
+
+
+# ---- App. D, Eq. (26): Ito's formula for w = u^T W_2 W_1 v -------------------------------------------------------
+@R("ito_formula_depth2_residual")
+def ito_formula_depth2_residual(claim):
+    """Scalar layers (hidden width 1, a degenerate size): <grad w, f> + 1/2 d[theta] : Hess w minus the product rule
+    w1 dw2 + w2 dw1 + d[w1, w2]."""
+    w1, w2, f1, f2 = (sp.Dummy(n) for n in ("w1", "w2", "f1", "f2"))
+    g = sp.Matrix(2, 2, list(sp.symbols("g0:4", cls=sp.Dummy)))
+    S = g * g.T
+    H = sp.Matrix([[0, 1], [1, 0]])
+    drift_ito = sp.Matrix([w2, w1]).dot(sp.Matrix([f1, f2])) + sum(S[i, j] * H[i, j] for i in range(2)
+                                                                   for j in range(2)) / 2
+    return drift_ito - (w1 * f2 + w2 * f1 + S[0, 1])
+
+
+def ito_formula_generic_residual(seed=0, widths=(2, 3, 2), half=sp.Rational(1, 2)):
+    """The same identity at generic matrix widths (depth 2, hidden width 3), exact rationals: the bracket
+    d[theta] = S dt is a random rational PSD matrix and the drift f symbolic.  ``half`` is the 1/2 of Eq. (26)
+    (a test passes another value to show the comparison can fail)."""
+    rng = np.random.default_rng(seed)
+    d0, d1, d2 = widths
+    W1 = sp.Matrix(d1, d0, lambda i, j: sp.Symbol(f"a{i}{j}"))
+    W2 = sp.Matrix(d2, d1, lambda i, j: sp.Symbol(f"c{i}{j}"))
+    u = sp.Matrix([sp.Rational(int(x), 7) for x in rng.integers(-6, 7, d2)])
+    v = sp.Matrix([sp.Rational(int(x), 5) for x in rng.integers(-4, 5, d0)])
+    theta = list(W1.T.reshape(d0 * d1, 1)) + list(W2.T.reshape(d1 * d2, 1))      # column-major vec, stacked
+    P = len(theta)
+    G = sp.Matrix(P, P, lambda i, j: sp.Rational(int(rng.integers(-3, 4)), 2))
+    S = G * G.T
+    f = sp.Matrix(P, 1, lambda i, j: sp.Symbol(f"f{i}"))
+    wv = (u.T * W2 * W1 * v)[0, 0]
+    grad = sp.Matrix([sp.diff(wv, x) for x in theta])
+    H = sp.hessian(wv, theta)
+    drift26 = (grad.T * f)[0, 0] + sum(S[i, j] * H[i, j] for i in range(P) for j in range(P)) * half
+    # product rule: d(u^T W2 W1 v) = u^T (dW2 W1 + W2 dW1 + dW2 dW1) v, with E[dW2_ij dW1_jk] = S[(W2_ij), (W1_jk)] dt
+    F1 = sp.Matrix(d1, d0, lambda i, j: f[j * d1 + i])
+    F2 = sp.Matrix(d2, d1, lambda i, j: f[d0 * d1 + j * d2 + i])
+    idx1 = lambda i, j: j * d1 + i                        # noqa: E731  position of W1[i, j] in theta
+    idx2 = lambda i, j: d0 * d1 + j * d2 + i              # noqa: E731
+    bracket = sum(u[i] * v[k] * S[idx2(i, j), idx1(j, k)] for i in range(d2) for j in range(d1) for k in range(d0))
+    return sp.expand(drift26 - (u.T * (F2 * W1 + W2 * F1) * v)[0, 0] - bracket)
+
+
+R("ito_formula_generic_residual")(lambda claim: ito_formula_generic_residual(0))
+
+
+# ---- Sec. 3 (after Prop. 3.5): D scales like eta/b and its maximiser does not move ------------------------------
+def _d_eta_b():
+    eta_, b_ = sp.symbols("eta_s b_s", positive=True)
+    from ...symbolic.symbols import beta
+    return eta_, b_, _raw("diffusion_aligned").subs(beta, eta_ / b_)
+
+
+@R("D_eta_elasticity_residual")
+def d_eta_elasticity_residual(claim):
+    """d log D / d log eta - 1 (derived D, symbolic L)."""
+    eta_, b_, D = _d_eta_b()
+    return eta_ * sp.diff(D, eta_) / D - 1
+
+
+@R("D_b_elasticity_residual")
+def d_b_elasticity_residual(claim):
+    """d log D / d log b + 1."""
+    eta_, b_, D = _d_eta_b()
+    return b_ * sp.diff(D, b_) / D + 1
+
+
+@R("D_peak_dependence_on_eta_b")
+def d_peak_dependence_on_eta_b(claim):
+    """d/d eta and d/d b of D'/D: zero iff the peak location does not move with eta or b."""
+    eta_, b_, D = _d_eta_b()
+    crit = sp.simplify(sp.diff(D, w) / D)
+    return [("d/d eta", sp.diff(crit, eta_)), ("d/d b", sp.diff(crit, b_))]
+
+
+# ---- App. F (variance): 'D'(s), mu''(s) = O(eta)' ---------------------------------------------------------------
+def _order0(e):
+    from ...symbolic.symbols import beta
+    return sp.simplify(e.subs(beta, 0))
+
+
+R("D_prime_at_s_order0")(lambda claim: _order0(sp.diff(_raw("diffusion_aligned"), w).subs(w, s)))
+R("mu_second_at_s_order0")(lambda claim: _order0(sp.diff(_raw("drift_aligned"), w, 2).subs(w, s)))
+
+
+@R("variance_at_s_vs_wstar")
+def variance_at_s_vs_wstar(claim):
+    """For L = 2, 3, 4: D/(-2 mu') at s + beta c_1 (c_1: the O(beta) shift of w*) minus at s, to first order in beta
+    (zero: evaluating the variance at s instead of w* costs only O(beta^2))."""
+    from ...symbolic.symbols import beta
+    mu, D = _raw("drift_aligned"), _raw("diffusion_aligned")
+    out = []
+    for Lk in (2, 3, 4):
+        muL, DL = mu.subs(L, Lk), D.subs(L, Lk)
+        c1 = sp.simplify(sp.series(-muL.subs(w, s) / sp.diff(muL, w).subs(w, s), beta, 0, 2).removeO().coeff(beta, 1))
+        V = DL / (-2 * sp.diff(muL, w))
+        out.append((f"L={Lk}", sp.series(V.subs(w, s + beta * c1) - V.subs(w, s), beta, 0, 2).removeO()))
+    return out
+
+
+# ---- Sec. 4 vs App. F: the letter a ----------------------------------------------------------------------------
+R("a_two_definitions")(lambda claim: 4 * (L - 1) / L - 2 * (L - 1) / L)
+
+
+@R("sec4_D_over_w_power_a")
+def sec4_d_over_w_power_a(claim):
+    """d/dw of D(sigma_q = 0) / (w^a (s - w)^2) with Sec. 4's a = 4(L-1)/L (0: D is proportional to w^a)."""
+    from ...symbolic.symbols import sigma_q
+    D = _raw("diffusion_aligned").subs(sigma_q, 0)
+    return sp.diff(sp.powsimp(D / (w ** (4 * (L - 1) / L) * (s - w) ** 2), force=True), w)
+
+
+@R("appF_mu_over_w_power_a")
+def appf_mu_over_w_power_a(claim):
+    """d/dw of mu_grad / (w^a (s - w)) with App. F's a = 2(L-1)/L."""
+    return sp.diff(sp.powsimp(_raw("grad_drift_aligned") / (w ** (2 * (L - 1) / L) * (s - w)), force=True), w)
