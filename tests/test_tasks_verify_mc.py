@@ -61,11 +61,11 @@ def test_a_failing_plan_is_an_engine_error_on_its_claim_only():
     """A paper object no worker can rebuild by name runs its plans here; an unknown plan fails that claim
     (engine error, reported) and the other claims are decided."""
     import sympy as sp
-    from symdln.paperkit import Citation, Paper, Spec
+    from symdln.paperkit import Citation, Location, Paper, Spec
     paper = Paper(Citation(key="mc-task-test", title="t", authors=("A. Author",), year=2026))
     x = sp.Symbol("x")
-    paper.add("c.bad", "Eq. 1", "x", expr=x, spec=Spec(mc="no_such_plan"))
-    paper.add("c.ok", "Eq. 2", "x", expr=x)
+    paper.add("c.bad", Location(section="1", equation="1"), "x", expr=x, spec=Spec(mc="no_such_plan"))
+    paper.add("c.ok", Location(section="1", equation="2"), "x", expr=x)
     parts = [evaluate(c, paper=paper, mc=False) for c in paper.claims()]
     run_claims_mc(parts, seed=0, n=10)
     assert "no_such_plan" in parts[0].error and parts[1].error is None
