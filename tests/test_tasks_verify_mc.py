@@ -9,7 +9,7 @@ import pytest
 from symdln.papers import load
 from symdln.tasks import Runner, using_runner
 from symdln.verify import montecarlo as mcmod
-from symdln.verify.engine import evaluate, finish, verify_all, verify_claim
+from symdln.verify.engine import evaluate, finish, stage1_fails, verify_all, verify_claim
 from symdln.verify.montecarlo_tasks import plan_inputs, run_claims_mc
 
 P = load("corlouer2026")
@@ -50,8 +50,8 @@ def test_two_local_workers_give_the_in_process_numbers():
     ids = ("prop3.5.D-cross", "appE.D-data")
     a = _parts(ids)
     b = [evaluate(p.claim, paper=P, mc=False, seed=0) for p in a]
-    run_claims_mc(a, seed=2, n=N)
-    run_claims_mc(b, seed=2, n=N, runner=Runner(workers=2))
+    run_claims_mc(a, stage1_fails, seed=2, n=N)
+    run_claims_mc(b, stage1_fails, seed=2, n=N, runner=Runner(workers=2))
     assert all(p.comparisons and p.redraws is None for p in a)
     assert _numbers(a) == _numbers(b)
     assert [finish(p).to_json() for p in a] == [finish(p).to_json() for p in b]
@@ -67,7 +67,7 @@ def test_a_failing_plan_is_an_engine_error_on_its_claim_only():
     paper.add("c.bad", Location(section="1", equation="1"), "x", expr=x, spec=Spec(mc="no_such_plan"))
     paper.add("c.ok", Location(section="1", equation="2"), "x", expr=x)
     parts = [evaluate(c, paper=paper, mc=False) for c in paper.claims()]
-    run_claims_mc(parts, seed=0, n=10)
+    run_claims_mc(parts, stage1_fails, seed=0, n=10)
     assert "no_such_plan" in parts[0].error and parts[1].error is None
     assert finish(parts[0]).reason.startswith("engine error")
 

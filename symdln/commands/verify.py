@@ -38,8 +38,7 @@ def add_arguments(p):
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--no-cache", action="store_true",
                    help="recompute every derivation instead of reading the on-disk cache")
-    from .experiment import add_runner_arguments
-    add_runner_arguments(p)         # --workers N / --scheduler ADDRESS: the Monte Carlo plans run as tasks there
+    _args.add_runner_arguments(p)         # --workers N / --scheduler ADDRESS: the Monte Carlo plans run as tasks there
 
 
 def _finite(x):
@@ -126,8 +125,7 @@ def _paper_for(args):
 
 def run(args) -> int:
     from ..tasks import using_runner
-    from .experiment import runner_from_args
-    with using_runner(runner_from_args(args)):     # each claim's Monte Carlo plan is a task
+    with using_runner(_args.runner_from_args(args)):     # each claim's Monte Carlo plan is a task
         return _run(args)
 
 

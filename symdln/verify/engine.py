@@ -226,6 +226,13 @@ def n_comparisons(part: Partial) -> int:
     return n
 
 
+def stage1_fails(part: Partial) -> bool:
+    """Stage 1 of the Monte Carlo rule fails somewhere: a comparison beyond the claim's Bonferroni threshold
+    (the claim is then re-drawn, stage 2)."""
+    zc = mcmod.z_threshold(n_comparisons(part), mcmod.claim_alpha(part.paper))
+    return any(abs(z) > zc for z in _all_z(part.comparisons))
+
+
 def _all_z(comparisons):
     for c in comparisons:
         if c.derived is not None:
@@ -312,7 +319,7 @@ def verify_claim(id: str, *, paper, mc: bool = True, seed: int = 0, fast: bool =
     part = evaluate(paper.get(id), paper=paper, mc=False, fast=fast, seed=seed)
     if mc and not fast:                 # the Monte Carlo plan runs as a task (symdln.verify.montecarlo_tasks)
         from .montecarlo_tasks import run_claims_mc
-        run_claims_mc([part], seed=seed, fast=fast)
+        run_claims_mc([part], stage1_fails, seed=seed, fast=fast)
     return finish(part)
 
 
@@ -332,7 +339,7 @@ def verify_all(*, paper, fast: bool = False, seed: int = 0, progress=None, mc: b
             progress.update(i + 1, len(cs) + n_mc, c.id)
     if n_mc:
         from .montecarlo_tasks import run_claims_mc
-        run_claims_mc(parts, seed=seed, fast=fast, progress=progress, offset=len(cs))
+        run_claims_mc(parts, stage1_fails, seed=seed, fast=fast, progress=progress, offset=len(cs))
     return [finish(p) for p in parts]
 
 

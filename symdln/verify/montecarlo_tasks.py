@@ -124,24 +124,18 @@ def _run(parts, stage, seed, fast, n, runner, progress):
             p.redraws = comps
 
 
-def needs_redraw(part) -> bool:
-    """Stage 1 failed somewhere: a comparison of the claim exceeds its Bonferroni threshold."""
-    from . import montecarlo as mcmod
-    from .engine import _all_z, n_comparisons
-    zc = mcmod.z_threshold(n_comparisons(part), mcmod.claim_alpha(part.paper))
-    return any(abs(z) > zc for z in _all_z(part.comparisons))
-
-
-def run_claims_mc(parts, *, seed: int = 0, fast: bool = False, runner=None, progress=None, offset: int = 0,
-                  n: int | None = None) -> None:
-    """Fill ``comparisons`` (and, where stage 1 fails, ``redraws``) of the engine's partial verdicts ``parts``
-    that have a Monte Carlo plan, running each plan as a task on ``runner`` (default: the current runner, see
-    :func:`symdln.tasks.using_runner`).  Claims that already failed, or belong to no paper, are left alone."""
+def run_claims_mc(parts, stage1_fails, *, seed: int = 0, fast: bool = False, runner=None, progress=None,
+                  offset: int = 0, n: int | None = None) -> None:
+    """Fill ``comparisons`` (and, where ``stage1_fails(part)``, ``redraws``) of the engine's partial verdicts
+    ``parts`` that have a Monte Carlo plan, running each plan as a task on ``runner`` (default: the current
+    runner, see :func:`symdln.tasks.using_runner`).  ``stage1_fails`` is the engine's first stage of the rule
+    (a comparison beyond the claim's Bonferroni threshold).  Claims that already failed, or belong to no
+    paper, are left alone."""
     todo = [p for p in parts if p.error is None and p.spec.mc and p.paper is not None]
     if not todo:
         return
     prog = None if progress is None else _Shifted(progress, offset, len(todo))
     _run(todo, 1, seed, fast, n, runner, prog)
-    again = [p for p in todo if p.error is None and needs_redraw(p)]
+    again = [p for p in todo if p.error is None and stage1_fails(p)]
     if again:
         _run(again, 2, seed, fast, n, runner, None if progress is None else _Shifted(progress, offset + len(todo), 0))
