@@ -1,7 +1,8 @@
 """Every speed target of symdln in one run: CPU time, both sides interleaved in this process, BLAS pinned to one
-thread for both (threadpoolctl), minimum over repeats, load average and BLAS kernel recorded.
+thread for both (threadpoolctl), malloc thresholds pinned for both (no page-fault lottery), minimum over
+repeats, load average and BLAS kernel recorded.
 
-    python benchmarks/bench_speed.py [--quick] [--with-tests] [--profile-misses] [--out FILE]
+    python benchmarks/bench_speed.py [--quick] [--with-tests] [--profile-misses] [--malloc pinned|default] [--out FILE]
 
 Writes ``benchmarks/speed_results.json``: one row per figure with ``ours``, ``reference``, ``ratio``, ``target``
 and ``met``, plus the load average before/after, the CPU count and ``threadpoolctl`` info (which OpenBLAS kernel
@@ -45,6 +46,25 @@ ROWS: list[dict] = []
 PROFILES: dict[str, object] = {}
 
 
+def pin_allocator() -> str:
+    """Fix glibc's malloc thresholds for this process so that multi-MB arrays are reused from the heap.
+
+    By default glibc serves arrays above a *moving* threshold (128 kB at start, raised to the size of the last
+    freed mmapped chunk, with heap trimming at twice that) by fresh ``mmap`` calls, whose first touch costs a
+    page fault per 4 kB: the dense references (a 2.6 MB ``Sigma`` per call) took 3.1-3.9 ms or 1.1-1.3 ms per
+    call in the same process depending on the heap's history (measured 2026-11-30), which was the 7.6-30 ms
+    spread of the noise reference.  With the thresholds fixed, neither side pays page faults after warm-up:
+    the reference is at its fastest (the conservative choice) and repeats agree."""
+    import ctypes
+    import ctypes.util
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        ok = libc.mallopt(-3, 32 * 1024 * 1024) == 1 and libc.mallopt(-1, 1 << 30) == 1   # M_MMAP_, M_TRIM_THRESHOLD
+    except (OSError, AttributeError):
+        ok = False
+    return "glibc mallopt: M_MMAP_THRESHOLD 32 MiB, M_TRIM_THRESHOLD 1 GiB" if ok else "default (mallopt unavailable)"
+
+
 def cpu_min(fn, repeat: int, number: int = 1) -> float:
     best = np.inf
     for _ in range(repeat):
@@ -86,6 +106,19 @@ def speedup_row(figure, ref, ours, target, repeat, n_ref=1, n_ours=1, per=1.0, n
     tr, to = interleaved(ref, ours, repeat, n_ref, n_ours)
     to /= per
     row(figure, to, tr, tr / to, f">= {target}x", tr / to >= target, note=note, profile=ours)
+
+
+def both_backends(figure, ref, make, target, repeat, n_ref, n_ours, check=None, per=1.0):
+    """Rows for the compiled kernel (``make("numba")``, when numba is installed) and the NumPy fallback
+    (``make("numpy")``), each against the same reference and target; ``check(numba_result, numpy_result)``
+    asserts that the two agree before anything is timed."""
+    from symdln._core_numba import available
+    if available():
+        if check is not None:
+            check(make("numba")(), make("numpy")())
+        speedup_row(f"{figure} (numba kernel)", ref, make("numba"), target, repeat, n_ref, 3 * n_ours, per=per)
+    speedup_row(f"{figure} (NumPy kernel{', the fallback' if available() else ''})", ref, make("numpy"), target,
+                repeat, n_ref, n_ours, per=per)
 
 
 # -- CLI figures (child CPU time) ---------------------------------------------------------------------------
@@ -148,18 +181,18 @@ def core_rows(repeat: int):
     net = nets[0]
     st = stack_states(nets)
     rng = np.random.default_rng(0)
-    speedup_row("D_alpha d=12 L=4, one state vs dense", lambda: diffusion_dense(net, t, 0), lambda: diffusion(net, t, 0),
-                100, repeat, 3, 300)
-    speedup_row("Ito drift d=12 L=4, one state vs dense", lambda: ito_drift_dense(net, t, 0),
-                lambda: ito_drift(net, t, 0), 100, repeat, 3, 300)
-    speedup_row("D_alpha d=12 L=4, per state batched over 256", lambda: diffusion_dense(net, t, 0),
-                lambda: diffusion_batch(st, t, [0]), 500, repeat, 3, 5, per=256)
-    speedup_row("Ito drift d=12 L=4, per state batched over 256", lambda: ito_drift_dense(net, t, 0),
-                lambda: ito_drift_batch(st, t, [0]), 500, repeat, 3, 5, per=256)
+    both_backends("D_alpha d=12 L=4, one state vs dense", lambda: diffusion_dense(net, t, 0),
+                  lambda be: (lambda: diffusion(net, t, 0, backend=be)), 100, repeat, 3, 300)
+    both_backends("Ito drift d=12 L=4, one state vs dense", lambda: ito_drift_dense(net, t, 0),
+                  lambda be: (lambda: ito_drift(net, t, 0, backend=be)), 100, repeat, 3, 300)
+    both_backends("D_alpha d=12 L=4, per state batched over 256", lambda: diffusion_dense(net, t, 0),
+                  lambda be: (lambda: diffusion_batch(st, t, [0], backend=be)), 500, repeat, 3, 5, per=256)
+    both_backends("Ito drift d=12 L=4, per state batched over 256", lambda: ito_drift_dense(net, t, 0),
+                  lambda be: (lambda: ito_drift_batch(st, t, [0], backend=be)), 500, repeat, 3, 5, per=256)
     speedup_row("noise draw d=12 L=4, one state vs dense", lambda: dense_draw(net, t, rng),
                 lambda: sample_noise(net, t, rng), 0, repeat, 3, 300, note="no target (information)")
     speedup_row("noise draw d=12 L=4, per state batched over 256", lambda: dense_draw(net, t, rng),
-                lambda: sample_noise_batch(st, t, rng), 1500, repeat, 3, 10, per=256)
+                lambda: sample_noise_batch(st, t, rng), 1500, 3 * repeat, 3, 10, per=256)
     nets32, t32 = setting(32, 4, n=1)
     speedup_row("noise draw d=32 L=4 (P=4096), one state vs dense", lambda: dense_draw(nets32[0], t32, rng),
                 lambda: sample_noise(nets32[0], t32, rng), 1e4, max(2, repeat // 2), 1, 100)
@@ -257,8 +290,13 @@ def torch_rows(repeat: int):
     g_t, g_o = ref(), ours()
     threadpool_limits(1)                 # torch's own OpenBLAS is loaded by its first product: limit it too
     assert all(np.allclose(a.numpy(), b, rtol=1e-12, atol=1e-12) for a, b in zip(g_t, g_o))
-    speedup_row("per-sample gradients vs torch.func vmap(grad), float64, N=4096, d=12, L=4", ref, ours, 1.5, repeat,
-                3, 3)
+    by_backend = {"numpy": bufs, "numba": [np.empty_like(b) for b in bufs]}
+
+    def same(a, b):                      # one product per entry on both paths: bit-identical
+        assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    both_backends("per-sample gradients vs torch.func vmap(grad), float64, N=4096, d=12, L=4", ref,
+                  lambda be: (lambda: per_sample_gradients(net, t, X, Y, out=by_backend[be], backend=be)), 1.5,
+                  repeat, 3, 3, check=same)
     A = [torch.tensor(a) for a in mode_jacobian(net, *mode_vectors(t, 0))]
     An = mode_jacobian(net, *mode_vectors(t, 0))
 
@@ -326,6 +364,9 @@ def main(argv=None) -> int:
     ap.add_argument("--profile-misses", action="store_true", help="cProfile each missed target")
     ap.add_argument("--skip-cli", action="store_true")
     ap.add_argument("--only", default=None, help="comma list of groups to run: cli,core,sim,torch")
+    ap.add_argument("--malloc", choices=("pinned", "default"), default="pinned",
+                    help="pinned (default): fixed glibc malloc thresholds, no page faults for either side (see "
+                         "pin_allocator); default: glibc's moving threshold (heap-history-dependent timings)")
     ap.add_argument("--out", default=str(Path(__file__).with_name("speed_results.json")))
     ap.add_argument("--table", metavar="JSON", help="print the Markdown table of an existing results file and exit")
     a = ap.parse_args(argv)
@@ -333,6 +374,7 @@ def main(argv=None) -> int:
         print(markdown_table(json.loads(Path(a.table).read_text())))
         return 0
     repeat = 2 if a.quick else 5
+    allocator = pin_allocator() if a.malloc == "pinned" else "default (glibc moving mmap threshold)"
     load0 = os.getloadavg()
     t0 = time.time()
     with tempfile.TemporaryDirectory() as cache:
@@ -352,12 +394,13 @@ def main(argv=None) -> int:
     import numpy
     import sympy
     res = {"rows": ROWS, "load_average_before": list(load0), "load_average_after": list(os.getloadavg()),
-           "cpu_count": os.cpu_count(), "wall_seconds": round(time.time() - t0, 1),
+           "cpu_count": os.cpu_count(), "allocator": allocator, "wall_seconds": round(time.time() - t0, 1),
            "threadpool_info": threadpool_info(),
            "environment": {k: os.environ[k] for k in sorted(os.environ) if k.startswith(("OPENBLAS", "OMP_", "MKL"))},
            "versions": {"python": sys.version.split()[0], "numpy": numpy.__version__, "sympy": sympy.__version__},
            "method": "CPU time (time.process_time; RUSAGE_CHILDREN for CLI figures), reference and ours interleaved "
-                     "in one process, BLAS limited to 1 thread by threadpoolctl, minimum over repeats"}
+                     "in one process, BLAS limited to 1 thread by threadpoolctl, minimum over repeats, malloc "
+                     "thresholds as recorded under 'allocator'"}
     try:
         import numba
         res["versions"]["numba"] = numba.__version__

@@ -23,6 +23,8 @@ from typing import Sequence
 
 import numpy as np
 
+from . import _core_numba
+from ._partial_products import _belows, _partials
 from ._validation import SymdlnInputError
 from .network import DLN, Teacher
 
@@ -85,22 +87,6 @@ def _T(a: np.ndarray) -> np.ndarray:
 
 
 # -- unvalidated kernels --------------------------------------------------------------------------
-def _partials(Ws):
-    """``(aboves, belows, W)`` with ``None`` for identity factors; lists index ``l-1``."""
-    L = len(Ws)
-    belows, cur = [None], None
-    for w in Ws[:-1]:
-        cur = w if cur is None else w @ cur
-        belows.append(cur)
-    aboves, cur = [None], None
-    for w in Ws[:0:-1]:
-        cur = w if cur is None else cur @ w
-        aboves.append(cur)
-    aboves.reverse()
-    W = Ws[0] if L == 1 else (Ws[-1] @ belows[-1])
-    return aboves, belows, W
-
-
 def _pq(aboves, belows, U, V, batch):
     """``P[..., :, l*k:(l+1)*k] = p_l`` (``d_L x Lk``) and ``Q`` likewise (``d_0 x Lk``) for ``k`` modes."""
     P = [U if A is None else A @ (_T(A) @ U) for A in aboves]
@@ -161,41 +147,72 @@ def _ito_kernel(Ws, M, Sq, U, V, has_label: bool):
     return out
 
 
-def _noise_kernel(Ws, M, R, Z):
-    """Layer noises ``W_{>l}^T S W_{<l}^T`` with ``S = Delta G + R Z_2`` from normals ``Z`` (``..., d0 + dL?, d0``)."""
-    aboves, belows, W = _partials(Ws)
-    d0 = Ws[0].shape[-1]
+_RSQRT2 = 1.0 / np.sqrt(2.0)
+
+
+def _s_from_normals(D, R, Z):
+    """``S = Delta G + R Z_2`` with ``G = (Z_1 + Z_1^T)/sqrt 2`` from normals ``Z`` (``..., d0 [+ dL], d0``; rows
+    ``:d0`` are ``Z_1``, the rest ``Z_2``; ``R is None`` means ``Sigma_q = 0``)."""
+    d0 = D.shape[-1]
     Z1 = Z[..., :d0, :]
-    S = (M - W) @ ((Z1 + _T(Z1)) * (1.0 / np.sqrt(2.0)))
+    G = Z1 + _T(Z1)
+    G *= _RSQRT2
+    S = D @ G
     if R is not None:
-        S = S + R @ Z[..., d0:, :]
-    out = []
-    for A, B in zip(aboves, belows):
-        x = S if A is None else _T(A) @ S
-        out.append(x if B is None else x @ _T(B))
+        S += R @ Z[..., d0:, :]
+    return S
+
+
+def _noise_kernel(Ws, M, R, Z):
+    """Layer noises ``xi_l = W_{>l}^T S W_{<l}^T`` with ``S = Delta G + R Z_2``, ``G = (Z_1 + Z_1^T)/sqrt 2``,
+    from normals ``Z`` (``..., d0 [+ dL], d0``; rows ``:d0`` are ``Z_1``).  ``W_{>l}^T S`` is the chain
+    ``W_{l+1}^T (W_{>l+1}^T S)`` (no ``W_{>l}`` is formed): ``2L - 1`` products plus the ``L - 1`` of ``W``."""
+    L = len(Ws)
+    belows, W = _belows(Ws)
+    S = _s_from_normals(M - W, R, Z)
+    out = [S] * L
+    T = S                                                        # T = W_{>l}^T S, from l = L down
+    for l in range(L, 0, -1):
+        if l < L:
+            T = _T(Ws[l]) @ T
+        B = belows[l - 1]
+        out[l - 1] = T if B is None else T @ _T(B)
     return out
 
 
 # -- public, validated ------------------------------------------------------------------------------
-def diffusion_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b: int = 1) -> np.ndarray:
+def diffusion_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b: int = 1,
+                    backend: str = "numpy") -> np.ndarray:
     """``D_{ab} = (eta/b) a_a^T Sigma a_b`` for every state of the stack: shape ``(n, k, k)`` for the ``k``
     requested ``modes`` (0-based; default all), ``(k, k)`` for 2-D layers.  Matches
-    :func:`symdln.modes.diffusion` state by state; never forms ``Sigma``."""
+    :func:`symdln.modes.diffusion` state by state; never forms ``Sigma``.  ``backend="numba"`` (or "auto"
+    with numba installed) runs the compiled stack kernel (states on the last axis; equal to rounding)."""
     Ws = _check_stack(layers, teacher)
     fac = _fac(eta, b)
     idx = _modes(teacher, modes)
     Sq = teacher.Sigma_q
-    return fac * _diffusion_kernel(Ws, teacher.M, Sq, teacher.U[:, idx], teacher.V[:, idx], bool(Sq.any()))
+    U, V = teacher.U[:, idx], teacher.V[:, idx]
+    compiled = backend != "numpy" and _core_numba.use_compiled(backend, 1, 1)     # validates backend
+    if compiled and Ws[0].ndim == 3:
+        D = teacher.M - _belows(Ws)[1]
+        return fac * _core_numba.diffusion_stack(Ws, D, Sq, U, V, bool(Sq.any()))
+    return fac * _diffusion_kernel(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
 
 
-def ito_drift_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b: int = 1) -> np.ndarray:
+def ito_drift_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b: int = 1,
+                    backend: str = "numpy") -> np.ndarray:
     """Itô drift ``(eta/2b) tr(Sigma Hess w_a)`` for every state and requested mode: shape ``(n, k)``
-    (``(k,)`` for 2-D layers).  Matches :func:`symdln.modes.ito_drift` state by state."""
+    (``(k,)`` for 2-D layers).  Matches :func:`symdln.modes.ito_drift` state by state.  ``backend`` as in
+    :func:`diffusion_batch`."""
     Ws = _check_stack(layers, teacher)
     fac = _fac(eta, b)
     idx = _modes(teacher, modes)
     Sq = teacher.Sigma_q
-    return fac * _ito_kernel(Ws, teacher.M, Sq, teacher.U[:, idx], teacher.V[:, idx], bool(Sq.any()))
+    U, V = teacher.U[:, idx], teacher.V[:, idx]
+    compiled = backend != "numpy" and _core_numba.use_compiled(backend, 1, 1)     # validates backend
+    if compiled and Ws[0].ndim == 3 and len(Ws) > 1:
+        return fac * _core_numba.ito_stack(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
+    return fac * _ito_kernel(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
 
 
 def sample_noise_batch(layers, teacher: Teacher, rng=None, *, normals=None) -> list[np.ndarray]:

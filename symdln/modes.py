@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _core_numba
 from ._validation import SymdlnInputError, as_vector, check_positive
 from .network import DLN, Teacher, vec
 from .batched import _diffusion_single, _ito_single
@@ -49,6 +50,8 @@ def _check_alpha(teacher: Teacher, alpha, name: str = "alpha") -> int:
 
 
 def _check_eta_b(eta, b) -> float:
+    if type(eta) is float and type(b) is int and 0.0 < eta < np.inf and b >= 1:    # common case, same test
+        return eta / b
     eta = check_positive("eta", eta)
     if isinstance(b, bool) or not isinstance(b, (int, np.integer)) or b < 1:
         raise SymdlnInputError(f"b (batch size) must be an integer >= 1; got {b!r}")
@@ -108,19 +111,20 @@ def _diffusion_core(D: np.ndarray, Sq: np.ndarray, Ka: np.ndarray, Kb: np.ndarra
 
 
 def diffusion(net: DLN, teacher: Teacher, alpha: int, beta: int | None = None, *,
-              eta: float = 1.0, b: int = 1) -> float:
+              eta: float = 1.0, b: int = 1, backend: str = "numpy") -> float:
     """``D_alpha = (eta/b) a_alpha^T Sigma a_alpha`` or ``D_{alpha beta} = (eta/b) a_alpha^T Sigma a_beta``
     (Prop. 3.3, App. C Eq. 28-29), without ``Sigma``:
-    ``(eta/b)[<Delta^T K_a, Delta^T K_b> + tr(Delta^T K_a Delta^T K_b) + tr(K_a^T Sigma_q K_b)]``."""
+    ``(eta/b)[<Delta^T K_a, Delta^T K_b> + tr(Delta^T K_a Delta^T K_b) + tr(K_a^T Sigma_q K_b)]``.
+    ``backend`` as in :func:`ito_drift` ("numba": the compiled single-state kernel)."""
     _check_pair(net, teacher)
     fac = _check_eta_b(eta, b)
-    beta = alpha if beta is None else beta
     ua, va = mode_vectors(teacher, alpha)
-    ub, vb = mode_vectors(teacher, _check_alpha(teacher, beta, "beta"))
-    if beta == alpha:
-        ub = vb = None
-    Sq = teacher.Sigma_q
-    return fac * _diffusion_single(net.layers, teacher.M, Sq, ua, va, ub, vb, teacher.label_factor is not None)
+    same = beta is None or _check_alpha(teacher, beta, "beta") == alpha
+    ub, vb = (None, None) if same else mode_vectors(teacher, beta)
+    Sq, lab = teacher.Sigma_q, teacher.label_factor is not None
+    if backend != "numpy" and _core_numba.use_compiled(backend, 1, 1):
+        return fac * _core_numba.diffusion_single(net.layers, teacher.M, Sq, ua, va, ub, vb, lab)
+    return fac * _diffusion_single(net.layers, teacher.M, Sq, ua, va, ub, vb, lab)
 
 
 def diffusion_matrix(net: DLN, teacher: Teacher, *, eta: float = 1.0, b: int = 1) -> np.ndarray:
@@ -173,12 +177,20 @@ def ito_terms(net: DLN, teacher: Teacher, alpha: int) -> tuple[float, float, flo
     return float(data), float(trace), float(label)
 
 
-def ito_drift(net: DLN, teacher: Teacher, alpha: int, *, eta: float = 1.0, b: int = 1) -> float:
-    """Ito drift ``(eta/(2b)) tr(Sigma Hess w_alpha)`` of Prop. 3.4 (App. D Eq. 27), structured, O(L^2 d^3)."""
+def ito_drift(net: DLN, teacher: Teacher, alpha: int, *, eta: float = 1.0, b: int = 1,
+              backend: str = "numpy") -> float:
+    """Ito drift ``(eta/(2b)) tr(Sigma Hess w_alpha)`` of Prop. 3.4 (App. D Eq. 27), structured, O(L^2 d^3).
+
+    ``backend="numba"`` runs the compiled single-state kernel (``symdln[fast]``; same algebra, equal to the
+    NumPy kernel to rounding), ``"auto"`` uses it when numba is installed; the default is NumPy (no numba
+    import and no compilation for a one-off call)."""
     fac = _check_eta_b(eta, b)
     _check_pair(net, teacher)
     u, v = mode_vectors(teacher, alpha)
-    return fac * _ito_single(net.layers, teacher.M, teacher.Sigma_q, u, v, teacher.label_factor is not None)
+    args = (net.layers, teacher.M, teacher.Sigma_q, u, v, teacher.label_factor is not None)
+    if backend != "numpy" and _core_numba.use_compiled(backend, 1, 1):
+        return fac * _core_numba.ito_single(*args)
+    return fac * _ito_single(*args)
 
 
 # -- dense references (small sizes, tests) ------------------------------------------------------

@@ -171,8 +171,9 @@ def mc_sigma_block(net: DLN, teacher: Teacher, l: int, m: int, n: int, rng=None,
 
 
 def _directional(net: DLN, a, b, As) -> np.ndarray:
-    """``y(x) = sum_l <A_l, g_l(x)> = -sum_l b_l^T A_l a_l`` per sample (``g_l = -b_l a_l^T``)."""
-    return -sum(np.einsum("ni,ij,nj->n", bl, Al, al) for Al, al, bl in zip(As, a, b))
+    """``y(x) = sum_l <A_l, g_l(x)> = -sum_l b_l^T A_l a_l`` per sample (``g_l = -b_l a_l^T``): one GEMM
+    ``b_l A_l`` and a row-wise dot per layer (a three-operand ``einsum`` ran a scalar triple loop, 10x slower)."""
+    return -sum(np.einsum("ni,ni->n", bl @ Al, al) for Al, al, bl in zip(As, a, b))
 
 
 def mc_diffusion(net: DLN, teacher: Teacher, alpha: int, beta: int | None = None, *, n: int, rng=None,

@@ -90,11 +90,11 @@ class DLN:
 
     @property
     def d_in(self) -> int:
-        return self.widths[0]
+        return self.layers[0].shape[1]
 
     @property
     def d_out(self) -> int:
-        return self.widths[-1]
+        return self.layers[-1].shape[0]
 
     def _check_l(self, l: int, name: str = "l") -> int:
         if not isinstance(l, (int, np.integer)) or not 1 <= l <= self.depth:

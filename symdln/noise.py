@@ -22,8 +22,10 @@ from typing import Iterator
 
 import numpy as np
 
+from . import _core_numba
 from ._validation import MAX_SAMPLES, SymdlnInputError, as_matrix, as_rng, check_psd
-from .network import DLN, Teacher, psd_factor
+from .batched import _noise_kernel, _s_from_normals
+from .network import DLN, Teacher, _check_pair, psd_factor  # noqa: F401 - _check_pair re-exported
 
 __all__ = [
     "population_gradient", "sample_data", "per_sample_gradients", "iter_per_sample_gradients",
@@ -33,14 +35,6 @@ __all__ = [
 
 
 # -- validation helpers (shared with modes / montecarlo) -------------------------------------
-def _check_pair(net, teacher) -> None:
-    if not isinstance(net, DLN):
-        raise SymdlnInputError(f"net must be a symdln.DLN; got {type(net).__name__}")
-    if not isinstance(teacher, Teacher):
-        raise SymdlnInputError(f"teacher must be a symdln.Teacher; got {type(teacher).__name__}")
-    teacher.check_compatible(net)
-
-
 def _check_n(n, name: str = "n", minimum: int = 2) -> int:
     """A sample size: an integer in [minimum, MAX_SAMPLES] (10^8: a bound on run time and memory)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not minimum <= n <= MAX_SAMPLES:
@@ -148,26 +142,35 @@ def _factors(layers, X, Y, work):
     return a, b
 
 
-def per_sample_gradients(net: DLN, teacher: Teacher, X, Y, *, out: list[np.ndarray] | None = None
-                         ) -> list[np.ndarray]:
+def per_sample_gradients(net: DLN, teacher: Teacher, X, Y, *, out: list[np.ndarray] | None = None,
+                         backend: str = "numpy") -> list[np.ndarray]:
     """One-sample gradients ``g_l(x, y) = -W_{>l}^T (y - W x) x^T W_{<l}^T`` (App. B), vectorised.
 
     Returns a list (index ``l-1``) of arrays of shape ``(n, d_l, d_{l-1})``: per layer two GEMMs
     and one broadcast outer product, no Python loop over samples.  ``out`` (a list of arrays of those
     shapes) is written into and returned: reusing buffers avoids the page faults of fresh multi-MB
     allocations, which dominate the cost on some machines (see benchmarks/README.md).
+    ``backend="numba"`` (``symdln[fast]``) writes the outer products with a compiled loop (the same single
+    product per entry, so bit-identical; NumPy's ``einsum`` runs a 12-long inner loop per row at d = 12),
+    ``"auto"`` uses it when numba is installed; the default is NumPy.
     """
     _check_pair(net, teacher)
     X, Y = _check_xy(net, X, Y)
+    compiled = backend != "numpy" and _core_numba.use_compiled(backend, 1, 1)
     if out is None:
-        a, b = gradient_factors(net, X, Y)
-        return [np.einsum("ni,nj->nij", -bl, al) for al, bl in zip(a, b)]
+        if not compiled:
+            a, b = gradient_factors(net, X, Y)
+            return [np.einsum("ni,nj->nij", -bl, al) for al, bl in zip(a, b)]
+        out = [np.empty((X.shape[0],) + W.shape) for W in net.layers]
     shapes = [(X.shape[0],) + W.shape for W in net.layers]
     if len(out) != len(shapes) or any(np.shape(o) != sh for o, sh in zip(out, shapes)):
         raise SymdlnInputError(f"out must be a list of arrays of shapes {shapes}")
     a, nb = _factors(net.layers, X, Y, _work_buffers(net.layers, X.shape[0]))
     for al, bl, o in zip(a, nb, out):
-        np.einsum("ni,nj->nij", bl, al, out=o)
+        if compiled and isinstance(o, np.ndarray) and o.dtype == np.float64 and o.flags.writeable:
+            _core_numba.outer_into(bl, al, o)
+        else:
+            np.einsum("ni,nj->nij", bl, al, out=o)
     return out
 
 
@@ -279,34 +282,11 @@ def sample_S(Delta, Sigma_q, rng=None, size=None) -> np.ndarray:
 def _sample_S(D, R, rng, shape) -> np.ndarray:
     """``R is None`` means ``Sigma_q = 0``.  One generator call: rows ``:d0`` are ``Z_1``, the rest ``Z_2``."""
     dL, d0 = D.shape
-    Z = rng.standard_normal(shape + (d0 + (0 if R is None else dL), d0))
-    Z1 = Z[..., :d0, :]
-    S = D @ ((Z1 + np.swapaxes(Z1, -1, -2)) * _RSQRT2)
-    if R is not None:
-        S += R @ Z[..., d0:, :]
-    return S
-
-
-_RSQRT2 = 1.0 / np.sqrt(2.0)
+    return _s_from_normals(D, R, rng.standard_normal(shape + (d0 + (0 if R is None else dL), d0)))
 
 
 def _label_factor(Sq: np.ndarray):
     return psd_factor(Sq) if Sq.any() else None
-
-
-def _partials_sparse(net: DLN) -> tuple[list, list]:
-    """Like ``net.partials()`` but with ``None`` for identity factors (skipped products on the hot path)."""
-    layers = net.layers
-    belows, cur = [None], None
-    for W in layers[:-1]:
-        cur = W if cur is None else W @ cur
-        belows.append(cur)
-    aboves, cur = [None], None
-    for W in layers[:0:-1]:
-        cur = W if cur is None else cur @ W
-        aboves.append(cur)
-    aboves.reverse()
-    return aboves, belows
 
 
 def sample_noise(net: DLN, teacher: Teacher, rng=None, size=None) -> list[np.ndarray]:
@@ -317,12 +297,7 @@ def sample_noise(net: DLN, teacher: Teacher, rng=None, size=None) -> list[np.nda
     """
     _check_pair(net, teacher)
     shape = _size_tuple(size)
-    aboves, belows = _partials_sparse(net)
-    W1 = net.layers[0]
-    D = teacher.M - (W1 if aboves[0] is None else aboves[0] @ W1)
-    S = _sample_S(D, teacher.label_factor, as_rng("rng", rng), shape)
-    out = []
-    for A, B in zip(aboves, belows):
-        x = S if A is None else A.T @ S
-        out.append(x if B is None else x @ B.T)
-    return out
+    R = teacher.label_factor
+    d0 = net.d_in
+    Z = as_rng("rng", rng).standard_normal(shape + (d0 + (0 if R is None else net.d_out), d0))   # as _sample_S
+    return _noise_kernel(net.layers, teacher.M, R, Z)

@@ -105,3 +105,20 @@ def test_per_sample_gradients_into_buffers_equal_the_allocating_path():
     X2, Y2 = sample_data(t, 32, 1)                            # another n: new buffers, still exact
     got = per_sample_gradients(nets[0], t, X2, Y2, out=[np.empty((32,) + W.shape) for W in nets[0].layers])
     assert all(np.array_equal(a, b) for a, b in zip(got, per_sample_gradients(nets[0], t, X2, Y2)))
+
+
+def test_directional_gradient_equals_the_per_sample_definition():
+    """``y_n = sum_l <A_l, g_l(x_n)>`` from the factors (no N x P array) equals the contraction of the explicit
+    per-sample gradients; a transposed ``A_l`` (a wrong index order in the GEMM) is rejected."""
+    from symdln.modes import mode_jacobian, mode_vectors
+    from symdln.montecarlo import _directional
+    from symdln.noise import gradient_factors, per_sample_gradients, sample_data
+    nets, t = _setting([4, 4, 4, 4], 13, n=1)
+    X, Y = sample_data(t, 50, 2)
+    As = mode_jacobian(nets[0], *mode_vectors(t, 0))
+    want = sum(np.einsum("nij,ij->n", g, A) for g, A in zip(per_sample_gradients(nets[0], t, X, Y), As))
+    a, b = gradient_factors(nets[0], X, Y)
+    # O(1) entries, sums of a few dozen products: agreement to 1e-12 relative is rounding, not luck
+    np.testing.assert_allclose(_directional(nets[0], a, b, As), want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
+    bad = _directional(nets[0], a, b, [A.T for A in As])
+    assert np.abs(bad - want).max() > 1e-3 * np.abs(want).max()

@@ -10,35 +10,11 @@ produce the same trajectories for the same seed up to floating-point rounding (s
 """
 from __future__ import annotations
 
-import os
-
-import numpy as np
+from .._core_numba import available, use_compiled  # noqa: F401 - re-exported: one resolver for every kernel
 
 __all__ = ["available", "use_compiled", "sgd_chunk", "backproject_chunk"]
 
 _KERNELS = None
-
-
-def available() -> bool:
-    try:
-        import numba  # noqa: F401
-    except Exception:  # noqa: BLE001 - any import failure means: use NumPy
-        return False
-    return True
-
-
-def use_compiled(backend: str, n_traj: int, minimum: int) -> bool:
-    """Resolve ``backend`` ("auto" | "numpy" | "numba") for an ensemble of ``n_traj`` trajectories."""
-    from .._validation import SymdlnInputError
-    if backend not in ("auto", "numpy", "numba"):
-        raise SymdlnInputError(f"backend must be 'auto', 'numpy' or 'numba'; got {backend!r}")
-    if backend == "numba":
-        if not available():
-            raise SymdlnInputError("backend='numba' needs numba (pip install symdln[fast])")
-        return True
-    if backend == "numpy" or os.environ.get("SYMDLN_BACKEND", "").strip().lower() == "numpy":
-        return False
-    return n_traj >= minimum and available()
 
 
 def _kernels():

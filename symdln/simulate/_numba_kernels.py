@@ -5,29 +5,22 @@ import numba as nb
 
 
 @nb.njit(cache=True, inline="always")
-def mm(A, B, out):                       # out[i,j,:] = sum_k A[i,k,:] B[k,j,:]
-    n, m, S = A.shape
+def mm(A, B, out, ta=False):             # out[i,j,:] = sum_k A[i,k,:] B[k,j,:]  (A^T B: A[k,i,:] when ta)
+    n = A.shape[1] if ta else A.shape[0]
+    m = A.shape[0] if ta else A.shape[1]
+    S = A.shape[2]
     p = B.shape[1]
     for i in range(n):
         for j in range(p):
             for s in range(S):
                 out[i, j, s] = 0.0
             for k in range(m):
-                for s in range(S):
-                    out[i, j, s] += A[i, k, s] * B[k, j, s]
-
-
-@nb.njit(cache=True, inline="always")
-def mtm(A, B, out):                      # out[i,j,:] = sum_k A[k,i,:] B[k,j,:]   (A^T B)
-    m, n, S = A.shape
-    p = B.shape[1]
-    for i in range(n):
-        for j in range(p):
-            for s in range(S):
-                out[i, j, s] = 0.0
-            for k in range(m):
-                for s in range(S):
-                    out[i, j, s] += A[k, i, s] * B[k, j, s]
+                if ta:
+                    for s in range(S):
+                        out[i, j, s] += A[k, i, s] * B[k, j, s]
+                else:
+                    for s in range(S):
+                        out[i, j, s] += A[i, k, s] * B[k, j, s]
 
 
 @nb.njit(cache=True, inline="always")
@@ -57,7 +50,7 @@ def sgd_chunk(Wl, X, Y, k0, k1, lr, H, g):
                 for s in range(gl.shape[2]):
                     gl[i, c, s] = (Yk[i, c, s] - gl[i, c, s]) * lr
         for l in range(L - 2, -1, -1):
-            mtm(Wl[l + 1], g[l + 1], g[l])
+            mm(Wl[l + 1], g[l + 1], g[l], True)
         for l in range(L):
             add_mmt(g[l], H[l], Wl[l])
 
@@ -97,7 +90,7 @@ def backproject_chunk(Wl, M, G, LZ, Z, k0, k1, scale, mode, Bel, A, W, Delta):
                         for s in range(S):
                             AL[i, j, s] += LZk[i, j, s]
         for l in range(L - 2, -1, -1):
-            mtm(Wl[l + 1], A[l + 1], A[l])
+            mm(Wl[l + 1], A[l + 1], A[l], True)
         for l in range(L):
             add_mmt(A[l], Bel[l], Wl[l])
         if Z.shape[0] > 0:

@@ -17,7 +17,7 @@ __all__ = ["KINDS", "kind", "run_check", "load_kinds", "compare_arrays", "try_bu
 
 #: generic check kinds of the engine: name -> fn(claim, spec, *, seed, fast, paper)
 KINDS: dict = {}
-_MODULES = ("kinds",)
+_MODULES = ("kinds", "kinds_identity")
 
 
 def kind(name):

@@ -197,4 +197,3 @@ def stationary_expansion(claim, spec, *, seed, fast, paper=None):
     de = derived.subs({L: S["L"], s: S["s"], sigma_q: S["sigma"], b: 1})
     evs.append(_slope_evidence("derived", rows, lambda bt: base + float(de.subs(eta, bt)), scope="derived"))
     return evs
-from . import kinds_identity  # noqa: F401,E402  (registers numeric_identity, symbolic_identity, asymptotic_ratio)
