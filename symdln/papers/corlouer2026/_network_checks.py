@@ -16,7 +16,6 @@ import functools
 
 import numpy as np
 import sympy as sp
-from scipy import stats
 
 from ...network import DLN, Teacher, aligned_balanced
 from ...network_stationary import network_stationary_moments
@@ -30,7 +29,21 @@ __all__ = ["exact_points", "mc_stationary", "check_variance", "check_mean_order"
            "FALSE_ALARM"]
 
 FALSE_ALARM = 1e-3                                   # per Monte Carlo check (two-sided)
-Z_CRIT = float(stats.norm.isf(FALSE_ALARM / 2))      # 3.29
+
+
+@functools.lru_cache(maxsize=None)
+def _z_crit() -> float:
+    """Two-sided critical |z| at FALSE_ALARM (3.29); scipy.stats is imported here, not at module load."""
+    from scipy import stats
+    return float(stats.norm.isf(FALSE_ALARM / 2))
+
+
+def __getattr__(name):
+    """``Z_CRIT`` computed on first access (keeps scipy.stats out of the paper's import)."""
+    if name == "Z_CRIT":
+        return _z_crit()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 TEMP = sp.Rational(3, 200)                           # beta sigma_q^2 / 2 at the exact points
 
 
@@ -128,7 +141,7 @@ def mc_stationary(*, fast: bool, seed: int) -> dict:
     return {"d": d, "L": 2, "s": s.tolist(), "sigma_q2": sq2, "eta": eta, "b": 1, "n_traj": n_traj,
             "t_burn": t_burn, "t_avg": t_avg, "seed": seed, "measured": mean, "se": se, "network": net_shift,
             "one_d": one_d, "z_net": (mean - net_shift) / se, "z_1d": (mean - one_d) / se, "z_zero": mean / se,
-            "z_crit": Z_CRIT, "false_alarm": FALSE_ALARM}
+            "z_crit": _z_crit(), "false_alarm": FALSE_ALARM}
 
 
 @functools.lru_cache(maxsize=8)
@@ -151,7 +164,7 @@ def mc_variance(*, fast: bool, seed: int) -> dict:
     return {"widths": [d0, h, dL], "rho": rho, "s": s.tolist(), "sigma_q2": sq2, "eta": eta, "b": 1,
             "n_traj": n_traj, "t_burn": t_burn, "t_avg": t_avg, "seed": seed, "measured_var": var, "se": se,
             "network_var_discrete": pred, "eq18_var": eq18, "z_net": (var - pred) / se, "z_eq18": (var - eq18) / se,
-            "z_crit": Z_CRIT, "false_alarm": FALSE_ALARM}
+            "z_crit": _z_crit(), "false_alarm": FALSE_ALARM}
 
 
 _T = "beta sigma_q^2/2"

@@ -248,7 +248,7 @@ def check_density_lower_limit(claim, spec, *, seed, fast, paper=None):
         ok.append(sp.simplify((sp.diff(DL * p, w) / 2 - muL * p) / p) == 0)
     bnd, _ = l2_beta_bound()
     p3, c3 = density_exponent_at_zero(3)
-    evs.append(Evidence("symbolic", all(ok) and p3 > 1, "lower limit read as any fixed w0 > 0: (1/2)(D p)' = mu p "
+    evs.append(Evidence("symbolic", bool(all(ok) and p3 > 1), "lower limit read as any fixed w0 > 0: (1/2)(D p)' = mu p "
                         "(zero current, by construction) at L = 2, 3; changing w0 only rescales p; normalizable "
                         f"for L >= 3 and, at L = 2, for beta < {sp.sstr(bnd)} (see prop5.2.ii-unique)",
                         {"scope": "condition", "condition": "the lower limit 0 read as any fixed w0 > 0 (p* is "

@@ -11,7 +11,6 @@ simulated trajectories scanned checkpoint by checkpoint -- statistics specific t
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import norm
 
 from ...balance_drift import balance_drift, balance_matrices, mc_balance_step
 from ...modes import diffusion_matrix
@@ -79,6 +78,7 @@ def check_balance_sgd(claim, spec, *, seed=0, fast=False, paper=None):
     pred = balance_drift(net, T, eta=eta, b=b).total
     iu = [np.triu_indices(m.shape[0]) for m in mean]
     m_ent = sum(len(i[0]) for i in iu)
+    from scipy.stats import norm
     thr = float(norm.isf(FWER / (2 * m_ent)))
     z0 = max(float(np.abs(m / e)[i].max()) for m, e, i in zip(mean, se, iu))
     zd = max(float(np.abs((m - p) / e)[i].max()) for m, e, p, i in zip(mean, se, pred, iu))
