@@ -13,6 +13,8 @@ Two independent routes are used for the mean (they must agree symbolically):
 """
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from .fokker_planck import aligned_coefficient_exprs, generator, printed_coefficients, split_beta
@@ -90,8 +92,16 @@ def moment_hierarchy(mu, D):
     """Leading ``E[w] - s`` and ``Var`` from ``E[mu] = 0`` and ``E[2 x mu + D] = 0`` (generator on x, x^2).
 
     Ansatz ``E x = beta m1``, ``E x^2 = beta v`` (+ O(beta^2)); moments of order >= 3 are O(beta^2).
-    Returns ``{"mean_shift", "variance", "equations"}``.
+    Returns ``{"mean_shift", "variance", "equations"}`` (a fresh dict; the solve is memoised per law).
     """
+    out = _moment_hierarchy(mu, D)
+    return {**out, "equations": list(out["equations"])}
+
+
+@functools.lru_cache(maxsize=64)
+def _moment_hierarchy(mu, D):
+    """:func:`moment_hierarchy`, computed once per ``(mu, D)`` (the same law is asked for by several
+    derivations and checks)."""
     m1, v = sp.symbols("m1 v", real=True)
     moments = {1: beta * m1, 2: beta * v}
     eqs = []

@@ -97,14 +97,24 @@ def _sum_of(*quantities):
     return exprs[0] if len(exprs) == 1 else sp.Add(*exprs)
 
 
+def _derived_sigma_blocks(net, t):
+    """The derivation's ``Sigma_lm`` builder at every block, with ``Cov(vec S)`` (the derivation's own
+    ``cov_vec_S`` at the same SymPy matrices the builder would form) computed once instead of per block."""
+    from ..symbolic import derive
+    from ..symbolic._linalg import end_to_end
+    cov = derive("noise_covariance_block").extra["cov_vec_S"](
+        sp.Matrix(t.M) - end_to_end([sp.Matrix(W) for W in net.layers]), sp.Matrix(t.Sigma_q))
+    return _blocks(lambda nn, tt, l, m: symbolic_formula_value("noise_covariance_block", nn, tt, l, m, cov=cov),
+                   net, t)
+
+
 #: name -> (the derivation's closed form evaluated on (net, teacher), its SymPy form for display)
 DERIVED = {
     "jacobian_block": (lambda n, t: [symbolic_formula_value("jacobian_block", n, t, l) for l in range(1, n.depth + 1)],
                        lambda: _sum_of("jacobian_block")),
     "population_gradient": (lambda n, t: [symbolic_formula_value("population_gradient", n, t, l)
                                           for l in range(1, n.depth + 1)], lambda: _sum_of("population_gradient")),
-    "noise_covariance_block": (lambda n, t: _blocks(lambda nn, tt, l, m: symbolic_formula_value(
-        "noise_covariance_block", nn, tt, l, m), n, t), lambda: _sum_of("noise_covariance_block")),
+    "noise_covariance_block": (lambda n, t: _derived_sigma_blocks(n, t), lambda: _sum_of("noise_covariance_block")),
     "total_drift": (lambda n, t: symbolic_formula_value("gradient_drift_general", n, t, *mode_uv(t))
                     + symbolic_formula_value("ito_drift_general", n, t, *mode_uv(t), scale=DRIFT_ETA),
                     lambda: _sum_of("gradient_drift_general", "ito_drift_general")),

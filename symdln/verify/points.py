@@ -50,6 +50,8 @@ def exact_points(symbols, Ls, n_per_L: int = 3, seed: int = 0, fixed=None) -> li
 
 def _exact_value(e, pt):
     v = e.subs(pt)
+    if v.is_Rational:                    # already exact and canonical: simplify would return it unchanged
+        return v
     try:
         v = sp.nsimplify(v) if v.is_Float else v
         return sp.simplify(v)
@@ -57,9 +59,10 @@ def _exact_value(e, pt):
         return v
 
 
-def _mp(e, pt, dps):
+def _mp_at(e, dps):
+    """``e`` (already substituted at an exact point) to ``dps`` digits: as in the mpmath tier."""
     with mpmath.workdps(dps):
-        return sp.N(e.subs(pt), dps)
+        return sp.N(e, dps)
 
 
 def compare_points(printed, derived, symbols, Ls, *, seed: int = 0, fixed=None, n_per_L: int = 2):
@@ -82,8 +85,9 @@ def compare_points(printed, derived, symbols, Ls, *, seed: int = 0, fixed=None, 
     mp_rows = []
     for pt in pts[: max(2, len(Ls))]:
         rels = []
+        pe, de = printed.subs(pt), derived.subs(pt)       # exact substitution once, evaluated at each dps
         for dps in DPS:
-            a, d = _mp(printed, pt, dps), _mp(derived, pt, dps)
+            a, d = _mp_at(pe, dps), _mp_at(de, dps)
             if not (a.is_number and d.is_number) or a.has(sp.zoo, sp.nan) or d.has(sp.zoo, sp.nan):
                 rels = None
                 break

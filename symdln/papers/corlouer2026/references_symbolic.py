@@ -51,6 +51,16 @@ R("fp_coefficient_residual_b1")(lambda claim: (eta / (2 * b) - eta / 2).subs(b, 
 R("fokker_planck_1d_form")(derived_forms.fokker_planck_1d)
 
 
+def _fp_over_p(log_p, mu, D, x, tt):
+    """(p_t + (mu p)_x - (D p)_xx / 2) / p for p = exp(log_p): SymPy differentiates a generic exp(F) (exp(F)
+    cancels exactly), then F -> log_p.  The same residual as dividing the derivatives of p by p, without
+    simplifying exponentials of the transition density."""
+    F = sp.Function("F")(x, tt)
+    P = sp.exp(F)
+    op = sp.expand(sp.powsimp((sp.diff(P, tt) + sp.diff(mu * P, x) - sp.diff(D * P, x, 2) / 2) / P))
+    return op.subs(F, log_p).doit()
+
+
 @R("fp_1d_ou_residual")
 def fp_1d_ou_residual(claim):
     """The Ornstein-Uhlenbeck transition density in the printed 1-d Fokker-Planck equation (divided by p)."""
@@ -58,9 +68,8 @@ def fp_1d_ou_residual(claim):
     k, m, d, x0 = (sp.Dummy(n, positive=True) for n in ("k", "m", "d", "x0"))
     mean = m + (x0 - m) * sp.exp(-k * tt)
     var = d / (2 * k) * (1 - sp.exp(-2 * k * tt))
-    p = sp.exp(-(x - mean) ** 2 / (2 * var)) / sp.sqrt(2 * sp.pi * var)
-    mu, D = -k * (x - m), d
-    return sp.simplify((sp.diff(p, tt) + sp.diff(mu * p, x) - sp.diff(D * p, x, 2) / 2) / p)
+    log_p = -(x - mean) ** 2 / (2 * var) - sp.log(2 * sp.pi * var) / 2
+    return sp.simplify(_fp_over_p(log_p, -k * (x - m), d, x, tt))
 
 
 @R("fp_1d_gbm_residual")
@@ -69,8 +78,8 @@ def fp_1d_gbm_residual(claim):
     tt, x0 = sp.Dummy("tau", positive=True), sp.Dummy("x0", positive=True)
     r, c, xp = sp.Dummy("r", positive=True), sp.Dummy("c", positive=True), sp.Dummy("xp", positive=True)
     mlog, vlog = sp.log(x0) + (r - c ** 2 / 2) * tt, c ** 2 * tt
-    q = sp.exp(-(sp.log(xp) - mlog) ** 2 / (2 * vlog)) / (xp * sp.sqrt(2 * sp.pi * vlog))
-    return sp.simplify((sp.diff(q, tt) + sp.diff(r * xp * q, xp) - sp.diff(c ** 2 * xp ** 2 * q, xp, 2) / 2) / q)
+    log_q = -(sp.log(xp) - mlog) ** 2 / (2 * vlog) - sp.log(xp) - sp.log(2 * sp.pi * vlog) / 2
+    return sp.simplify(_fp_over_p(log_q, r * xp, c ** 2 * xp ** 2, xp, tt))
 
 
 def _zero_current_parts():
