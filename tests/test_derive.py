@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from symdln.cli import main
-from symdln.verify.render import render_all, render_quantity, to_data
+from symdln.symbolic.render import render_all, render_quantity, to_data
 
 
 def test_render_is_deterministic_and_complete():
@@ -25,7 +25,7 @@ def test_markdown_has_statement_steps_and_result():
 
 def test_to_data_is_json_safe_for_callables_and_sets():
     out = to_data({"f": render_all, "s": {3, 1, 2}, "x": 1.5})
-    assert out["f"].startswith("<callable symdln.verify.render.render_all") and out["s"] == ["1", "2", "3"]
+    assert out["f"].startswith("<callable symdln.symbolic.render.render_all") and out["s"] == ["1", "2", "3"]
 
 
 def test_derive_check_detects_stale_missing_extra(tmp_path, capsys):

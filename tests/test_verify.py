@@ -228,9 +228,9 @@ def test_verify_derived_form_confirmed_for_any_seed(seed):
 
 def test_package_is_callable_and_not_shadowed():
     import importlib
-    engine = importlib.import_module("symdln.verify.engine")
+    user = importlib.import_module("symdln.verify.user")
     assert callable(symdln.verify) and symdln.verify.verify_all is verify_all
-    assert engine.verify is symdln.verify.verify
+    assert user.verify is symdln.verify.verify
 
 
 def test_engine_failure_is_undecided_and_exit_1(monkeypatch, capsys):
