@@ -23,9 +23,10 @@ from symdln.verify.montecarlo import Comparison, z_threshold
 EXPECTED = PAPER.expected
 
 
-@pytest.fixture(scope="module")
-def fast_verdicts():
-    return {v.claim_id: v for v in verify_all(paper=PAPER, fast=True, seed=0)}
+@pytest.fixture
+def fast_verdicts(corlouer_fast_verdicts):
+    """The session's verdict set (tests/conftest.py), computed once for every test that reads it."""
+    return corlouer_fast_verdicts
 
 
 def test_every_claim_has_an_expected_verdict():
