@@ -15,8 +15,10 @@ tolerance, exact points, the evidence and its scope), so a paper adds a claim of
   simplification to zero, and (``points``: a reference ``fn()`` returning rational points) agreement at 30 digits;
   ``numeric``: references ``fn(point) -> number`` (a quadrature, an ODE solve) compared at the same points.
 * ``symbolic_zero`` -- an identity proved symbolically: each entry of ``residuals`` (``{"ref", "label", "scope",
-  "data"}``) names a reference ``fn(claim)`` returning a SymPy residual (or a list of ``(label, residual)``: one per
-  depth, dimension, ...) that must simplify to zero; ``derived``: a reference ``fn()`` for the derived form shown.
+  "data", "sign"}``) names a reference ``fn(claim)`` returning a SymPy residual (or a list of ``(label, residual)``:
+  one per depth, dimension, ...) that must simplify to zero -- or, with ``sign`` (``"positive"``/``"negative"``), be
+  of that sign by SymPy's assumptions on its symbols (a sign that is not proved fails); ``derived``: a reference
+  ``fn()`` for the derived form shown.
 * ``asymptotic_ratio`` -- an asymptotic form: ``lim derived/printed`` as ``var -> to`` (``"0+"`` or ``"oo"``)
   must be 1 (``want="one"``) or a finite positive constant (``want="order"``, a Theta statement).
 
@@ -109,8 +111,10 @@ def _exact(label, a, b, scope):
         ok = _is_zero(sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else a - b)
     else:
         ok = np.shape(a) == np.shape(b) and bool(np.all(np.asarray(a, dtype=object) == np.asarray(b, dtype=object)))
-    return Evidence("enumeration", ok, f"{label}: {'exact match' if ok else 'differs'} (rational arithmetic)",
-                    {"scope": scope})
+    scalar = np.ndim(a) == 0 and np.ndim(b) == 0 and not isinstance(a, sp.MatrixBase)
+    values = f": {a} vs {b}" if scalar else ""
+    return Evidence("enumeration", ok, f"{label}: {'exact match' if ok else 'differs'}{values} (rational arithmetic)",
+                    {"scope": scope, **({"printed_value": str(a), "reference_value": str(b)} if scalar else {})})
 
 
 def _derived_extra(spec, paper):
@@ -199,9 +203,7 @@ def _is_zero(e) -> bool:
     """``e`` (a SymPy expression or matrix) simplifies to exactly zero."""
     if isinstance(e, sp.MatrixBase):
         return all(_is_zero(x) for x in e)
-    if e == 0 or sp.expand(e) == 0:
-        return True
-    return sp.simplify(e) == 0 or sp.simplify(sp.expand(e)) == 0
+    return e == 0 or sp.expand(e) == 0 or sp.simplify(e) == 0
 
 
 @kind("symbolic_zero")
@@ -212,8 +214,18 @@ def symbolic_zero(claim, spec, *, seed, fast, paper=None):
         items = out if isinstance(out, list) else [("", out)]
         for sub, res in items:
             label = ", ".join(x for x in (sub, entry.get("label", entry["ref"])) if x)
-            ok = _is_zero(res)
-            evs.append(Evidence("symbolic", ok, f"{label}: {'simplifies to 0' if ok else 'does not vanish'}",
+            sign = entry.get("sign")
+            if sign not in (None, "positive", "negative", "nonnegative", "nonpositive"):
+                from .._validation import SymdlnInputError
+                raise SymdlnInputError(f"a residual's 'sign' must be positive, negative, nonnegative or nonpositive; "
+                                       f"got {sign!r}")
+            if sign is None:
+                ok = _is_zero(res)
+                said = "simplifies to 0" if ok else "does not vanish"
+            else:
+                ok = bool(getattr(sp.simplify(res), f"is_{sign}"))
+                said = f"{sp.sstr(sp.simplify(res))[:120]} is {'' if ok else 'not proved '}{sign}"
+            evs.append(Evidence("symbolic", ok, f"{label}: {said}",
                                 {"scope": entry.get("scope", "printed"), **entry.get("data", {}),
-                                 **({} if ok else {"residual": sp.sstr(res)[:200]})}))
+                                 **({} if ok or sign else {"residual": sp.sstr(res)[:200]})}))
     return evs, _derived_extra(spec, paper)

@@ -1,6 +1,5 @@
 """The bespoke checks of Secs. 2-5 and Apps. A-F that no generic kind fits (each says why).
 
-* ``no_label_noise`` (Prop. 5.2 (i)): a sign pattern (Q > 0, q > 0) per depth, not an identity;
 * ``undefined_b`` (App. F): a symbol the paper never defines -- the evidence is the derivation of what it would
   have to be, and it fails by construction of the finding;
 * ``qv`` (Eq. 23) and ``martingale_cov`` (App. A.2): a realised quadratic variation / a simulated martingale
@@ -55,28 +54,6 @@ def density_reference(claim, spec, *, seed, fast, paper=None):
     # with a reference point w0 > 0 the zero-current ODE holds: the derived form is the derivation's density
     return evs, {"derived": _d("stationary_density"),
                  "counterexample": {"L": 2, "s": 1, "sigma_q": 0.3, "beta": 0.01, "integral_from": 0}}
-
-
-@PAPER.check("no_label_noise")
-def _(claim, spec, *, seed, fast, paper=None):
-    mu, D = _d("drift_aligned").subs(sigma_q, 0), _d("diffusion_aligned").subs(sigma_q, 0)
-    evs = []
-    for Lk in (1, 2, 3, 4):
-        sub = {L: Lk}
-        x = sp.Dummy("x", positive=True)
-        Q = sp.simplify(sp.limit((D.subs(sub) / (s - w) ** 2).subs(w, s - x), x, 0))
-        q = sp.simplify(sp.limit((mu.subs(sub) / (s - w)).subs(w, s - x), x, 0))
-        gamma = sp.simplify(2 * q / Q)
-        ok = bool(sp.simplify(Q).is_positive and sp.simplify(q).is_positive and gamma.is_positive)
-        evs.append(Evidence("symbolic", ok, f"L={Lk}: D ~ Q (s-w)^2 with Q = {sp.sstr(Q)}, mu ~ q (s-w) with q = "
-                            f"{sp.sstr(q)}; density ~ (s-w)^(-2-2q/Q), exponent < -1: not integrable", {}))
-        from ...symbolic import quantity_ids
-        if "stationary_no_label_noise" in quantity_ids():
-            expo = _d("stationary_no_label_noise").subs(L, Lk)
-            evs.append(Evidence("symbolic", _zero(expo - (-2 - gamma)), f"L={Lk}: agrees with the derivation "
-                                f"stationary_no_label_noise (density exponent {sp.sstr(sp.simplify(expo))})",
-                                {"scope": "derived"}))
-    return evs
 
 
 @PAPER.check("undefined_b")

@@ -1,6 +1,8 @@
 """Statements decided over their whole stated domain, with the boundary computed where they stop holding.
 
-Each check here is a bespoke check of the paper (``@PAPER.check``).  It proves the sign or existence pattern
+Eq. (10) and the peak position are data for the ``symbolic_zero`` kind (residuals and proved signs,
+:mod:`.references_symbolic`); the closed forms they use (``peak_bound``) stay here.  Each check left here is a
+bespoke check of the paper (``@PAPER.check``).  It proves the sign or existence pattern
 symbolically for every admissible parameter (symbolic ``L``, ``s``, ``sigma_q``, ``beta``) where SymPy can,
 solves for the parameter value where the statement flips (closed form: LambertW, a discriminant, a
 normalizability exponent), and gives a concrete counterexample on the wrong side of the boundary.  Evidence
@@ -11,9 +13,10 @@ The boundaries (closed forms, ``BOUNDARIES``) are also what the property-based t
 ``tests/test_domain.py`` sample around.
 
 Why bespoke checks: each statement holds on part of its stated range, and the boundary comes from an argument
-of its own (a LambertW root, a discriminant, the sign of an O(beta) coefficient, the roots of a cross term, a
-normalizability exponent), proved for symbolic parameters; a generic kind would have to sample points instead,
-which proves less.
+of its own (a LambertW root located by a sign change, the sign of an O(beta) coefficient next to a quadrature of
+the stationary law, the complete set of roots of a cross term, a normalizability exponent), proved for symbolic
+parameters; a generic kind would have to sample points instead, which proves less.  Where the boundary is a
+proved sign of named expressions (Eq. 10, the peak position) the statement is data for ``symbolic_zero``.
 """
 from __future__ import annotations
 
@@ -103,69 +106,6 @@ def peak_bound():
     disc = sp.discriminant(quad, x)
     (root,) = sp.solve(sp.Eq(disc, 0), q2)
     return sp.simplify(root.subs(a, 4 * (L - 1) / L))
-
-
-@PAPER.check("peak_existence_domain")
-def check_peak_existence(claim, spec, *, seed, fast, paper=None):
-    """Eq. (10) over L >= 2, s > 0, sigma_q^2 >= 0: the sign pattern of dD/dw on each side of the bound."""
-    D = _derived("diffusion_aligned")
-    a = 4 * (L - 1) / L
-    x = sp.Symbol("x", real=True)
-    bracket = sp.simplify(sp.diff(D, w) / (beta * L ** 2 * w ** ((3 * L - 4) / L)))
-    quad = sp.expand(bracket.subs(w, s + x))
-    want = sp.expand((2 * a + 4) * x ** 2 + 4 * s * x + a * sigma_q ** 2)
-    same_quad = sp.simplify(quad - want) == 0
-    bound = peak_bound()
-    printed = s ** 2 * L ** 2 / (4 * (L - 1) * (3 * L - 2))
-    same_bound = sp.simplify(bound - printed) == 0
-    lead = sp.simplify((2 * a + 4).subs(L, 2 + _k))
-    at_bound = sp.factor(want.subs(sigma_q ** 2, bound))
-    double = sp.simplify(sp.discriminant(at_bound, x)) == 0
-    grows = sp.limit(D.subs({L: 2, s: 1, sigma_q: 0}) / w ** 3, w, sp.oo)
-    evs = [
-        Evidence("symbolic", bool(same_quad), "dD/dw = beta L^2 w^((3L-4)/L) [(2a+4)x^2 + 4 s x + a sigma_q^2], "
-                 "x = w - s, for symbolic L (the printed stationary condition)", {}),
-        Evidence("symbolic", bool(same_bound), f"discriminant = 0 solved for sigma_q^2 (SymPy): {sp.sstr(bound)} = "
-                 "the printed bound 2 s^2/(a(a+2))", {"boundary": sp.sstr(bound)}),
-        Evidence("symbolic", not double, "at sigma_q^2 = bound the bracket is (2a+4)(x + s/(a+2))^2 >= 0: a double "
-                 "root, dD/dw does not change sign, no maximum (the printed '<=' includes this case)",
-                 {"counterexample": {"L": 2, "s": 1, "sigma_q^2": "1/4 (= bound)"}}),
-        Evidence("symbolic", False, f"D -> oo as w -> oo (D/w^3 -> {grows} at L = 2, sigma_q = 0): the critical "
-                 "point is a local, never a global, maximum on w > 0", {}),
-        Evidence("symbolic", bool(lead.is_positive), "for every L >= 2 the bracket's leading coefficient 2a+4 > 0: "
-                 "two real roots iff sigma_q^2 < bound, dD/dw goes + -> - at the smaller one (a local maximum), "
-                 "and for sigma_q^2 > bound dD/dw > 0 on w > 0 (no critical point)",
-                 {"scope": "condition", "condition": "L >= 2, sigma_q^2 < s^2 L^2/(4(L-1)(3L-2)) strictly, "
-                  "'maximum' read as local maximum"}),
-        Evidence("symbolic", sp.limit(printed, L, 1, "+") == sp.oo, "L = 1: the bound is +oo (a = 0) but D = "
-                 "beta(2(s-w)^2 + sigma_q^2) has only a minimum: the statement needs L >= 2", {"L": 1}),
-    ]
-    return evs, {"derived": sp.And(sp.StrictLessThan(sigma_q ** 2, bound), sp.GreaterThan(L, 2))}
-
-
-@PAPER.check("peak_below_s_domain")
-def check_peak_below_s(claim, spec, *, seed, fast, paper=None):
-    """'Whenever (10) holds, w* < s': s - w* > 0 and w* > 0 for every L >= 2, s > 0, 0 <= sigma_q^2 <= bound."""
-    ws = PAPER.get("eq.9").expr
-    a = 4 * (L - 1) / L
-    u = sp.Symbol("u", nonnegative=True)             # u = sqrt(s^2 - a(a+2) sigma_q^2 / 2), in [0, s]
-    gap = sp.simplify(((s - ws) * (a + 2)).subs(sp.sqrt(s ** 2 - a * (a + 2) * sigma_q ** 2 / 2), u))
-    gap_k = sp.simplify(gap.subs(L, 2 + _k))
-    pos_gap = sp.simplify(gap_k - (s + u)) == 0     # (a+2)(s - w*) = s + u > 0
-    wstar_k = sp.simplify(((a + 1) * s - u).subs(L, 2 + _k))
-    # w* > 0  <=>  (a+1) s - u > 0, and u <= s
-    pos_w = bool(sp.simplify(wstar_k.subs(u, s)).is_positive)
-    other = sp.simplify((((a + 1) * s + u) / (a + 2) - s).subs(L, 2 + _k))
-    evs = [
-        Evidence("symbolic", bool(pos_gap), "(a+2)(s - w*) = s + sqrt(s^2 - a(a+2) sigma_q^2/2) > 0 for every s > 0 "
-                 "and every sigma_q^2 up to the bound (symbolic L = 2 + k, k >= 0)", {}),
-        Evidence("symbolic", pos_w, "w* >= ((a+1)s - s)/(a+2) = a s/(a+2) > 0: the critical point lies in the "
-                 "stated domain w > 0 for every L >= 2", {}),
-        Evidence("symbolic", True, f"the other root (the local minimum) sits at s + {sp.sstr(sp.factor(other))} <= s: "
-                 "both critical points are below s; at sigma_q^2 = bound w* = (a+1)s/(a+2) is an inflection "
-                 "(no maximizer; see Eq. 10)", {"scope": "info"}),
-    ]
-    return evs
 
 
 # ---- Prop. 5.2 (ii): the stationary mean, and the density's normalizability ------------------------------

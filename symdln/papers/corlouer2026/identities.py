@@ -245,3 +245,57 @@ NUMERIC.update({
               "Langevin noise is identically zero, so the remark's proportionality describes a vanishing term",
               scope="info", rtol=1e-4)]},
 })
+
+
+SYMBOLIC.update({
+    "no_label_noise": {"residuals": [
+        _res("no_noise_Q", "D ~ Q (s-w)^2 near s with Q", sign="positive"),
+        _res("no_noise_q", "mu ~ q (s-w) near s with q", sign="positive"),
+        _res("no_noise_gamma", "density ~ (s-w)^(-2-gamma), gamma = 2q/Q (exponent < -1: not integrable)",
+             sign="positive"),
+        _res("no_noise_exponent_vs_derivation", "agrees with the derivation stationary_no_label_noise",
+             scope="derived")]},
+    "learned_mode_noise": {"residuals": [
+        _res("D_log_slope_at_s", "D'(s)/D(s): the noise still depends on w at the learned point for every L >= 2",
+             data={"counterexample": {"L": 2, "s": 1}}),
+        _res("D_at_s_every_depth", "D(s) > 0 for sigma_q > 0: at w = s the noise is nondegenerate and constant in time",
+             sign="positive", scope="condition",
+             data={"condition": "to zeroth order in w - s: D(w) = D(s)(1 + 4(L-1)(w-s)/(L s) + ...), so over the "
+                                "stationary spread |w - s| = O(sqrt(eta)) the noise varies by a relative O(sqrt(eta))"})]},
+    "peak_below_s": {"residuals": [
+        _res("peak_gap_minus_s_plus_u", "(a+2)(s - w*) = s + sqrt(s^2 - a(a+2) sigma_q^2/2) > 0 for every s > 0 and "
+             "every sigma_q^2 up to the bound (symbolic L = 2 + k)"),
+        _res("peak_lower_bound", "w* >= a s/(a+2) > 0: the critical point lies in the stated domain w > 0 for every "
+             "L >= 2", sign="positive")]},
+})
+
+
+_NO_NOISE = ("no label noise (sigma_q = 0), L >= 2; with label noise D(s) = beta L^2 sigma_q^2 s^(4(L-1)/L) > 0 and the "
+             "peak needs sigma_q^2 < s^2 L^2/(4(L-1)(3L-2))")
+SYMBOLIC["contribution2"] = {"residuals": [
+    _res("D_at_learned_point", "D(s) (derived): with label noise the diffusion does not decay to zero once the mode "
+         "is learned", data={"counterexample": {"L": 2, "s": 1, "sigma_q": "0.3"}}),
+    _res("D_at_learned_point_no_noise", "sigma_q = 0: D(s)", scope="condition", data={"condition": _NO_NOISE}),
+    _res("D_slope_below_peak_no_noise", "sigma_q = 0: dD/dw just below w* = a s/(a+2)", sign="positive",
+         scope="condition", data={"condition": _NO_NOISE}),
+    _res("D_slope_above_peak_no_noise", "sigma_q = 0: dD/dw just above w*", sign="negative", scope="condition",
+         data={"condition": _NO_NOISE}),
+    _res("s_minus_peak_no_noise", "sigma_q = 0: s - w* for every L >= 2", sign="positive", scope="condition",
+         data={"condition": _NO_NOISE})]}
+
+
+_LOCAL_MAX = "L >= 2, sigma_q^2 < s^2 L^2/(4(L-1)(3L-2)) strictly, 'maximum' read as local maximum"
+SYMBOLIC["peak_existence"] = {"derived": "peak_region", "residuals": [
+    _res("peak_bracket_vs_quadratic", "dD/dw = beta L^2 w^((3L-4)/L) [(2a+4)x^2 + 4 s x + a sigma_q^2], x = w - s, for "
+         "symbolic L (the printed stationary condition)"),
+    _res("peak_bound_vs_printed", "discriminant = 0 solved for sigma_q^2 (SymPy) minus the printed bound 2 s^2/(a(a+2))"),
+    _res("peak_discriminant_at_bound", "at sigma_q^2 = bound (the printed '<=' includes it) the discriminant must be > 0 "
+         "for a maximum; it is 0: a double root, dD/dw does not change sign, no maximum", sign="positive",
+         data={"counterexample": {"L": 2, "s": 1, "sigma_q^2": "1/4 (= bound)"}}),
+    _res("D_growth_at_infinity", "a global maximum on w > 0 needs D bounded: lim D/w^3 (L = 2, sigma_q = 0) must be "
+         "<= 0; D -> oo, so the critical point is a local, never a global, maximum", sign="nonpositive"),
+    _res("peak_leading_coefficient", "for every L >= 2 the bracket's leading coefficient 2a+4 > 0: two real roots iff "
+         "sigma_q^2 < bound, dD/dw goes + -> - at the smaller one (a local maximum), and for sigma_q^2 > bound "
+         "dD/dw > 0 on w > 0", sign="positive", scope="condition", data={"condition": _LOCAL_MAX}),
+    _res("peak_bound_inverse_at_L1", "L = 1: the bound is +oo (a = 0) but D = beta(2(s-w)^2 + sigma_q^2) has only a "
+         "minimum: the statement needs L >= 2 (1/bound at L -> 1+)", data={"L": 1})]}

@@ -6,6 +6,7 @@ A reference ``fn(claim)`` computes the residual from the claim's transcription a
 """
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -277,3 +278,134 @@ def sec4_d_over_w_power_a(claim):
 def appf_mu_over_w_power_a(claim):
     """d/dw of mu_grad / (w^a (s - w)) with App. F's a = 2(L-1)/L."""
     return sp.diff(sp.powsimp(_raw("grad_drift_aligned") / (w ** (2 * (L - 1) / L) * (s - w)), force=True), w)
+
+
+# ---- Prop. 5.2 (i): no label noise, no normalisable density ----------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _no_noise_coefficients(Lk: int):
+    """(Q, q, gamma = 2q/Q) with D ~ Q (s-w)^2 and mu ~ q (s-w) near w = s, sigma_q = 0, depth Lk."""
+    from ...symbolic.symbols import sigma_q
+    mu, D = _d("drift_aligned").subs(sigma_q, 0).subs(L, Lk), _d("diffusion_aligned").subs(sigma_q, 0).subs(L, Lk)
+    x = sp.Dummy("x", positive=True)
+    Q = sp.simplify(sp.limit((D / (s - w) ** 2).subs(w, s - x), x, 0))
+    q = sp.simplify(sp.limit((mu / (s - w)).subs(w, s - x), x, 0))
+    return Q, q, sp.simplify(2 * q / Q)
+
+
+_DEPTHS = (1, 2, 3, 4)
+R("no_noise_Q")(lambda claim: [(f"L={k}", _no_noise_coefficients(k)[0]) for k in _DEPTHS])
+R("no_noise_q")(lambda claim: [(f"L={k}", _no_noise_coefficients(k)[1]) for k in _DEPTHS])
+R("no_noise_gamma")(lambda claim: [(f"L={k}", _no_noise_coefficients(k)[2]) for k in _DEPTHS])
+R("no_noise_exponent_vs_derivation")(lambda claim: [
+    (f"L={k}", _d("stationary_no_label_noise").subs(L, k) - (-2 - _no_noise_coefficients(k)[2])) for k in _DEPTHS])
+
+
+# ---- Sec. 3 (after Prop. 3.5): the noise of a learned mode -----------------------------------------------------
+@R("D_log_slope_at_s")
+def d_log_slope_at_s(claim):
+    """D'(s)/D(s) (derived D, symbolic L): zero iff the noise does not depend on w at the learned point."""
+    D = _raw("diffusion_aligned")
+    return sp.simplify(sp.diff(D, w).subs(w, s) / sp.simplify(D.subs(w, s)))
+
+
+@R("D_at_s_every_depth")
+def d_at_s_every_depth(claim):
+    """D(s) for L = 2 + k (k > 0) and sigma_q > 0."""
+    from ...symbolic.symbols import sigma_q
+    k, q = sp.Symbol("k", positive=True), sp.Symbol("q", positive=True)
+    return sp.simplify(_raw("diffusion_aligned").subs(w, s)).subs({L: 2 + k, sigma_q: q})
+
+
+# ---- Sec. 4 (after Eq. 10): the peak is below s ---------------------------------------------------------------
+def _peak_parts():
+    from ...symbolic.symbols import sigma_q
+    ws = PAPER.get("eq.9").expr
+    a = 4 * (L - 1) / L
+    u = sp.Symbol("u", nonnegative=True)             # u = sqrt(s^2 - a(a+2) sigma_q^2 / 2), in [0, s]
+    k = sp.Symbol("k", positive=True)
+    gap = sp.simplify(((s - ws) * (a + 2)).subs(sp.sqrt(s ** 2 - a * (a + 2) * sigma_q ** 2 / 2), u))
+    return a, u, k, gap
+
+
+@R("peak_gap_minus_s_plus_u")
+def peak_gap_minus_s_plus_u(claim):
+    """(a+2)(s - w*) - (s + u), L = 2 + k: zero, so s - w* = (s + u)/(a+2) > 0."""
+    a, u, k, gap = _peak_parts()
+    return sp.simplify(gap.subs(L, 2 + k)) - (s + u)
+
+
+@R("peak_lower_bound")
+def peak_lower_bound(claim):
+    """((a+1) s - u)/(a+2) at its smallest (u = s): a s/(a+2), L = 2 + k."""
+    a, u, k, _ = _peak_parts()
+    return sp.simplify(((a + 1) * s - u).subs(L, 2 + k)).subs(u, s)
+
+
+# ---- Sec. 1.1, contribution 2: 'peaks before learned, then decays to zero' ----------------------------------------
+R("D_at_learned_point")(lambda claim: sp.simplify(_raw("diffusion_aligned").subs(w, s)))
+@R("D_at_learned_point_no_noise")
+def d_at_learned_point_no_noise(claim):
+    from ...symbolic.symbols import sigma_q
+    return sp.simplify(_raw("diffusion_aligned").subs(w, s).subs(sigma_q, 0))
+
+
+def _slopes_around_peak(side):
+    """dD/dw (sigma_q = 0, s = 1, beta = 1) just below (side = -1) or above (+1) w* = a s/(a+2), L = 2, 3, 5."""
+    from ...symbolic.symbols import beta, sigma_q
+    a = 4 * (L - 1) / L
+    dD = sp.diff(_raw("diffusion_aligned").subs(sigma_q, 0), w)
+    h = side * sp.Rational(1, 1000)
+    return [(f"L={k}", sp.N(dD.subs({L: k, s: 1, beta: 1, w: (a * s / (a + 2)).subs({L: k, s: 1}) + h})))
+            for k in (2, 3, 5)]
+
+
+R("D_slope_below_peak_no_noise")(lambda claim: _slopes_around_peak(-1))
+R("D_slope_above_peak_no_noise")(lambda claim: _slopes_around_peak(+1))
+R("s_minus_peak_no_noise")(lambda claim: sp.simplify((s - 4 * (L - 1) / L * s / (4 * (L - 1) / L + 2)).subs(
+    L, 2 + sp.Symbol("k", positive=True))))
+
+
+# ---- Sec. 4, Eq. (10): when the diffusion has a maximum -------------------------------------------------------
+def _peak_quadratic():
+    """dD/dw / (beta L^2 w^((3L-4)/L)) in x = w - s (derived D, symbolic L), and the printed quadratic
+    (2a+4) x^2 + 4 s x + a sigma_q^2, a = 4(L-1)/L."""
+    from ...symbolic.symbols import beta, sigma_q
+    D = _raw("diffusion_aligned")
+    a, x = 4 * (L - 1) / L, sp.Symbol("x", real=True)
+    bracket = sp.simplify(sp.diff(D, w) / (beta * L ** 2 * w ** ((3 * L - 4) / L)))
+    return sp.expand(bracket.subs(w, s + x)), sp.expand((2 * a + 4) * x ** 2 + 4 * s * x + a * sigma_q ** 2), x
+
+
+def _bound():
+    from .domain import peak_bound
+    return peak_bound()
+
+
+R("peak_bracket_vs_quadratic")(lambda claim: _peak_quadratic()[0] - _peak_quadratic()[1])
+R("peak_bound_vs_printed")(lambda claim: _bound() - s ** 2 * L ** 2 / (4 * (L - 1) * (3 * L - 2)))
+
+
+@R("peak_discriminant_at_bound")
+def peak_discriminant_at_bound(claim):
+    """The quadratic's discriminant at sigma_q^2 = bound (the printed '<=' case): 0, a double root, no sign change."""
+    from ...symbolic.symbols import sigma_q
+    _, quad, x = _peak_quadratic()
+    return sp.simplify(sp.discriminant(sp.factor(quad.subs(sigma_q ** 2, _bound())), x))
+
+
+@R("D_growth_at_infinity")
+def d_growth_at_infinity(claim):
+    """lim D/w^3 as w -> oo (L = 2, s = 1, sigma_q = 0): a global maximum on w > 0 needs it <= 0."""
+    from ...symbolic.symbols import sigma_q
+    return sp.limit(_raw("diffusion_aligned").subs({L: 2, s: 1, sigma_q: 0}) / w ** 3, w, sp.oo)
+
+
+R("peak_leading_coefficient")(lambda claim: sp.simplify((2 * 4 * (L - 1) / L + 4).subs(L, 2 + sp.Symbol("k", positive=True))))
+R("peak_bound_inverse_at_L1")(lambda claim: 1 / sp.limit(s ** 2 * L ** 2 / (4 * (L - 1) * (3 * L - 2)), L, 1, "+"))
+
+
+@R("peak_region")
+def peak_region():
+    """The derived region: sigma_q^2 < s^2 L^2 / (4(L-1)(3L-2)) strictly, L >= 2."""
+    from ...symbolic.symbols import sigma_q
+    return sp.And(sp.StrictLessThan(sigma_q ** 2, _bound()), sp.GreaterThan(L, 2))

@@ -39,11 +39,11 @@ add("eq.10", Location('4', equation='10'),
     r"\sigma_{q}^{2}\;\leq\;\frac{2s_{\alpha}^{2}}{\,a(a+2)\,}\;=\;\frac{s_{\alpha}^{2}L^{2}}{\,4(L-1)(3L-2)\,}.",
     quantity="diffusion_peak_existence", kind="statement", readings=SIGMA_READINGS,
     notes="'This maximum exists if and only if the discriminant is non-negative'",
-    spec=Spec(check="peak_existence_domain",
-              condition="strict inequality, L >= 2, and 'maximum' read as a local maximum (D grows without bound)"))
+    spec=symbolic("peak_existence",
+                  condition="strict inequality, L >= 2, and 'maximum' read as a local maximum (D grows without bound)"))
 add("sec4.peak-before-learning", Location('4', detail='after Eq. 10'),
     r"\text{Whenever (10) holds, the maximizer satisfies } w_{\alpha}^{\star}<s_{\alpha}",
-    quantity="diffusion_peak", kind="statement", spec=Spec(check="peak_below_s_domain"))
+    quantity="diffusion_peak", kind="statement", spec=symbolic("peak_below_s"))
 
 # ---- Section 5 ----------------------------------------------------------------------------------
 add("prop5.1.fp", Location('5', item='Prop. 5.1'),
@@ -94,7 +94,7 @@ add("prop5.2.i", Location('5', item='Prop. 5.2 (i)'),
     r"w\uparrow s_{\alpha}"
     r"\ \dots\ p_{\alpha}^{\star}=\delta(w-s_{\alpha}).",
     quantity="stationary_no_label_noise", kind="statement", assumptions=("sigma_q = 0",),
-    restates=("appF.sigma0",), spec=Spec(check="no_label_noise"))
+    restates=("appF.sigma0",), spec=symbolic("no_label_noise"))
 add("eq.17", Location('5', item='Prop. 5.2 (ii)', equation='17'),
     r"w_{\alpha}^{\star}-s_{\alpha}=\frac{\eta}{2B}\,\,(L-1)\,s_{\alpha}^{-2/L}\,\sigma_{q}\;+\;O(\eta^{2}),",
     quantity="drift_zero_expansion", expr=eta / (2 * b) * (L - 1) * s ** (-2 / L) * sigma_q, dimension="location",

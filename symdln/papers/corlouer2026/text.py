@@ -8,8 +8,8 @@ decided over the whole stated domain with the boundary computed (see also :mod:`
 
 Most of these claims are data for the engine's kinds (``symbolic("D_scaling")``, ``numeric("state_dependence")``,
 ...).  The checks registered here are bespoke because each mixes evidence no kind owns: a statement with a control
-that must fail (``sigma_zero``, ``ito_blockdiag``), a sign or positivity pattern over a domain with the boundary
-computed (``learned_mode_noise``, ``contribution2_domain``, ``unique_density_domain``), or a condition true by
+that must fail (``sigma_zero``, ``ito_blockdiag``), a sign pattern over a domain with the boundary computed and a
+counterexample on the wrong side (``unique_density_domain``), or a condition true by
 construction of the premise next to a finding (``frozen_ntk``).
 """
 from __future__ import annotations
@@ -151,48 +151,6 @@ def check_ito_blockdiag(claim, spec, *, seed, fast, paper=None):
 # ---- Sec. 3 after Prop. 3.5: scaling with eta and b; Langevin noise once learned; contribution 2 --------
 
 
-@PAPER.check("learned_mode_noise")
-def check_learned_mode_noise(claim, spec, *, seed, fast, paper=None):
-    """Label noise, w = s: D(s) > 0; but D'(s)/D(s) = 4(L-1)/(L s) != 0 -- state-independent only at w = s."""
-    D = _derived("diffusion_aligned")
-    Ds = sp.simplify(D.subs(w, s))
-    rel = sp.simplify(sp.diff(D, w).subs(w, s) / Ds)
-    want = 4 * (L - 1) / (L * s)
-    return [
-        Evidence("symbolic", sp.simplify(rel) == 0, f"D'(s)/D(s) = {sp.sstr(rel)}: the noise still depends on w at "
-                 "the learned point for every L >= 2 (0 only at L = 1)",
-                 {"closed_form": bool(sp.simplify(rel - want) == 0), "counterexample": {"L": 2, "s": 1}}),
-        Evidence("symbolic", bool(Ds.subs({L: 2 + _k, sigma_q: _q}).is_positive), f"D(s) = {sp.sstr(Ds)} > 0 for "
-                 "sigma_q > 0: at w = s the noise is nondegenerate and constant in time",
-                 {"scope": "condition", "condition": "to zeroth order in w - s: D(w) = D(s)(1 + 4(L-1)(w-s)/(L s) + "
-                  "...), so over the stationary spread |w - s| = O(sqrt(eta)) the noise varies by a relative "
-                  "O(sqrt(eta))"}),
-    ]
-
-
-@PAPER.check("contribution2_domain")
-def check_contribution2(claim, spec, *, seed, fast, paper=None):
-    """'peaks before learned, then decays to zero': D(s) = 0 iff sigma_q = 0; the peak needs (10) strictly."""
-    D = _derived("diffusion_aligned")
-    Ds = sp.simplify(D.subs(w, s))
-    roots = sp.solve(sp.Eq(Ds, 0), sigma_q)
-    a = 4 * (L - 1) / L
-    wstar0 = a * s / (a + 2)                       # Eq. (9) at sigma_q = 0
-    dD = sp.diff(D.subs(sigma_q, 0), w)
-    h = sp.Rational(1, 1000)
-    sgn = [sp.sign(sp.N(dD.subs({L: Lk, s: 1, beta: 1, w: wstar0.subs({L: Lk, s: 1}) + d})))
-           for Lk in (2, 3, 5) for d in (-h, h)]
-    return [
-        Evidence("symbolic", sp.simplify(Ds) == 0 or roots != [0], f"D(s) = {sp.sstr(Ds)} vanishes only for sigma_q = 0 (roots {roots}): with "
-                 "label noise the diffusion does not decay to zero once the mode is learned",
-                 {"counterexample": {"L": 2, "s": 1, "sigma_q": "0.3", "D(s)": str(Ds.subs({L: 2, s: 1, sigma_q: sp.Rational(3, 10)}))}}),
-        Evidence("symbolic", sgn == [1, -1] * 3 and bool(sp.simplify((s - wstar0).subs(L, 2 + _k)).is_positive),
-                 "sigma_q = 0: D peaks at w* = a s/(a+2) < s (dD/dw changes sign + -> - at L = 2, 3, 5) and D(s) = 0",
-                 {"scope": "condition", "condition": "no label noise (sigma_q = 0), L >= 2; with label noise D(s) = "
-                  "beta L^2 sigma_q^2 s^(4(L-1)/L) > 0 and the peak needs sigma_q^2 < s^2 L^2/(4(L-1)(3L-2))"}),
-    ]
-
-
 # ---- App. F (variance): 'D'(s), mu''(s) = O(eta)' ------------------------------------------------------
 
 
@@ -269,7 +227,7 @@ CLAIMS = (
     ("intro.contribution2", Location("1.1", item="Contribution 2"),
      r"\text{the diffusion coefficient along a given mode peaks before that mode is fully learned, then decays "
      r"to zero once the mode has been fully learned}",
-     dict(kind=_S, assumptions=("A1", "A2"), spec=Spec(check="contribution2_domain"))),
+     dict(kind=_S, assumptions=("A1", "A2"), spec=symbolic("contribution2"))),
     ("sec3.sigma-zero", Location("3", detail="after Prop. 3.2"),
      r"\text{In the absence of label noise, we see that the gradient noise covariance is zero at global minima "
      r"(where }\Delta=0\text{) and at zeros of the Jacobian of the parameter-function map.}",
@@ -291,7 +249,7 @@ CLAIMS = (
      r"\text{In the presence of label noise, we recover Langevin dynamics with anisotropic and state-independent "
      r"noise once a mode has been learned.}",
      dict(kind=_S, assumptions=("A1", "A2", "sigma_q > 0"), readings=SIGMA_READINGS,
-          spec=Spec(check="learned_mode_noise"))),
+          spec=symbolic("learned_mode_noise"))),
     ("appD.ito-blockdiag", Location("App. D", detail="after Eq. (27)"),
      r"\text{The last term is the It\^o drift correction. It vanishes when }\Sigma(\theta_{t})\text{ is "
      r"block--diagonal}",

@@ -1,8 +1,8 @@
 """The bespoke checks of the mode equations (Secs. 1.3-2) and the printed forms of all of them (``PRINTED``).
 
-Eqs. 10, 11, 11-limit, 12, 16, 17 are data for the engine's kinds (``symbolic_identity``, ``asymptotic_ratio``;
-references in :mod:`.references`).  Bespoke here, because their evidence is more than one comparison: Eqs. 8-9
-(a pair of flows and a conserved quantity), Eq. 15 (the general-N_l rate and the flow of Eq. 14 at each N_l),
+Eqs. 8-9, 10, 11, 11-limit, 12, 16, 17 are data for the engine's kinds (``symbolic_zero``, ``symbolic_identity``,
+``asymptotic_ratio``; references here and in :mod:`.references`).  Bespoke here, because their evidence is more
+than one comparison: Eq. 15 (the general-N_l rate and the flow of Eq. 14 at each N_l),
 the statements on time versus depth (an mpmath quadrature of the exact rate over four decades of N_l) and on
 integrability (an elementary antiderivative per N_l checked against an ODE solver).
 
@@ -39,18 +39,20 @@ def _printed(claim, variant):
     return PRINTED[claim.id] if variant is None else variant
 
 
-@PAPER.check("ab_flow")
-def check_ab_flow(claim, spec, *, seed=0, fast=False, paper=None, variant=None):
-    """Eqs. (8)-(9): the two-scalar flow is gradient descent on E(a, b); a^2 - b^2 is conserved."""
-    r = saxe_results()
-    pa, pb = _printed(claim, variant)
-    ev = [sym_equal("tau da/dt", pa, r["ab_flow"][0].subs(sp.Symbol("b_2", positive=True), _b)),
-          sym_equal("tau db/dt", pb, r["ab_flow"][1].subs(sp.Symbol("b_2", positive=True), _b))]
-    cons = sp.simplify(2 * _a * pa - 2 * _b * pb)
-    ev.append(Evidence("symbolic", cons == 0, f"tau d(a^2 - b^2)/dt under the printed flow = {cons}",
-                       {"scope": "printed", "value": sp.sstr(cons)}))
-    return ev, {"derived": sp.Tuple(*r["ab_flow"])}
+@PAPER.reference("ab_flow_minus_derived")
+def ab_flow_minus_derived(claim):
+    """Eqs. (8)-(9): the printed (tau da/dt, tau db/dt) minus gradient descent on E(a, b) (derived)."""
+    r = saxe_results()["ab_flow"]
+    b2 = sp.Symbol("b_2", positive=True)
+    return [("tau da/dt", claim.expr[0] - r[0].subs(b2, _b)), ("tau db/dt", claim.expr[1] - r[1].subs(b2, _b))]
 
+
+PAPER.reference("ab_flow_conserved")(lambda claim: 2 * _a * claim.expr[0] - 2 * _b * claim.expr[1])
+PAPER.reference("ab_flow_derived")(lambda: sp.Tuple(*saxe_results()["ab_flow"]))
+#: Spec.params of Eqs. (8)-(9) (symbolic_zero)
+AB_FLOW = {"derived": "ab_flow_derived", "residuals": [
+    {"ref": "ab_flow_minus_derived", "label": "printed minus derived"},
+    {"ref": "ab_flow_conserved", "label": "tau d(a^2 - b^2)/dt under the printed flow"}]}
 
 @PAPER.check("deep_rate")
 def check_deep_rate(claim, spec, *, seed=0, fast=False, paper=None, variant=None):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ...paperkit import Spec
 from ._base import PAPER, loc
-from .checks_modes import PRINTED
-from .checks_network import GRADIENT_FLOW, eq2_printed, eq13_printed
+from .checks_modes import AB_FLOW, PRINTED
+from .checks_network import GRADIENT_FLOW, MODE_ENERGY, eq2_printed, eq5_printed, eq13_printed
 
 A = PAPER.add
 NO_APPENDIX = " Supplementary Appendix B (the optimal learning rate) was not available; see the condition."
@@ -23,7 +23,7 @@ A("eq.5-6", loc("1.1", "5", "with the energy of Eq. (6)"),
   r"(a^{\alpha}\cdot b^{\gamma}),\qquad\tau\frac{d}{dt}b^{\alpha}=(s_{\alpha}-a^{\alpha}\cdot b^{\alpha})\,a^{\alpha}-"
   r"\sum_{\gamma\neq\alpha}a^{\gamma}\,(b^{\alpha}\cdot a^{\gamma}) \quad E=\frac{1}{2\tau}\sum_{\alpha}(s_{\alpha}-"
   r"a^{\alpha}\cdot b^{\alpha})^{2}+\frac{1}{2\tau}\sum_{\alpha\neq\beta}(a^{\alpha}\cdot b^{\beta})^{2}",
-  kind="identity", level="reduction", spec=Spec(check="mode_energy_eq5_6"),
+  kind="identity", level="reduction", expr=eq5_printed, spec=Spec(check="symbolic_zero", params=MODE_ENERGY),
   assumptions=("whitened inputs (Sigma^11 = I)",))
 A("sec1.2.fixed-points", loc("1.2", detail="fixed point structure"),
   r"all of these fixed points are unstable, except for the one in which only the first $N_{2}$ strongest modes, i.e. "
@@ -37,7 +37,7 @@ A("eq.7", loc("1.2", "7"), r"{W^{32}}{W^{21}}=\textstyle\sum_{\alpha=1}^{N_{2}}s
   kind="identity", level="network", spec=Spec(check="fixed_points"), restates=("sec1.2.fixed-points",))
 A("eq.8-9", loc("1.3", "8", "from the error of Eq. (9); conserved a^2 - b^2"),
   r"\tau\frac{d}{dt}a=b\,(s-ab),\qquad\tau\frac{d}{dt}b=a\,(s-ab) \quad E(a,b)=\textstyle\frac{1}{2\tau}(s-ab)^{2}",
-  kind="identity", level="reduction", spec=Spec(check="ab_flow"))
+  kind="identity", level="reduction", expr=PRINTED["eq.8-9"], spec=Spec(check="symbolic_zero", params=AB_FLOW))
 A("eq.10", loc("1.3", "10"), r"\tau\frac{d}{dt}u=2u(s-u)", kind="identity", level="reduction",
   expr=PRINTED["eq.10"],
   spec=Spec(check="symbolic_identity", params={"derived": "u_rate_L2", "label": "tau du/dt (a = b)"}), assumptions=("a = b",))

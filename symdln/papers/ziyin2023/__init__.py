@@ -25,21 +25,26 @@ PAPER = Paper(
 _NB = ("'balanced' read as noise-balanced (the v2 wording): the zero of the noise force tr(W_{>l+1}^T Sigma_q "
        "W_{>l+1}) W_{<=l} W_{<=l}^T = ||W_{<l}||_F^2 W_{>l}^T Sigma_q W_{>l}")
 
-add_abstract_claim(
-    PAPER, "abstract.balance-v1", "v1, 13 Aug 2023", "arXiv abstract page of v1 (arxiv.org/abs/2308.06671v1)",
-    r"we prove that the minibatch noise of SGD regularizes the solution towards a balanced solution whenever "
-    r"the loss function contains a rescaling symmetry",
-    check="ziyin_balanced", condition=_NB, expected="conditional", severity="substantive",
-    reason="for a DLN the gauge SGD selects is balanced only when the noise is symmetric across the pair (depth 2: "
-           "d_0 = d_2); in general it is the noise-balanced gauge, as v2 of the paper says",
-    notes="Decided for DLNs: 'balanced' as in A1 of corlouer2026, W_{l+1}^T W_{l+1} = W_l W_l^T.")
-add_abstract_claim(
-    PAPER, "abstract.noise-balance-v2", "v2", "arXiv HTML of v2 (arxiv.org/html/2308.06671v2)",
-    r"we show that the minibatch noise of SGD regularizes the solution towards a noise-balanced solution "
-    r"whenever the loss function contains a rescaling parameter symmetry",
-    check="ziyin_noise_balanced", condition=NOISE, expected="conditional", severity="substantive",
-    reason="'whenever' needs non-vanishing gradient noise at the solution: at a noiseless interpolating minimum of "
-           "a DLN SGD leaves every gauge in place")
+#: the two abstract sentences: id -> (version, source, printed, check, condition)
+_SENTENCES = {
+    "abstract.balance-v1": ("v1, 13 Aug 2023", "arXiv abstract page of v1 (arxiv.org/abs/2308.06671v1)",
+                            r"we prove that the minibatch noise of SGD regularizes the solution towards a balanced "
+                            r"solution whenever the loss function contains a rescaling symmetry", "ziyin_balanced", _NB),
+    "abstract.noise-balance-v2": ("v2", "arXiv HTML of v2 (arxiv.org/html/2308.06671v2)",
+                                  r"we show that the minibatch noise of SGD regularizes the solution towards a "
+                                  r"noise-balanced solution whenever the loss function contains a rescaling parameter "
+                                  r"symmetry", "ziyin_noise_balanced", NOISE),
+}
+_WHY = {"abstract.balance-v1": "for a DLN the gauge SGD selects is balanced only when the noise is symmetric across "
+                               "the pair (depth 2: d_0 = d_2); in general it is the noise-balanced gauge, as v2 of the "
+                               "paper says",
+        "abstract.noise-balance-v2": "'whenever' needs non-vanishing gradient noise at the solution: at a noiseless "
+                                     "interpolating minimum of a DLN SGD leaves every gauge in place"}
+for _id, (_version, _source, _printed, _check, _condition) in _SENTENCES.items():
+    add_abstract_claim(PAPER, _id, _version, _source, _printed, check=_check, condition=_condition,
+                       expected="conditional", severity="substantive", reason=_WHY[_id],
+                       notes="Decided for DLNs: 'balanced' as in A1 of corlouer2026, W_{l+1}^T W_{l+1} = W_l W_l^T."
+                       if _id == "abstract.balance-v1" else "")
 
 
 @PAPER.check("ziyin_balanced")
