@@ -18,9 +18,6 @@ KNOWN: dict[frozenset, str] = {
     frozenset({"symdln.verify.engine", "symdln.verify.user"}):
         "engine.py re-exports user.verify at its end, and user._one calls engine.evaluate/finish: "
         "import verify from symdln.verify.user in symdln/verify/__init__.py instead",
-    frozenset({"symdln.export.blocks", "symdln.export.errata", "symdln.export.html", "symdln.export.model"}):
-        "ReportData._repr_html_ (model.py) renders with html.render_fragment, which reads the model: "
-        "the notebook display belongs above the model",
 }
 
 

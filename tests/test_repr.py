@@ -57,11 +57,13 @@ def test_trajectory_repr_is_one_short_line():
 
 
 def test_report_objects_display_the_errata(tmp_path):
-    from symdln.export.report import ReportOutcome
+    from dataclasses import fields
+    from symdln.export.report import Report, ReportOutcome
     from test_report_front import front_data
-    data = front_data(tmp_path)
+    plain = front_data(tmp_path)
+    data = Report(**{f.name: getattr(plain, f.name) for f in fields(plain)})
     page = data._repr_html_()
     assert "Errata at a glance" in page and "2604.06366" in page and r"\(" in page
-    assert repr(data).startswith("ReportData(4 claims: 1 refuted, 2 conditional, 1 confirmed")
+    assert repr(plain).startswith("ReportData(4 claims") and repr(data).startswith("Report(4 claims: 1 refuted, 2 conditional, 1 confirmed")
     out = ReportOutcome(data, tmp_path / "rep", None, 0, "")
     assert "written to" in out._repr_html_() and "Errata at a glance" in out._repr_html_()

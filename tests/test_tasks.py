@@ -35,6 +35,22 @@ def test_results_do_not_depend_on_order():
         np.testing.assert_array_equal(r.value["x"], by_key[r.task.key])
 
 
+def test_costliest_tasks_start_first_and_cost_is_not_part_of_identity(tmp_path):
+    """Workers start the costliest task first (a long task submitted last would leave the others idle);
+    the cost hint changes neither the numbers, nor the result order, nor the cache identity."""
+    started = []
+    costs = [1.0, 5.0, 0.0, 3.0]
+    tasks = [Task(t.experiment, t.key, t.fn, t.config, cost=c) for t, c in zip(_tasks(4), costs)]
+    progress = type("P", (), {"update": lambda self, done, n, label: started.append(label)})()
+    res = run_tasks(tasks, base_seed=3, progress=progress)
+    assert started == ["toy[c=1]", "toy[c=3]", "toy[c=0]", "toy[c=2]"]     # in-process: finished = started
+    assert [r.task.key for r in res] == [t.key for t in tasks]
+    for r, plain in zip(res, run_tasks(_tasks(4), base_seed=3)):
+        np.testing.assert_array_equal(r.value["x"], plain.value["x"])
+    cache = TaskCache(tmp_path, 3)
+    assert cache.path(tasks[1]) == cache.path(_tasks(4)[1]) and tasks[1] == _tasks(4)[1]
+
+
 def test_failed_task_is_reported_with_its_key_and_the_rest_finish():
     res = run_tasks(_tasks(4, fail_at=2), base_seed=0)
     assert [r.ok for r in res] == [True, True, False, True]

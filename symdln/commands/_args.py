@@ -48,3 +48,20 @@ def claim_id(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("must be a claim id like eq.7 (omit it for every claim); got ''")
     return text
+
+
+def add_runner_arguments(p):
+    """``--workers N`` (local processes) and ``--scheduler ADDRESS`` (a dask.distributed scheduler)."""
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--workers", type=count(1, 1024), default=None, metavar="N",
+                   help="run the independent tasks (experiment runs, Monte Carlo plans) on N local processes "
+                        "(same numbers as in-process)")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help='run the tasks on an existing dask.distributed scheduler, e.g. tcp://127.0.0.1:8786 '
+                        '(pip install "symdln[dask]")')
+
+
+def runner_from_args(args):
+    """The :class:`symdln.tasks.Runner` named by ``--workers`` / ``--scheduler`` (in-process without them)."""
+    from ..tasks import Runner
+    return Runner(workers=args.workers, scheduler=args.scheduler)

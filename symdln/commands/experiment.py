@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from . import _args
+from ._args import add_runner_arguments, runner_from_args  # noqa: F401  (also used by check and sweep)
 
 HELP = "run a paper experiment or diagnostic (writes a figure and a JSON of numbers)"
 
@@ -21,21 +22,6 @@ def add_arguments(p):
     p.add_argument("--seed", type=_args.seed, default=0, help="base random seed (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     add_runner_arguments(p)
-
-
-def add_runner_arguments(p):
-    """``--workers N`` (local processes) and ``--scheduler ADDRESS`` (a dask.distributed scheduler)."""
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--workers", type=_args.count(1, 1024), default=None, metavar="N",
-                   help="run the experiment's independent tasks on N local processes (same numbers as in-process)")
-    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help='run the tasks on an existing dask.distributed scheduler, e.g. tcp://127.0.0.1:8786 '
-                        '(pip install "symdln[dask]")')
-
-
-def runner_from_args(args):
-    from ..tasks import Runner
-    return Runner(workers=args.workers, scheduler=args.scheduler)
 
 
 def _duration(entry: dict | None) -> str:

@@ -23,6 +23,7 @@ def add_arguments(p):
                    help="recompute every derivation instead of reading the on-disk cache")
     p.add_argument("--paper", default=None, metavar="NAME",
                    help="the paper whose claims are verified (default: corlouer2026; `symdln verify --list-papers`)")
+    _args.add_runner_arguments(p)         # the Monte Carlo of the verdicts and of the check run as tasks there
 
 
 def cpu_seconds() -> float:
@@ -43,9 +44,11 @@ def run(args) -> int:
         from ..export.report import summary_table, write_report
         command = "symdln report" + (" --fast" if args.fast else "") + f" --seed {args.seed}" + \
             (" --no-pdf" if args.no_pdf else "") + (f" --paper {args.paper}" if args.paper else "")
-        outcome = write_report(Path(args.out), fast=args.fast, seed=args.seed, pdf=not args.no_pdf,
-                               quiet=args.quiet, results_dir=Path(args.results), command=command, paper=args.paper,
-                               output=od)
+        from ..tasks import using_runner
+        with using_runner(_args.runner_from_args(args)):
+            outcome = write_report(Path(args.out), fast=args.fast, seed=args.seed, pdf=not args.no_pdf,
+                                   quiet=args.quiet, results_dir=Path(args.results), command=command,
+                                   paper=args.paper, output=od)
     print(summary_table(outcome.data))
     if outcome.latex is not None:  # a failed build is loud: its errors go to stderr
         print(outcome.latex.summary(), file=sys.stdout if outcome.latex.ok else sys.stderr)

@@ -38,6 +38,7 @@ def add_arguments(p):
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--no-cache", action="store_true",
                    help="recompute every derivation instead of reading the on-disk cache")
+    _args.add_runner_arguments(p)         # --workers N / --scheduler ADDRESS: the Monte Carlo plans run as tasks there
 
 
 def _finite(x):
@@ -123,6 +124,12 @@ def _paper_for(args):
 
 
 def run(args) -> int:
+    from ..tasks import using_runner
+    with using_runner(_args.runner_from_args(args)):     # each claim's Monte Carlo plan is a task
+        return _run(args)
+
+
+def _run(args) -> int:
     if args.no_cache:
         from ..symbolic.result import disable_disk_cache
         disable_disk_cache()

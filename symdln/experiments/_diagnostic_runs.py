@@ -43,6 +43,12 @@ def cache_key(cfg):
     return tuple(sorted(cfg.items()))
 
 
+def _run_cost(cfg) -> float:
+    """Relative cost of one GD + SGD run, for scheduling only: steps x (1 + SGD runs) x depth x width^3."""
+    return (float(cfg.get("max_steps", 60000)) * (1 + cfg.get("n_sgd", 8)) * cfg.get("depth", 2)
+            * float(cfg.get("d", 12)) ** 3)
+
+
 def prefetch(configs, progress=None):
     """Run every cell's GD + SGD run as an independent task (in-process, on local workers or on Dask, per
     ``symdln.tasks.current_runner()``; cached under the output folder) before the experiment reduces them."""
@@ -50,7 +56,8 @@ def prefetch(configs, progress=None):
     from ._tasks import gd_sgd_task, run_from_payload
     todo = [c for c in configs if cache_key(c) not in _CACHE]
     todo = list({cache_key(c): c for c in todo}.values())
-    tasks = [Task("gd-sgd-run", tuple(f"{k}={v}" for k, v in cache_key(c)), task_ref(gd_sgd_task), c) for c in todo]
+    tasks = [Task("gd-sgd-run", tuple(f"{k}={v}" for k, v in cache_key(c)), task_ref(gd_sgd_task), c,
+                  cost=_run_cost(c)) for c in todo]
     failed = []
     for r in run_tasks(tasks, base_seed=0, progress=progress):
         if r.ok:

@@ -41,14 +41,9 @@ class ReportData:
     errors: list = field(default_factory=list)             # "component: message" for failures
     timings: dict = field(default_factory=dict)            # stage -> seconds
 
-    def _repr_html_(self) -> str:
-        """Jupyter: the paper, what was checked and the errata at a glance (math rendered by MathJax)."""
-        from .html import render_fragment  # html.py reads this module: imported when displayed
-        return render_fragment(self)
-
     def __repr__(self) -> str:
         counts = ", ".join(f"{n} {k}" for k, n in self.verdict_counts().items()) or "no verdicts"
-        return (f"ReportData({len(self.verdicts)} claims: {counts}; {len(self.derivations)} derivations; "
+        return (f"{type(self).__name__}({len(self.verdicts)} claims: {counts}; {len(self.derivations)} derivations; "
                 f"{len(self.check_rows())} Monte Carlo rows; {len(self.figures)} figures; seed {self.seed})")
 
     def claim(self, claim_id: str):

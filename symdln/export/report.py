@@ -21,7 +21,7 @@ from .._io import atomic_write_json, atomic_write_text, git_commit, provenance
 from .._output import OutputDir, split_timings
 from ..progress import Progress
 from .document import render_tex
-from .html import copy_katex, render_html
+from .html import copy_katex, render_fragment, render_html
 from .latex import CompileResult, compile_tex, tex_engine
 from .markdown import render_markdown
 from .model import ReportData
@@ -63,13 +63,22 @@ def _stage(data: ReportData, name: str, fn):
         data.timings[name] = time.perf_counter() - t0
 
 
+class Report(ReportData):
+    """What :func:`collect` returns: the report's data (:class:`~symdln.export.model.ReportData`) with its
+    notebook display (the HTML first page: the paper, what was checked, the errata at a glance).  The display
+    lives here, above the model, because the HTML renderer reads the model."""
+
+    def _repr_html_(self) -> str:
+        return render_fragment(self)
+
+
 def collect(*, fast: bool, seed: int, command: str = "symdln report", quiet: bool = False,
             figures_dir: Path | None = None, results_dir: Path | None = None, paper: str | None = None) -> ReportData:
     """Run derivations, verdicts and checks; make figures into ``figures_dir`` (if given).  ``paper`` is a
     registry name (:func:`symdln.papers.load`; default: the default paper)."""
     from ..papers import load as load_paper
     paper_obj = load_paper(paper)
-    data = ReportData(command=command, fast=fast, seed=seed)
+    data = Report(command=command, fast=fast, seed=seed)
     data.provenance = provenance(seed=seed, command=command, fast=fast)  # git commit: symdln's own checkout only
 
     def derivations():
@@ -152,7 +161,7 @@ class ReportOutcome:
         where = (f"written to <code>{html.escape(str(self.out_dir))}</code>" if self.out_dir is not None
                  else "<b>nothing written</b>")
         msg = f" ({html.escape(self.message)})" if self.message else ""
-        return f"<div>Report {where}, exit code {self.exit_code}{msg}.</div>" + self.data._repr_html_()
+        return f"<div>Report {where}, exit code {self.exit_code}{msg}.</div>" + render_fragment(self.data)
 
 
 def write_report(out, *, fast: bool = False, seed: int = 0, pdf: bool = True, quiet: bool = False,

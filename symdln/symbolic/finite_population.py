@@ -17,7 +17,7 @@ from itertools import combinations, product
 
 import sympy as sp
 
-from ._simp import simplify
+from ._simp import simplifies_to_zero, simplify
 from .result import Derivation, Step, register
 from .symbols import b
 
@@ -43,7 +43,7 @@ def finite_population_factor():
     # sum_i g_i g_i^T = N S2; sum_{i != j} g_i g_j^T = N^2 G - N S2
     sigma_b = sp.expand(diag * N * S2 + off * (N ** 2 * G - N * S2) - G)
     c = simplify(sigma_b.coeff(S2))
-    if simplify(sigma_b.coeff(G) + c) != 0:
+    if not simplifies_to_zero(sigma_b.coeff(G) + c):
         raise AssertionError("Sigma_b is not proportional to S2 - G")
     steps = (Step("Co-occurrence probabilities from counting b-subsets: P(i in B) = C(N-1,b-1)/C(N,b), "
                   "P(i,j in B) = C(N-2,b-2)/C(N,b).", sp.Matrix([p1, p2])),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._simp import simplify
+from ._simp import simplifies_to_zero, simplify, simplify_zero_first
 from .result import Derivation, Step, derive, quantity_ids, register
 from .symbols import L, beta, s, sigma_q, w, z
 
@@ -46,7 +46,7 @@ def stationary_density_expr(mu, D, w_ref, var=w):
 def zero_flux_residual(mu, D, p, var=w):
     """``J[p]/p`` simplified (0 iff p has zero flux).  The Integral in p is differentiated by the Leibniz rule,
     never evaluated (no ``doit``)."""
-    return simplify(sp.powsimp(sp.expand(probability_current(mu, D, p, var) / p), force=True))
+    return simplify_zero_first(sp.powsimp(sp.expand(probability_current(mu, D, p, var) / p), force=True))
 
 
 def printed_coefficients():
@@ -125,7 +125,7 @@ def endpoint_behaviour(mu, D, end: str, L_min: int = 2) -> dict:
     converges = (at(e + 1).is_positive if end == "0" else at(e + 1).is_negative)
     out = {"f_coeff": C, "f_exponent": e, "integral_converges": bool(converges),
            "D_coeff": cd, "D_exponent": ed}
-    if simplify(e + 1) == 0:          # p ~ w^(C - ed) / cd
+    if simplifies_to_zero(e + 1):          # p ~ w^(C - ed) / cd
         out["density_exponent"] = simplify(C - ed)
     return out
 

@@ -30,6 +30,32 @@ def gaussian_moment(k: int) -> sp.Integer:
     return sp.Integer(sp.diff(sp.exp(_t**2 / 2), _t, k).subs(_t, 0)) if k else sp.Integer(1)
 
 
+def _monomial_terms(expr: sp.Expr, gens: Sequence[sp.Symbol]):
+    """``(exponents, coefficient)`` pairs of ``expand(expr)`` as a polynomial in ``gens`` (the terms of
+    ``Poly(expr, *gens)`` without building its coefficient domain, which costs more than the expectation itself;
+    the coefficients are the same up to expansion, and :func:`expect` expands its result)."""
+    from sympy.core.exprtools import decompose_power
+    idx = {g: i for i, g in enumerate(gens)}
+    out: dict = {}
+    for term in sp.Add.make_args(sp.expand(expr)):
+        monom, coeff = [0] * len(gens), []
+        for f in sp.Mul.make_args(term):
+            if f.is_Number:
+                coeff.append(f)
+                continue
+            base, e = decompose_power(f)
+            i = idx.get(base)
+            if i is not None and e > 0:
+                monom[i] += e
+            elif f.has_free(*gens):
+                raise sp.PolynomialError(f"{f} is not a polynomial factor in {list(gens)}")
+            else:
+                coeff.append(f)
+        key = tuple(monom)
+        out[key] = out.get(key, 0) + sp.Mul(*coeff)
+    return out.items()
+
+
 def expect(expr: sp.Expr | sp.Poly, xs: Sequence[sp.Symbol], noise: Sequence[sp.Symbol] = (),
            noise_cov: sp.Matrix | None = None) -> sp.Expr:
     """Expectation of a polynomial in independent ``x_i ~ N(0, 1)`` (``xs``) and a zero-mean noise vector
@@ -40,10 +66,10 @@ def expect(expr: sp.Expr | sp.Poly, xs: Sequence[sp.Symbol], noise: Sequence[sp.
     """
     xs, noise = list(xs), list(noise)
     gens = xs + noise
-    poly = expr if isinstance(expr, sp.Poly) else sp.Poly(expr, *gens)
+    terms = expr.terms() if isinstance(expr, sp.Poly) else _monomial_terms(expr, gens)
     nx = len(xs)
     total = sp.Integer(0)
-    for monom, coeff in poly.terms():
+    for monom, coeff in terms:
         factor = sp.Integer(1)
         for k in monom[:nx]:
             factor *= gaussian_moment(k)

@@ -10,7 +10,7 @@ import functools
 
 import sympy as sp
 
-from ._simp import simplify
+from ._simp import simplifies_to_zero, simplify
 from .result import Derivation, Step, derive, register
 from .symbols import L, c_frac, s, t, w, w0, z
 
@@ -34,7 +34,7 @@ def gf_results() -> dict:
     sol = None
     for cand in sols:
         cand = simplify(cand)
-        if simplify(cand.subs(t, 0) - w0) == 0:
+        if simplifies_to_zero(cand.subs(t, 0) - w0):
             sol = cand
     if sol is None:
         raise AssertionError(f"no separated solution satisfies w(0) = w0: {sols}")
@@ -56,7 +56,7 @@ def gf_results() -> dict:
     for Lv in (1, 2):
         fz = simplify(zsub.subs(L, Lv) / pref.subs(L, Lv))
         G = sp.integrate(sp.apart(fz, z), z).replace(sp.log(z - 1), sp.log(1 - z))
-        if simplify(sp.diff(G, z) - fz) != 0:
+        if not simplifies_to_zero(sp.diff(G, z) - fz):
             raise AssertionError("antiderivative check failed")
         T = sp.expand(pref.subs(L, Lv) * (G.subs(z, c_frac) - G.subs(z, w0 / s)))
         k = 1 / pref.subs(L, Lv)                                     # T = log(exp(k T)) / k, one logarithm
@@ -90,13 +90,20 @@ def time_to_learn_mpmath(L_val, s_val, w0_val, c_val, dps: int = 30):
         return mp.quad(f, [mp.mpf(w0_val), mp.mpf(c_val) * sm])
 
 
+@functools.lru_cache(maxsize=None)
+def _closed_fn(L_val):
+    """The closed form at depth ``L_val`` as an mpmath function of ``(s, w0, c)``, generated once per depth (its
+    rational constants are evaluated at call time, so the working precision is the caller's)."""
+    r = gf_results()
+    expr = r["T_L2"] if L_val == 2 else r["T_general"].subs(L, L_val)
+    return sp.lambdify((s, w0, c_frac), expr, "mpmath")
+
+
 def time_to_learn_closed(L_val, s_val, w0_val, c_val, dps: int = 30):
     """``T`` from the general-L closed form (L != 2) or the L = 2 logarithm, evaluated with mpmath."""
     import mpmath as mp
-    r = gf_results()
-    expr = r["T_L2"] if L_val == 2 else r["T_general"].subs(L, L_val)
     with mp.workdps(dps):
-        fn = sp.lambdify((s, w0, c_frac), expr, "mpmath")
+        fn = _closed_fn(L_val)
         val = mp.mpmathify(fn(mp.mpf(s_val), mp.mpf(w0_val), mp.mpf(c_val)))
         if abs(mp.im(val)) > mp.mpf(10) ** (-dps + 5) * (1 + abs(val)):
             raise ArithmeticError(f"closed form not real: {val}")

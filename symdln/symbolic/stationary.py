@@ -41,6 +41,16 @@ def _simp(e):
     return sp.powsimp(simplify(sp.powsimp(sp.expand(e), force=True)), force=True)
 
 
+def _derivatives(e, n: int) -> list:
+    """``[e, e', ..., e^(n)]`` in ``w``, each from the previous one (``sp.diff(e, w, k)`` for every k would
+    redo the lower orders).  Equal to ``sp.diff(e, w, k)`` as functions, not always term for term: every caller
+    brings the values at ``w = s`` to a canonical form (``cancel``/``expand``) before using them."""
+    out = [e]
+    for _ in range(n):
+        out.append(sp.diff(out[-1], w))
+    return out
+
+
 def taylor_data(mu, D):
     """Order-beta Taylor data of ``mu``, ``D`` at ``w = s``; checks ``mu(s) = O(beta)`` and ``D = O(beta)``."""
     at_s = lambda e: e.subs(w, s)
@@ -85,10 +95,11 @@ def moment_hierarchy(mu, D):
     m1, v = sp.symbols("m1 v", real=True)
     moments = {1: beta * m1, 2: beta * v}
     eqs = []
+    # mu, D Taylor-expanded about s to second order in x (the same for both test functions)
+    mu_t = sum(d.subs(w, s) * _x ** k / sp.factorial(k) for k, d in enumerate(_derivatives(mu, 2)))
+    D_t = sum(d.subs(w, s) * _x ** k / sp.factorial(k) for k, d in enumerate(_derivatives(D, 2)))
     for f in (_x, _x ** 2):
-        # E[generator f] with mu, D Taylor-expanded about s to second order in x
-        mu_t = sum(sp.diff(mu, w, k).subs(w, s) * _x ** k / sp.factorial(k) for k in range(3))
-        D_t = sum(sp.diff(D, w, k).subs(w, s) * _x ** k / sp.factorial(k) for k in range(3))
+        # E[generator f]
         g = sp.expand(generator(mu_t, D_t, f, var=_x))
         poly = sp.Poly(g, _x)
         expect = sum(c * (moments.get(k, 0) if k > 0 else 1) for (k,), c in poly.terms() if k <= 2)
@@ -314,18 +325,20 @@ def laplace_series(mu, D, order: int = 2) -> dict:
     mean_gen = trunc(sp.expand(_eps * m1), n + 1)
     var_gen = trunc(sp.expand(_eps ** 2 * (m2 - m1 ** 2)), n + 1)
     fast = lambda e: sp.powsimp(sp.cancel(sp.powsimp(e, force=True)), force=True)   # rational in s, sigma_q
-    vals = {u[k]: fast(-sp.diff(A, w, k - 1).subs(w, s)) for k in u}
-    vals.update({h[k]: fast(sp.diff(g, w, k - 1).subs(w, s)) for k in h})
+    dA, dg = _derivatives(A, max(u) - 1), _derivatives(g, max(h) - 1)      # each derivative once
+    vals = {u[k]: fast(-dA[k - 1].subs(w, s)) for k in u}
+    vals.update({h[k]: fast(dg[k - 1].subs(w, s)) for k in h})
     to_beta = lambda e: sp.expand(e.subs(_eps, sp.sqrt(beta)))
     coeffs = lambda e: [sp.factor(fast(e.coeff(beta, j).subs(vals))) for j in range(1, order + 1)]
     mean_c, var_c = coeffs(to_beta(mean_gen)), coeffs(to_beta(var_gen))
     # mode: A(w) + beta g(w) = 0 with w = s + sum_j beta^j m_j
     ms = sp.symbols(f"m1:{order + 1}")
     expr = (A + beta * g).subs(w, s + sum(beta ** (j + 1) * ms[j] for j in range(order)))
-    ser = sp.series(expr, beta, 0, order + 1).removeO()
+    # Taylor coefficients in beta by differentiation at beta = 0 (what series() computes, without its machinery)
+    taylor = lambda j: sp.diff(expr, beta, j).subs(beta, 0) / sp.factorial(j)   # noqa: E731
     sol: dict = {}
     for j in range(1, order + 1):
-        cj = _simp(ser.coeff(beta, j).subs(sol))
+        cj = _simp(taylor(j).subs(sol))
         sol[ms[j - 1]] = _simp(sp.solve(cj, ms[j - 1])[0])
     mode_c = [sol[m] for m in ms]
     poly = lambda cs: sum(c * beta ** (j + 1) for j, c in enumerate(cs))

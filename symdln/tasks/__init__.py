@@ -99,6 +99,9 @@ class Task:
     key: tuple
     fn: str
     config: dict = field(default_factory=dict)
+    #: relative cost estimate (scheduling only: never part of the task's seed or cache identity); workers
+    #: start the costliest tasks first, so a long task does not start last and leave the other workers idle
+    cost: float = field(default=0.0, compare=False)
 
     def label(self) -> str:
         return f"{self.experiment}[{', '.join(map(str, self.key))}]"
@@ -348,6 +351,7 @@ def run_tasks(tasks: Iterable[Task], *, base_seed: int = 0, runner: Runner | Non
 
     if progress is not None and done:
         progress.update(done, len(tasks), f"{done} cached")
+    todo.sort(key=lambda i: -tasks[i].cost)   # stable: equal costs keep their order; results keep theirs
     if runner.kind == "in-process" or len(todo) == 0:
         for i in todo:
             finished(i, *_execute_safely(tasks[i], base_seed))

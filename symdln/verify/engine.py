@@ -226,6 +226,13 @@ def n_comparisons(part: Partial) -> int:
     return n
 
 
+def stage1_fails(part: Partial) -> bool:
+    """Stage 1 of the Monte Carlo rule fails somewhere: a comparison beyond the claim's Bonferroni threshold
+    (the claim is then re-drawn, stage 2)."""
+    zc = mcmod.z_threshold(n_comparisons(part), mcmod.claim_alpha(part.paper))
+    return any(abs(z) > zc for z in _all_z(part.comparisons))
+
+
 def _all_z(comparisons):
     for c in comparisons:
         if c.derived is not None:
@@ -309,21 +316,31 @@ def _require_paper(paper):
 def verify_claim(id: str, *, paper, mc: bool = True, seed: int = 0, fast: bool = False) -> Verdict:
     """Verdict for one claim of ``paper`` (local id ``"eq.7"`` or qualified ``"corlouer2026:eq.7"``)."""
     paper = _require_paper(paper)
-    return finish(evaluate(paper.get(id), paper=paper, mc=mc, fast=fast, seed=seed))
+    part = evaluate(paper.get(id), paper=paper, mc=False, fast=fast, seed=seed)
+    if mc and not fast:                 # the Monte Carlo plan runs as a task (symdln.verify.montecarlo_tasks)
+        from .montecarlo_tasks import run_claims_mc
+        run_claims_mc([part], stage1_fails, seed=seed, fast=fast)
+    return finish(part)
 
 
 def verify_all(*, paper, fast: bool = False, seed: int = 0, progress=None, mc: bool = True,
                only=None) -> list[Verdict]:
     """Verdicts for every claim of ``paper`` (or the local ids in ``only``), in paper order.  ``fast`` skips
-    Monte Carlo and uses fewer points.  Each claim is decided exactly as :func:`verify_claim` decides it."""
+    Monte Carlo and uses fewer points.  Each claim is decided exactly as :func:`verify_claim` decides it; the
+    Monte Carlo plans run afterwards as independent tasks on the current runner (``symdln.tasks.using_runner``:
+    in-process, local workers or Dask; :mod:`symdln.verify.montecarlo_tasks`), with the same numbers."""
     paper = _require_paper(paper)
     cs = paper.claims() if only is None else [paper.get(i) for i in only]
-    out = []
+    n_mc = sum(1 for c in cs if paper.spec(c.id).mc) if mc and not fast else 0
+    parts = []
     for i, c in enumerate(cs):
-        out.append(finish(evaluate(c, paper=paper, mc=mc, fast=fast, seed=seed)))
+        parts.append(evaluate(c, paper=paper, mc=False, fast=fast, seed=seed))
         if progress is not None:
-            progress.update(i + 1, len(cs), c.id)
-    return out
+            progress.update(i + 1, len(cs) + n_mc, c.id)
+    if n_mc:
+        from .montecarlo_tasks import run_claims_mc
+        run_claims_mc(parts, stage1_fails, seed=seed, fast=fast, progress=progress, offset=len(cs))
+    return [finish(p) for p in parts]
 
 
 # ---- verify(): user-supplied expressions --------------------------------------------------------

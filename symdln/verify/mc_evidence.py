@@ -17,7 +17,6 @@ where that is 1 to machine precision.  Measured rates: ``checks/false_alarm.json
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import norm
 
 __all__ = ["ALPHA_FAMILY", "z_threshold", "redraw_seed", "confirmed", "two_stage_false_alarm_bound",
            "two_stage_power", "RULE"]
@@ -32,6 +31,7 @@ RULE = ("two-stage: Bonferroni |z| > Phi^-1(1 - alpha/(2m)) at stage 1; a failur
 
 def z_threshold(m: int, alpha: float = ALPHA_FAMILY) -> float:
     """Two-sided Bonferroni critical |z| for ``m`` comparisons at family-wise level ``alpha``."""
+    from scipy.stats import norm          # imported here: a worker running a plan needs no scipy.stats
     return float(norm.isf(alpha / (2 * max(int(m), 1))))
 
 
@@ -56,6 +56,7 @@ def two_stage_false_alarm_bound(m: int, alpha: float = ALPHA_FAMILY) -> float:
 
 def two_stage_power(delta: float, m: int, alpha: float = ALPHA_FAMILY) -> float:
     """Probability that a comparison with expected z ``delta`` is reported as a failure (both stages fail)."""
+    from scipy.stats import norm
     zc = z_threshold(m, alpha)
     p = float(norm.sf(zc - delta) + norm.cdf(-zc - delta))
     return p * p

@@ -161,11 +161,13 @@ def claim_alpha(paper, alpha: float = ALPHA_FAMILY) -> float:
     return alpha / max(k, 1)
 
 
-def run_plan(name, claim, spec, variants, derived_mc, *, fast: bool, seed: int, paper=None) -> list[Comparison]:
-    """Run the Monte Carlo plan ``name``: the paper's own plan of that name, else a generic one."""
+def run_plan(name, claim, spec, variants, derived_mc, *, fast: bool, seed: int, paper=None,
+             n: int | None = None) -> list[Comparison]:
+    """Run the Monte Carlo plan ``name``: the paper's own plan of that name, else a generic one.  ``n`` (samples
+    per estimate) defaults to :data:`N_SAMPLES`; tests pass a smaller one."""
     from .montecarlo_generic import GENERIC_PLANS
     own = getattr(paper, "mc_plans", {}) if paper is not None else {}
     fn = own.get(name) or PLANS.get(name) or GENERIC_PLANS.get(name)
     if fn is None:
         raise KeyError(f"unknown Monte Carlo plan {name!r}")
-    return fn(claim, spec, variants, derived_mc, N_SAMPLES["fast" if fast else "full"], seed)
+    return fn(claim, spec, variants, derived_mc, N_SAMPLES["fast" if fast else "full"] if n is None else int(n), seed)
