@@ -113,7 +113,7 @@ def test_memoised_simplify_matches_sympy():
 
 def test_no_cache_flag_turns_the_disk_cache_off(private_cache, tmp_path, monkeypatch):
     """``symdln derive --no-cache`` computes instead of reading (render_all stubbed: the flag is what is tested)."""
-    import symdln.verify.render as render
+    import symdln.symbolic.render as render
     from symdln.cli import main
     seen = []
     monkeypatch.setattr(render, "render_all", lambda progress=None: seen.append(_cache.enabled()) or {})

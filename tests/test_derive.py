@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 
 from symdln.cli import main
-from symdln.verify.render import render_all, render_quantity, to_data
+from symdln.symbolic.render import render_all, render_quantity, to_data
 
 
-def test_render_is_deterministic_and_complete():
+def test_render_is_deterministic_and_complete(rendered_derivations):
     from symdln.symbolic import quantity_ids
-    a, b = render_all(), render_all()
+    a, b = rendered_derivations, render_all()          # two independent renderings in one process
     assert a == b
     assert "INDEX.md" in a
     for q in quantity_ids():
@@ -25,10 +25,10 @@ def test_markdown_has_statement_steps_and_result():
 
 def test_to_data_is_json_safe_for_callables_and_sets():
     out = to_data({"f": render_all, "s": {3, 1, 2}, "x": 1.5})
-    assert out["f"].startswith("<callable symdln.verify.render.render_all") and out["s"] == ["1", "2", "3"]
+    assert out["f"].startswith("<callable symdln.symbolic.render.render_all") and out["s"] == ["1", "2", "3"]
 
 
-def test_derive_check_detects_stale_missing_extra(tmp_path, capsys):
+def test_derive_check_detects_stale_missing_extra(tmp_path, capsys, cached_render_all):
     out = tmp_path / "derivations"
     assert main(["derive", "--out", str(out), "--quiet"]) == 0
     assert main(["derive", "--check", "--out", str(out), "--quiet"]) == 0

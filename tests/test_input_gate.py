@@ -59,7 +59,7 @@ def _entry_points():
     return {
         "verify assumptions": lambda p: symdln.verify(w * s, quantity="diffusion_aligned", assumptions={s: p}),
         "verify candidate": lambda p: symdln.verify(p, quantity="diffusion_aligned"),
-        "verify.engine.verify": lambda p: __import__("symdln.verify.engine", fromlist=["verify"]).verify(
+        "verify.user.verify": lambda p: __import__("symdln.verify.user", fromlist=["verify"]).verify(
             w, "diffusion_aligned", {s: p}),
         "exact_rational": exact_rational,
         "is_zero": is_zero,

@@ -25,12 +25,12 @@ def _no_work(monkeypatch):
     import symdln.experiments
     import symdln.export.report
     import symdln.saddles.pipeline
-    import symdln.verify.render
+    import symdln.symbolic.render
 
     def boom(*a, **k):
         raise AssertionError("the computation ran before --out was checked")
     monkeypatch.setattr(symdln.export.report, "collect", boom)
-    monkeypatch.setattr(symdln.verify.render, "render_all", boom)
+    monkeypatch.setattr(symdln.symbolic.render, "render_all", boom)
     monkeypatch.setattr(symdln.verify.core_checks, "run_checks", boom)
     monkeypatch.setattr(symdln.saddles.pipeline, "sample_stratum", boom)
     exp = symdln.experiments.get("decoupling")

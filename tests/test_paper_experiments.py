@@ -25,9 +25,22 @@ def test_registered():
     assert set(EXPERIMENTS) <= set(names())
 
 
+@pytest.fixture(scope="module")
+def fast_run(tmp_path_factory):
+    """``fast_run(name)`` -> (folder, summary) of the fast setting at seed 0, run once per module."""
+    done = {}
+
+    def run(name):
+        if name not in done:
+            out = tmp_path_factory.mktemp(name)
+            done[name] = (out, get(name).fn(out, fast=True, full=False, seed=0, progress=None))
+        return done[name]
+    return run
+
+
 @pytest.mark.parametrize("name", EXPERIMENTS)
-def test_fast_smoke(name, tmp_path):
-    res = get(name).fn(tmp_path, fast=True, full=False, seed=0, progress=None)
+def test_fast_smoke(name, fast_run):
+    tmp_path, res = fast_run(name)
     _check_summary(res, tmp_path, name)
     if name == "diffusion-peak":
         blk = res["langevin_L2"]
@@ -50,9 +63,9 @@ def test_fast_smoke(name, tmp_path):
         assert res["label_noise"]["sgd"]["var"] > 10 * res["no_label_noise"]["sgd"]["var"]
 
 
-def test_same_seed_same_summary(tmp_path):
-    a = get("scaling").fn(tmp_path / "a", fast=True, full=False, seed=3, progress=None)
-    b = get("scaling").fn(tmp_path / "b", fast=True, full=False, seed=3, progress=None)
+def test_same_seed_same_summary(tmp_path, fast_run):
+    a = fast_run("scaling")[1]                        # the smoke test's run, seed 0
+    b = get("scaling").fn(tmp_path / "b", fast=True, full=False, seed=0, progress=None)
     assert a["table"] == b["table"]
 
 

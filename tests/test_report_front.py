@@ -20,15 +20,16 @@ from symdln.export.model import FigureInfo, mc_numbers, num_tex
 from symdln.export.prose import math_of, segments, to_tex
 from symdln.export.report import write_report
 from symdln.verdict import Evidence, Verdict
-from test_report import fixture_data
+from test_report import drawn_once, fixture_data
 
 needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no TeX engine (pdflatex) installed")
 needs_poppler = pytest.mark.skipif(any(shutil.which(t) is None for t in ("pdftoppm", "pdftotext", "pdffonts")),
                                    reason="poppler-utils (pdftoppm, pdftotext, pdffonts) not installed")
 
 
-def _styled_figure(tmp):
-    """A figure made the way symdln makes them (diagnostics.figures style: TrueType fonts)."""
+@drawn_once
+def _styled_files(tmp):
+    """A figure made the way symdln makes them (diagnostics.figures style: TrueType fonts), drawn once."""
     from symdln.diagnostics.figures import plt, save_figure
     P = plt()
     fig, ax = P.subplots(figsize=(4, 2.5))
@@ -37,9 +38,13 @@ def _styled_figure(tmp):
     ax.set_xlabel(r"mode amplitude $w_\alpha$")
     ax.set_ylabel(r"diffusion $D_\alpha$")
     ax.legend()
-    tmp.mkdir(parents=True, exist_ok=True)
     save_figure(fig, tmp, "styled")
-    return FigureInfo("styled", "A styled figure", tmp / "styled.png", tmp / "styled.pdf")
+    return tmp / "styled.png", tmp / "styled.pdf"
+
+
+def _styled_figure(tmp):
+    png, pdf = _styled_files()
+    return FigureInfo("styled", "A styled figure", png, pdf)
 
 
 def front_data(tmp):

@@ -73,7 +73,7 @@ def test_other_relations_and_pre_evaluated_equations_are_refused(D):
         symdln.verify(sp.Eq(D, D), quantity=Q)
 
 
-def test_engine_verify_still_importable():
-    from symdln.verify.engine import verify
+def test_package_verify_is_the_user_function():
+    import symdln.verify
     from symdln.verify.user import verify as user_verify
-    assert verify is user_verify
+    assert symdln.verify.verify is user_verify

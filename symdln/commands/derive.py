@@ -28,7 +28,7 @@ def run(args) -> int:
     from .._io import atomic_write_text
     from .._output import OutputDir
     from ..progress import Progress
-    from ..verify.render import render_all
+    from ..symbolic.render import render_all
     out = Path(args.out)
     if args.check:
         od = OutputDir(out, option="--out")

@@ -5,7 +5,7 @@ expression against a derived quantity).  Evidence modules: ``symbolic``, ``point
 ``montecarlo``; named checks in ``checks*``.
 
 The package is itself callable -- ``symdln.verify(expr, quantity="diffusion_aligned")`` is
-:func:`symdln.verify.user.verify` (also importable as ``symdln.verify.engine.verify``) -- so that the top-level re-export does not shadow the subpackage
+:func:`symdln.verify.user.verify` -- so that the top-level re-export does not shadow the subpackage
 (``import symdln.verify.engine`` keeps working).
 """
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 import sys
 import types
 
-from .engine import verify, verify_all, verify_claim  # noqa: F401
+from .engine import verify_all, verify_claim  # noqa: F401
+from .user import verify  # noqa: F401
 
 __all__ = ["verify", "verify_all", "verify_claim"]
 

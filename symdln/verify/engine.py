@@ -35,7 +35,7 @@ from .dimension import check_dimension
 from .points import compare_points
 from .symbolic import L_VALUES, compare, derived_expr, normalize, reading_variants
 
-__all__ = ["verify_claim", "verify_all", "verify", "evaluate", "finish", "READING_TEXT", "SIGMA_READINGS"]
+__all__ = ["verify_claim", "verify_all", "evaluate", "finish", "READING_TEXT", "SIGMA_READINGS"]
 
 
 
@@ -350,14 +350,3 @@ def verify_all(*, paper, fast: bool = False, seed: int = 0, progress=None, mc: b
         from .montecarlo_tasks import run_claims_mc
         run_claims_mc(parts, stage1_fails, seed=seed, fast=fast, progress=progress, offset=len(cs))
     return [finish(p) for p in parts]
-
-
-# ---- verify(): user-supplied expressions --------------------------------------------------------
-_DIMENSIONS = {"grad_drift_aligned": "drift", "ito_drift_aligned": "drift", "drift_aligned": "drift",
-               "diffusion_aligned": "diffusion", "cross_diffusion_aligned": "diffusion", "diffusion_peak": "location",
-               "drift_zero_expansion": "location", "stationary_variance_expansion": "variance",
-               "stationary_mean_expansion": "location", "stationary_mode_expansion": "location",
-               "gf_mode_ode": "drift", "gf_logistic": "location"}
-
-
-from .user import verify  # noqa: E402  (the user-facing function lives in symdln.verify.user)

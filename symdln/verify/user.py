@@ -12,6 +12,13 @@ import difflib
 
 __all__ = ["verify", "map_symbols"]
 
+#: the dimension of each derived quantity a user formula may be checked against
+_DIMENSIONS = {"grad_drift_aligned": "drift", "ito_drift_aligned": "drift", "drift_aligned": "drift",
+               "diffusion_aligned": "diffusion", "cross_diffusion_aligned": "diffusion", "diffusion_peak": "location",
+               "drift_zero_expansion": "location", "stationary_variance_expansion": "variance",
+               "stationary_mean_expansion": "location", "stationary_mode_expansion": "location",
+               "gf_mode_ode": "drift", "gf_logistic": "location"}
+
 
 def _library_symbols() -> dict:
     from ..symbolic.symbols import SYMBOLS
@@ -139,7 +146,7 @@ def _one(candidate, quantity, assumptions, reading, mc, seed):
         tuple(f"{k} = {v}" for k, v in fixed.items())
     cid = f"user:{quantity}"
     claim = Claim(id=cid, location="user-supplied", printed=sp.latex(candidate, symbol_names=latex_names()),
-                  quantity=quantity, expr=candidate, assumptions=labels, dimension=engine._DIMENSIONS.get(quantity),
+                  quantity=quantity, expr=candidate, assumptions=labels, dimension=_DIMENSIONS.get(quantity),
                   readings=(('sigma_q', 'std'), ('sigma_q', 'variance')) if reading == "variance" else ())
     return engine.finish(engine.evaluate(claim, spec=Spec(fixed=fixed), mc=mc, seed=seed))
 

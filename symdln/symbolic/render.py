@@ -11,7 +11,7 @@ import json
 
 import sympy as sp
 
-from ..symbolic.symbols import SYMBOLS, latex_names
+from .symbols import SYMBOLS, latex_names
 
 __all__ = ["render_all", "render_quantity", "to_data"]
 
