@@ -331,7 +331,12 @@ def save_profiles(outdir: Path, only=None):
         if isinstance(what, tuple) and what[0] == "cli":
             with tempfile.TemporaryDirectory() as tmp:
                 prof = Path(tmp) / "p.prof"
-                subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), *what[1]], cwd=ROOT, env=what[2],
+                args = list(what[1])
+                if args[0] == "-c":                     # cProfile runs scripts and modules, not -c code
+                    script = Path(tmp) / "command.py"
+                    script.write_text(args[1])
+                    args = [str(script), *args[2:]]
+                subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), *args], cwd=ROOT, env=what[2],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
                 s = io.StringIO()
                 st = pstats.Stats(str(prof), stream=s)
