@@ -181,18 +181,22 @@ def _noise_kernel(Ws, M, R, Z):
 
 
 # -- public, validated ------------------------------------------------------------------------------
+def _prepare(layers, teacher, modes, eta, b, backend):
+    """Validated inputs of the batched mode kernels: ``(Ws, eta/b, Sigma_q, U_k, V_k, compiled?)``."""
+    Ws = _check_stack(layers, teacher)
+    fac = _fac(eta, b)
+    idx = _modes(teacher, modes)
+    compiled = backend != "numpy" and _core_numba.use_compiled(backend, 1, 1)     # validates backend
+    return Ws, fac, teacher.Sigma_q, teacher.U[:, idx], teacher.V[:, idx], compiled
+
+
 def diffusion_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b: int = 1,
                     backend: str = "numpy") -> np.ndarray:
     """``D_{ab} = (eta/b) a_a^T Sigma a_b`` for every state of the stack: shape ``(n, k, k)`` for the ``k``
     requested ``modes`` (0-based; default all), ``(k, k)`` for 2-D layers.  Matches
     :func:`symdln.modes.diffusion` state by state; never forms ``Sigma``.  ``backend="numba"`` (or "auto"
     with numba installed) runs the compiled stack kernel (states on the last axis; equal to rounding)."""
-    Ws = _check_stack(layers, teacher)
-    fac = _fac(eta, b)
-    idx = _modes(teacher, modes)
-    Sq = teacher.Sigma_q
-    U, V = teacher.U[:, idx], teacher.V[:, idx]
-    compiled = backend != "numpy" and _core_numba.use_compiled(backend, 1, 1)     # validates backend
+    Ws, fac, Sq, U, V, compiled = _prepare(layers, teacher, modes, eta, b, backend)
     if compiled and Ws[0].ndim == 3:
         D = teacher.M - _belows(Ws)[1]
         return fac * _core_numba.diffusion_stack(Ws, D, Sq, U, V, bool(Sq.any()))
@@ -204,12 +208,7 @@ def ito_drift_batch(layers, teacher: Teacher, modes=None, *, eta: float = 1.0, b
     """Itô drift ``(eta/2b) tr(Sigma Hess w_a)`` for every state and requested mode: shape ``(n, k)``
     (``(k,)`` for 2-D layers).  Matches :func:`symdln.modes.ito_drift` state by state.  ``backend`` as in
     :func:`diffusion_batch`."""
-    Ws = _check_stack(layers, teacher)
-    fac = _fac(eta, b)
-    idx = _modes(teacher, modes)
-    Sq = teacher.Sigma_q
-    U, V = teacher.U[:, idx], teacher.V[:, idx]
-    compiled = backend != "numpy" and _core_numba.use_compiled(backend, 1, 1)     # validates backend
+    Ws, fac, Sq, U, V, compiled = _prepare(layers, teacher, modes, eta, b, backend)
     if compiled and Ws[0].ndim == 3 and len(Ws) > 1:
         return fac * _core_numba.ito_stack(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
     return fac * _ito_kernel(Ws, teacher.M, Sq, U, V, bool(Sq.any()))
