@@ -93,3 +93,27 @@ def test_regimes_default_phase_picture(tmp_path):
         r = tab[(100, g)]
         assert r["plateaus_mean"] == 3 and r["d_min_over_d_saddle"] > 1 and r["order_follows_s_frac"] == 1
         assert r["pop_converged"] == r["pop_runs"] and r["mc_test_error_median"] < 1e-2
+
+
+def test_wide_regimes_run_one_task_per_network(monkeypatch):
+    """Above ``SPLIT_WIDTH`` every (kind, gamma, seed) is its own task, costliest (largest gamma) first; the
+    rows are the same records as the batched task's, one per network, and every network is there."""
+    import symdln.experiments.regimes as R
+    from symdln.progress import Progress
+    from symdln.tasks import Task, run_tasks as real_run
+    seen: list[Task] = []
+
+    def spy(tasks, **kw):
+        seen.extend(tasks)
+        return real_run(tasks, **kw)
+    monkeypatch.setattr("symdln.tasks.run_tasks", spy)
+    monkeypatch.setattr(R, "SPLIT_WIDTH", 8)
+    pop, curves, mc = R._run_widths([10], [0.5, 2.5], [0, 1], [0], 300, 300, 0, Progress("t", quiet=True))
+    assert len(seen) == 2 * 2 + 2 * 1
+    assert {(r["gamma"], r["seed"]) for r in pop} == {(g, s) for g in (0.5, 2.5) for s in (0, 1)}
+    assert {(r["gamma"], r["seed"]) for r in mc} == {(0.5, 0), (2.5, 0)}
+    assert set(curves) == {"w=10,gamma=0.5", "w=10,gamma=2.5"}
+    big = max(seen, key=lambda t: t.cost)
+    assert big.config["gammas"] == [2.5] and big.experiment == "regimes-population"
+    batched = R.population_task({"w": 10, "gammas": [0.5, 2.5], "seeds": [0, 1], "max_steps": 300, "seed": 0}, None)
+    assert [sorted(r) for r in batched["rows"]] == [sorted(r) for r in pop]

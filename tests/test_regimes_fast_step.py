@@ -59,9 +59,27 @@ def test_fused_step_is_used_above_256_and_a_wrong_update_is_caught(monkeypatch):
     L0 = _nets((5, 16, 16, 5), (1.0,), 4)
     T = Teacher.from_singular_values([2.0, 1.0], 5, 5, rng=1)
 
-    def leaky(cur, A, Bl, D, eta, buf):
+    def leaky(cur, A, Bl, D, eta):
         Bl[1] = cur[0]                      # alias the layer that is updated first
-        real(cur, A, Bl, D, eta, buf)
+        real(cur, A, Bl, D, eta)
     monkeypatch.setattr(training, "_fused_update", leaky)
     with pytest.raises(AssertionError):
         _close(gd(L0, T.M, max_steps=50, fused=False), gd(L0, T.M, max_steps=50, fused=True))
+
+
+def test_the_power_half_steps_in_the_fused_passes_are_checked(monkeypatch):
+    """The fused passes carry the first power iteration of each hidden layer (``W_l^T W_l x``); returning the
+    warm vector ``x`` itself instead (one iteration fewer: a smaller spectral-norm estimate, larger steps)
+    is caught by the comparison with the default step."""
+    real = training._fused_loss_partials
+
+    def skipped(cur, Mi, mi, xs=None):
+        *rest, zs = real(cur, Mi, mi, xs)
+        return (*rest, [None if z is None else x for z, x in zip(zs, xs or [None] * len(cur))])
+    L0 = _nets((5, 16, 16, 16, 5), (1.0, 2.0), 5)
+    T = Teacher.from_singular_values([2.0, 1.0], 5, 5, rng=1)
+    ok = gd(L0, T.M, max_steps=60, fused=True)
+    _close(gd(L0, T.M, max_steps=60, fused=False), ok)
+    monkeypatch.setattr(training, "_fused_loss_partials", skipped)
+    with pytest.raises(AssertionError):
+        _close(gd(L0, T.M, max_steps=60, fused=False), gd(L0, T.M, max_steps=60, fused=True))
