@@ -15,10 +15,22 @@ import sympy as sp
 from ..symbolic.symbols import SYMBOLS, L, beta, eta, s, sigma_q, w, w0, w_beta, s_beta, z
 from ..verdict import Evidence
 
-__all__ = ["exact_points", "float_points", "compare_points", "DPS"]
+__all__ = ["exact_points", "float_points", "compare_points", "at_point", "DPS"]
 
 DPS = (15, 30, 50)
 _ROOTED = (w, s, w_beta, s_beta, w0)      # symbols raised to powers k/L
+#: node types that bind a variable: ``xreplace`` would also replace a bound variable, ``subs`` does not
+_BINDING = (sp.Integral, sp.Sum, sp.Product, sp.Derivative, sp.Subs, sp.Lambda)
+
+
+def at_point(e, pt):
+    """``e`` with every symbol of ``pt`` replaced by its value in one pass (``xreplace``, ~8x cheaper than
+    ``subs``, which substitutes one symbol at a time and rebuilds the expression after each); ``subs`` where
+    ``e`` binds a variable (an integral, a sum, a derivative), whose bound symbol ``xreplace`` would touch.
+    For symbols replaced by numbers both give the same expression (SymPy evaluates the rebuilt nodes)."""
+    if not isinstance(e, sp.Basic):
+        return e
+    return e.subs(pt) if e.has(*_BINDING) else e.xreplace(pt)
 
 
 def exact_points(symbols, Ls, n_per_L: int = 3, seed: int = 0, fixed=None) -> list[dict]:
@@ -49,7 +61,7 @@ def exact_points(symbols, Ls, n_per_L: int = 3, seed: int = 0, fixed=None) -> li
 
 
 def _exact_value(e, pt):
-    v = e.subs(pt)
+    v = at_point(e, pt)
     if v.is_Rational:                    # already exact and canonical: simplify would return it unchanged
         return v
     try:
@@ -85,7 +97,7 @@ def compare_points(printed, derived, symbols, Ls, *, seed: int = 0, fixed=None, 
     mp_rows = []
     for pt in pts[: max(2, len(Ls))]:
         rels = []
-        pe, de = printed.subs(pt), derived.subs(pt)       # exact substitution once, evaluated at each dps
+        pe, de = at_point(printed, pt), at_point(derived, pt)   # exact substitution once, evaluated at each dps
         for dps in DPS:
             a, d = _mp_at(pe, dps), _mp_at(de, dps)
             if not (a.is_number and d.is_number) or a.has(sp.zoo, sp.nan) or d.has(sp.zoo, sp.nan):
