@@ -71,3 +71,82 @@ def test_at_point_equals_subs_and_keeps_bound_variables():
     assert at_point(e, pt) == e.subs(pt)
     integral = sp.Integral(x * y, (x, 0, y))                   # x is bound: replacing it would change the integral
     assert at_point(integral, {x: 2, y: 3}) == integral.subs({x: 2, y: 3}) == sp.Integral(3 * x, (x, 0, 3))
+
+
+# ---- Taylor coefficients / limits by differentiation where analyticity is proved (symdln.checkkit) ----------------
+def test_taylor_equals_series_where_analytic():
+    from symdln.checkkit import analytic_at_zero, taylor
+    x = sp.Symbol("x")
+    c = sp.Symbol("c", positive=True)
+    for f in ((s + c * x) ** sp.Rational(2, 3) / (sigma_q ** 2 * x - 3 * s),
+              sp.exp(x * s) * (s + x) ** (-2) + x ** 3,
+              L * (s + beta * x) ** ((2 * L - 2) / L) * (1 - x) ** 2,
+              sp.log(s + x) * (2 + x) ** x):
+        assert analytic_at_zero(f, x)
+        assert sp.simplify(taylor(f, x, 2) - sp.series(f, x, 0, 2).removeO()) == 0
+    f = (s + c * x) ** sp.Rational(2, 3) / (sigma_q ** 2 * x - 3 * s)
+    assert sp.simplify(taylor(f, x, 3) - sp.series(f, x, 0, 3).removeO()) == 0
+
+
+def test_taylor_falls_back_to_series_where_analyticity_is_not_proved():
+    """x^(3/2) and x log x are not analytic at 0: term-by-term differentiation would give 0 + 0 x (wrong: the
+    series keeps x^(3/2)); sin is not among the proved nodes, so series computes it as before."""
+    from symdln.checkkit import analytic_at_zero, taylor
+    x = sp.Symbol("x", positive=True)
+    for f in (x ** sp.Rational(3, 2), x * sp.log(x) + x, 1 / x + x, sp.sin(x) / (s - x), (s - s * sp.exp(x)) ** sp.Rational(1, 2)):
+        assert not analytic_at_zero(f, x)
+        assert taylor(f, x, 2) == sp.series(f, x, 0, 2).removeO()
+    assert taylor(x ** sp.Rational(3, 2), x, 2) == x ** sp.Rational(3, 2)
+
+
+def test_limit_at_zero_only_substitutes_a_continuous_function():
+    from symdln.checkkit import limit_at_zero
+    x = sp.Symbol("x", positive=True)
+    assert limit_at_zero(s / (s + x), x) == 1
+    assert limit_at_zero((x ** 2 + x) / x * (s - x) ** 2 / (s - x) ** 2, x) == 1
+    assert limit_at_zero(sp.sin(x) / x, x) == 1                 # substitution would give nan
+    assert limit_at_zero(x * sp.log(x), x) == 0
+
+
+# ---- symbolic_zero: cheap proofs first, the same decisions --------------------------------------------------------
+def test_symbolic_zero_test_decides_as_simplify():
+    from symdln.verify.kinds_identity import _is_zero
+    assert _is_zero(sp.sin(w) ** 2 + sp.cos(w) ** 2 - 1)            # only simplify proves it
+    assert _is_zero((w ** 2 - s ** 2) / (w - s) - w - s)             # cancel proves it
+    assert not _is_zero(sp.sin(w) ** 2 + sp.cos(w) ** 2 - 1 + sp.Rational(1, 10 ** 20))   # tiny, but not zero
+    assert not _is_zero((w ** 2 - s ** 2) / (w - s) - w)             # nonzero at an exact point
+    assert not _is_zero(sp.Matrix([[0, w - s]]))
+
+
+def test_newton_and_variance_references_reject_a_wrong_drift(monkeypatch):
+    """appF.linearize / appF.curvature-order: the residuals vanish for the derived drift and diffusion, and do not
+    when the drift has an O(1) offset (its zero is no longer near s) or the diffusion an O(1) part."""
+    from symdln.papers.corlouer2026 import references_symbolic as R
+    from symdln.verify.kinds_identity import _is_zero
+    assert _is_zero(R.newton_residual(None))
+    assert all(_is_zero(r) for _, r in R.variance_at_s_vs_wstar(None))
+    d, raw = R._d, R._raw
+    monkeypatch.setattr(R, "_d", lambda q, key=None: d(q, key) + (w if q == "drift_aligned" else 0))
+    monkeypatch.setattr(R, "_raw", lambda q: raw(q) + (1 if q == "diffusion_aligned" else 0))
+    assert not _is_zero(R.newton_residual(None))
+    assert not any(_is_zero(r) for _, r in R.variance_at_s_vs_wstar(None))
+
+
+def test_no_noise_coefficients_equal_the_limits():
+    """Q, q at w -> s by substitution where the quotient is proved continuous: the values sp.limit gives."""
+    from symdln.papers.corlouer2026 import references_symbolic as R
+    from symdln.symbolic.symbols import sigma_q as sq
+    x = sp.Dummy("x", positive=True)
+    for k in (1, 2, 3, 4):
+        Q, q, _ = R._no_noise_coefficients(k)
+        mu, D = (R._d(n).subs(sq, 0).subs(L, k) for n in ("drift_aligned", "diffusion_aligned"))
+        assert sp.simplify(Q - sp.limit((D / (s - w) ** 2).subs(w, s - x), x, 0)) == 0
+        assert sp.simplify(q - sp.limit((mu / (s - w)).subs(w, s - x), x, 0)) == 0
+
+
+def test_solve_linear_matches_solve():
+    from symdln.papers.corlouer2026.references_symbolic import _solve_linear
+    c = sp.Symbol("c")
+    e = 3 * s * c - sigma_q ** 2 * c + s ** 2
+    assert sp.simplify(_solve_linear(e, c) - sp.solve(e, c)[0]) == 0
+    assert _solve_linear(c ** 2 - 4, c) == sp.solve(c ** 2 - 4, c)[0]      # not linear: sp.solve

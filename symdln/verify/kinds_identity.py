@@ -200,10 +200,22 @@ def asymptotic_ratio(claim, spec, *, seed, fast, paper=None):
 
 
 def _is_zero(e) -> bool:
-    """``e`` (a SymPy expression or matrix) simplifies to exactly zero."""
+    """``e`` (a SymPy expression or matrix) simplifies to exactly zero.
+
+    Cheapest proofs first: ``expand`` or ``cancel`` reaching 0 (equivalence transformations: a proof of zero);
+    a value nonzero at an exact point of the symbols' domain (:func:`symdln.verify.symbolic._certainly_nonzero`:
+    a proof that no simplification reaches 0); only then ``simplify`` (memoised per process)."""
+    from ..symbolic._simp import simplify, simplifies_to_zero
+    from .symbolic import _certainly_nonzero
     if isinstance(e, sp.MatrixBase):
         return all(_is_zero(x) for x in e)
-    return e == 0 or sp.expand(e) == 0 or sp.simplify(e) == 0
+    if e == 0 or sp.expand(e) == 0:
+        return True
+    if not isinstance(e, sp.Expr):
+        return simplify(e) == 0
+    if _certainly_nonzero(e):
+        return False
+    return simplifies_to_zero(e)
 
 
 @kind("symbolic_zero")
@@ -223,8 +235,9 @@ def symbolic_zero(claim, spec, *, seed, fast, paper=None):
                 ok = _is_zero(res)
                 said = "simplifies to 0" if ok else "does not vanish"
             else:
-                ok = bool(getattr(sp.simplify(res), f"is_{sign}"))
-                said = f"{sp.sstr(sp.simplify(res))[:120]} is {'' if ok else 'not proved '}{sign}"
+                from ..symbolic._simp import simplify
+                ok = bool(getattr(simplify(res), f"is_{sign}"))
+                said = f"{sp.sstr(simplify(res))[:120]} is {'' if ok else 'not proved '}{sign}"
             evs.append(Evidence("symbolic", ok, f"{label}: {said}",
                                 {"scope": entry.get("scope", "printed"), **entry.get("data", {}),
                                  **({} if ok or sign else {"residual": sp.sstr(res)[:200]})}))

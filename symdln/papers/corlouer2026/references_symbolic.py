@@ -12,7 +12,8 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from ...checkkit import normalize
+from ...checkkit import limit_at_zero, normalize, taylor
+from ...symbolic._simp import simplify_zero_first
 from ...symbolic.symbols import L, b, eta, s, t, w, w0
 from . import derived_forms
 from ._base import PAPER
@@ -64,22 +65,35 @@ def _fp_over_p(log_p, mu, D, x, tt):
 @R("fp_1d_ou_residual")
 def fp_1d_ou_residual(claim):
     """The Ornstein-Uhlenbeck transition density in the printed 1-d Fokker-Planck equation (divided by p)."""
-    x, tt = sp.Dummy("x", real=True), sp.Dummy("tau", positive=True)
-    k, m, d, x0 = (sp.Dummy(n, positive=True) for n in ("k", "m", "d", "x0"))
-    mean = m + (x0 - m) * sp.exp(-k * tt)
-    var = d / (2 * k) * (1 - sp.exp(-2 * k * tt))
-    log_p = -(x - mean) ** 2 / (2 * var) - sp.log(2 * sp.pi * var) / 2
-    return sp.simplify(_fp_over_p(log_p, -k * (x - m), d, x, tt))
+    return _fp_1d_ou()
 
 
 @R("fp_1d_gbm_residual")
 def fp_1d_gbm_residual(claim):
     """The lognormal law of dx = r x dt + c x dB (state-dependent diffusion) in the same equation (divided by p)."""
+    return _fp_1d_gbm()
+
+
+@functools.lru_cache(maxsize=None)
+def _fp_1d_ou():
+    """The Ornstein-Uhlenbeck residual, simplified (0 at once when ``cancel`` gives 0; independent of the claim,
+    and two claims use it, so it is computed once per process)."""
+    x, tt = sp.Dummy("x", real=True), sp.Dummy("tau", positive=True)
+    k, m, d, x0 = (sp.Dummy(n, positive=True) for n in ("k", "m", "d", "x0"))
+    mean = m + (x0 - m) * sp.exp(-k * tt)
+    var = d / (2 * k) * (1 - sp.exp(-2 * k * tt))
+    log_p = -(x - mean) ** 2 / (2 * var) - sp.log(2 * sp.pi * var) / 2
+    return simplify_zero_first(_fp_over_p(log_p, -k * (x - m), d, x, tt))
+
+
+@functools.lru_cache(maxsize=None)
+def _fp_1d_gbm():
+    """The lognormal residual, simplified (computed once per process, as :func:`_fp_1d_ou`)."""
     tt, x0 = sp.Dummy("tau", positive=True), sp.Dummy("x0", positive=True)
     r, c, xp = sp.Dummy("r", positive=True), sp.Dummy("c", positive=True), sp.Dummy("xp", positive=True)
     mlog, vlog = sp.log(x0) + (r - c ** 2 / 2) * tt, c ** 2 * tt
     log_q = -(sp.log(xp) - mlog) ** 2 / (2 * vlog) - sp.log(xp) - sp.log(2 * sp.pi * vlog) / 2
-    return sp.simplify(_fp_over_p(log_q, r * xp, c ** 2 * xp ** 2, xp, tt))
+    return simplify_zero_first(_fp_over_p(log_q, r * xp, c ** 2 * xp ** 2, xp, tt))
 
 
 def _zero_current_parts():
@@ -107,10 +121,19 @@ def newton_residual(claim):
     """The zero of mu to first order in eta/b minus the Newton step -mu(s)/mu'(s) at that order."""
     mu = _d("drift_aligned")
     eps, c1 = sp.Dummy("epsilon", positive=True), sp.Dummy("c1")
-    ser = sp.series(mu.subs(eta, eps * b).subs(w, s + c1 * eps), eps, 0, 2).removeO()
-    sol = sp.solve(sp.expand(ser).coeff(eps, 1), c1)[0]
-    newton = sp.simplify((-mu.subs(w, s) / sp.diff(mu, w).subs(w, s)).subs(eta, eps * b))
-    return sol - sp.series(newton, eps, 0, 2).removeO().coeff(eps, 1)
+    first = sp.expand(taylor(mu.subs(eta, eps * b).subs(w, s + c1 * eps), eps)).coeff(eps, 1)
+    sol = _solve_linear(first, c1)
+    newton = (-mu.subs(w, s) / sp.diff(mu, w).subs(w, s)).subs(eta, eps * b)
+    return sol - sp.expand(taylor(newton, eps)).coeff(eps, 1)
+
+
+def _solve_linear(e, x):
+    """The root of ``e = 0`` when ``e`` is linear in ``x`` with a nonzero slope (``-e(0)/slope``, what
+    ``sp.solve`` returns up to its simplification, at a fraction of its cost), else ``sp.solve``'s first root."""
+    a, c = e.coeff(x, 1), e.coeff(x, 0)
+    if a != 0 and sp.expand(e - a * x - c) == 0 and x not in a.free_symbols | c.free_symbols:
+        return -c / a
+    return sp.solve(e, x)[0]
 
 
 @R("ou_variance_residual")
@@ -265,9 +288,9 @@ def variance_at_s_vs_wstar(claim):
     out = []
     for Lk in (2, 3, 4):
         muL, DL = mu.subs(L, Lk), D.subs(L, Lk)
-        c1 = sp.simplify(sp.series(-muL.subs(w, s) / sp.diff(muL, w).subs(w, s), beta, 0, 2).removeO().coeff(beta, 1))
+        c1 = sp.simplify(sp.expand(taylor(-muL.subs(w, s) / sp.diff(muL, w).subs(w, s), beta)).coeff(beta, 1))
         V = DL / (-2 * sp.diff(muL, w))
-        out.append((f"L={Lk}", sp.series(V.subs(w, s + beta * c1) - V.subs(w, s), beta, 0, 2).removeO()))
+        out.append((f"L={Lk}", taylor(V.subs(w, s + beta * c1) - V.subs(w, s), beta)))
     return out
 
 
@@ -296,8 +319,8 @@ def _no_noise_coefficients(Lk: int):
     from ...symbolic.symbols import sigma_q
     mu, D = _d("drift_aligned").subs(sigma_q, 0).subs(L, Lk), _d("diffusion_aligned").subs(sigma_q, 0).subs(L, Lk)
     x = sp.Dummy("x", positive=True)
-    Q = sp.simplify(sp.limit((D / (s - w) ** 2).subs(w, s - x), x, 0))
-    q = sp.simplify(sp.limit((mu / (s - w)).subs(w, s - x), x, 0))
+    Q = sp.simplify(limit_at_zero((D / (s - w) ** 2).subs(w, s - x), x))
+    q = sp.simplify(limit_at_zero((mu / (s - w)).subs(w, s - x), x))
     return Q, q, sp.simplify(2 * q / Q)
 
 
@@ -375,6 +398,7 @@ R("s_minus_peak_no_noise")(lambda claim: sp.simplify((s - 4 * (L - 1) / L * s / 
 
 
 # ---- Sec. 4, Eq. (10): when the diffusion has a maximum -------------------------------------------------------
+@functools.lru_cache(maxsize=None)
 def _peak_quadratic():
     """dD/dw / (beta L^2 w^((3L-4)/L)) in x = w - s (derived D, symbolic L), and the printed quadratic
     (2a+4) x^2 + 4 s x + a sigma_q^2, a = 4(L-1)/L."""
