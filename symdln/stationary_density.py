@@ -243,6 +243,25 @@ def _symbolic_expansion(which: str, mu, D):
     raise SymdlnInputError(f"which must be one of {sorted(EXPANSIONS)}; got {which!r}")
 
 
+#: expansion id -> the registered derivation that computes it from the derived coefficients (the same builder of
+#: :mod:`symdln.symbolic.stationary` on ``aligned_coefficient_exprs("derived")``; the variance derivation
+#: returns the Ornstein-Uhlenbeck form, which it asserts equal to the moment hierarchy's)
+_DERIVED_EXPANSION = {"drift_zero": "drift_zero_expansion", "variance": "stationary_variance_expansion",
+                      "mean": "stationary_mean_expansion", "mode": "stationary_mode_expansion"}
+
+
+def _prediction(which: str, coefficients, mu, D):
+    """The expansion to test: for the derived coefficients, the registered derivation (read from the derivation
+    cache when it is warm, instead of re-deriving it here), otherwise :func:`_symbolic_expansion`."""
+    if which == "mean_above_s":
+        return None
+    if isinstance(coefficients, str) and coefficients == "derived" and which in _DERIVED_EXPANSION:
+        from .symbolic import derive, quantity_ids
+        if _DERIVED_EXPANSION[which] in quantity_ids():
+            return derive(_DERIVED_EXPANSION[which]).expr
+    return _symbolic_expansion(which, mu, D)
+
+
 @functools.lru_cache(maxsize=256)
 def _cached_law(mu_e, D_e, L, s, sigma_q, beta, dps):
     """Laws are reused across expansion checks of the same setting (several ``which`` per setting)."""
@@ -293,7 +312,7 @@ def expansion_check(which: str, L, s, sigma_q, betas, *, coefficients="derived",
             raise SymdlnInputError("coefficients must be 'derived', 'printed' or a pair (mu, D) of SymPy expressions")
     mu_e, D_e = aligned_coefficient_exprs(coefficients) if isinstance(coefficients, str) else tuple(coefficients)
     t0 = time.perf_counter()
-    pred_expr = None if which == "mean_above_s" else _symbolic_expansion(which, mu_e, D_e)
+    pred_expr = _prediction(which, coefficients, mu_e, D_e)
     rows = []
     with mp.workdps(dps):
         for b in betas:

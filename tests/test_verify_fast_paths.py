@@ -150,3 +150,38 @@ def test_solve_linear_matches_solve():
     e = 3 * s * c - sigma_q ** 2 * c + s ** 2
     assert sp.simplify(_solve_linear(e, c) - sp.solve(e, c)[0]) == 0
     assert _solve_linear(c ** 2 - 4, c) == sp.solve(c ** 2 - 4, c)[0]      # not linear: sp.solve
+
+
+# ---- stationary expansions read from the derivations; closed forms memoised per sampled network ------------------
+def test_expansion_prediction_is_the_registered_derivation():
+    """For the derived coefficients the prediction is the registered derivation, structurally the expansion the
+    quadrature check derived itself before; other coefficients still derive their own."""
+    from symdln import stationary_density as sd
+    from symdln.symbolic.fokker_planck import aligned_coefficient_exprs
+    mu, D = aligned_coefficient_exprs("derived")
+    for which in ("drift_zero", "variance"):
+        assert sd._prediction(which, "derived", mu, D) == sd._symbolic_expansion(which, mu, D)
+    pmu, pD = aligned_coefficient_exprs("printed")
+    assert sd._prediction("drift_zero", "printed", pmu, pD) == sd._symbolic_expansion("drift_zero", pmu, pD)
+    assert sd._prediction("drift_zero", "printed", pmu, pD) != sd._prediction("drift_zero", "derived", mu, D)
+    assert sd._prediction("mean_above_s", "derived", mu, D) is None
+
+
+def test_memoised_closed_form_is_keyed_by_every_number_of_the_setting():
+    """A second network that differs only by a transposed (square) layer, or a teacher with other label noise,
+    gets its own closed-form value, not the first one's."""
+    import numpy as np
+    from symdln.checkkit import generic_setting
+    from symdln.network import DLN, Teacher
+    from symdln.verify.kinds import DERIVED, _memoised
+    t, net = generic_setting(0)
+    fn = DERIVED["population_gradient"][0]
+    memo = _memoised("population_gradient", fn)
+    first = memo(net, t)
+    net2 = DLN([net.layers[0].T.copy()] + list(net.layers[1:]))
+    t2 = Teacher(t.U, t.s, t.V, 2 * t.Sigma_q + np.eye(t.Sigma_q.shape[0]))
+    for n_, t_ in ((net2, t), (net, t2)):
+        got, want = memo(n_, t_), fn(n_, t_)
+        assert all(np.array_equal(a, b) for a, b in zip(got, want))
+    assert not all(np.array_equal(a, b) for a, b in zip(memo(net2, t), first))
+    assert memo(net, t) is first
