@@ -185,3 +185,40 @@ def test_memoised_closed_form_is_keyed_by_every_number_of_the_setting():
         assert all(np.array_equal(a, b) for a, b in zip(got, want))
     assert not all(np.array_equal(a, b) for a, b in zip(memo(net2, t), first))
     assert memo(net, t) is first
+
+
+# ---- the stationary law's spectral Phi ------------------------------------------------------------------------------
+def _integrates_monomials(S, nodes, prec):
+    import mpmath as mp
+    worst = 0
+    with mp.workprec(prec):
+        for k in range(len(nodes)):                 # degree <= n - 1: integrated exactly
+            for i, (ti, _) in enumerate(nodes):
+                got = mp.fsum(S[i][j] * tj ** k for j, (tj, _) in enumerate(nodes))
+                worst = max(worst, abs(got - (ti ** (k + 1) - (-1) ** (k + 1)) / (k + 1)))
+    return worst
+
+
+def test_integration_matrix_integrates_the_interpolant_exactly():
+    """int_{-1}^{t_i} t^k for every degree k < n to the working precision (40 digits); the transposed matrix
+    (a plausible slip) is rejected."""
+    from symdln.stationary_density import _gl, _integration_matrix
+    prec = 136                                       # 40 digits, the law's working precision at dps = 30
+    nodes, S = _gl(4, prec), _integration_matrix(4, prec)
+    assert _integrates_monomials(S, nodes, prec) < 1e-38
+    assert _integrates_monomials([list(r) for r in zip(*S)], nodes, prec) > 1e-3
+
+
+def test_spectral_and_composite_rules_give_the_same_law():
+    import mpmath as mp
+    from symdln import stationary_density as sd
+    from symdln.symbolic.fokker_planck import aligned_coefficient_exprs
+    mu_e, D_e = aligned_coefficient_exprs("derived")
+    args = dict(L=2, s=1, sigma_q="3/10", beta="1/100")
+    mu, D = sd.coefficient_callables(mu_e, D_e, **args)
+    laws = [sd.stationary_law(mu, D, s=1, dps=30, integrand=sd.rooted_integrand(mu_e, D_e, **args), phi_rule=r)
+            for r in ("spectral", "composite")]
+    for k in ("mean", "variance", "mode", "log_norm"):
+        assert abs(getattr(laws[0], k) - getattr(laws[1], k)) < mp.mpf(10) ** -30
+    with pytest.raises(Exception, match="phi_rule"):
+        sd.stationary_law(mu, D, s=1, phi_rule="trapezoid")
