@@ -222,3 +222,21 @@ def test_spectral_and_composite_rules_give_the_same_law():
         assert abs(getattr(laws[0], k) - getattr(laws[1], k)) < mp.mpf(10) ** -30
     with pytest.raises(Exception, match="phi_rule"):
         sd.stationary_law(mu, D, s=1, phi_rule="trapezoid")
+
+
+# ---- equations compared as equations: a ratio shown to vary in w skips simplify ----------------------------------
+def test_equation_ratio_shortcut_only_refutes(monkeypatch):
+    from symdln.verify import symbolic as vs
+    d = (w - s) * (w + sigma_q)
+    assert vs._equation_ratio(3 * d, d) == (3, True)
+    assert vs._equation_ratio((w ** 2 - s ** 2) * (w + sigma_q) / (w + s), d)[1]      # constant only once simplified
+    monkeypatch.setattr(vs, "simplify", lambda e: pytest.fail("simplify called for a ratio that varies in w"))
+    assert vs._equation_ratio(d + sigma_q ** 2, d) == (None, False)
+    assert vs._equation_ratio(d * w, d) == (None, False)                                # a factor w: not equivalent
+
+
+def test_density_exponent_limit_from_the_cancelled_ratio():
+    """The leading coefficient of 2 mu/D at w -> 0 from cancel(2 mu/D) is the one the simplified ratio gives."""
+    from symdln.papers.corlouer2026.domain import _derived, density_exponent_at_zero
+    ratio = sp.simplify((2 * _derived("drift_aligned") / _derived("diffusion_aligned")).subs(L, 3))
+    assert density_exponent_at_zero(3)[1] == sp.simplify(sp.limit(ratio * w ** sp.Rational(4, 3), w, 0, "+"))

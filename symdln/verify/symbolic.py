@@ -82,8 +82,15 @@ def _is_zero(e) -> bool | None:
 
 
 def _equation_ratio(printed, derived):
-    """For equations ``printed = 0`` vs ``derived = 0``: equivalent iff the ratio is a nonzero constant in w."""
-    r = simplify(printed / derived)
+    """For equations ``printed = 0`` vs ``derived = 0``: equivalent iff the ratio is a nonzero constant in w.
+
+    A ratio whose values at ``w = 2/7`` and ``w = 5/7`` differ at an exact point of the other symbols
+    (:func:`_certainly_nonzero` of the difference) is not constant in ``w``: no simplification of it is, so the
+    answer is "not equivalent" without ``simplify`` (the ratio is then not returned: ``None``)."""
+    q = printed / derived
+    if w in q.free_symbols and _certainly_nonzero(q.subs(w, sp.Rational(2, 7)) - q.subs(w, sp.Rational(5, 7))):
+        return None, False
+    r = simplify(q)
     return r, (_is_zero(sp.diff(r, w)) is True and r != 0)
 
 

@@ -24,6 +24,7 @@ import functools
 
 import sympy as sp
 
+from ...symbolic._simp import simplifies_to_zero
 from ...symbolic.symbols import L, beta, s, s_beta, sigma_q, t, w, w0, w_beta
 from ...verdict import Evidence
 from ._base import PAPER
@@ -159,7 +160,8 @@ def check_mean_above(claim, spec, *, seed, fast, paper=None):
 @functools.lru_cache(maxsize=None)
 def density_exponent_at_zero(Lk: int):
     """For L = Lk: (power p, coefficient c) of the leading term c w^(-p) of 2 mu / D as w -> 0 (derived mu, D)."""
-    ratio = sp.simplify((2 * _derived("drift_aligned") / _derived("diffusion_aligned")).subs(L, Lk))
+    # cancel (not simplify): limit only needs the function, and its value is then simplified
+    ratio = sp.cancel((2 * _derived("drift_aligned") / _derived("diffusion_aligned")).subs(L, Lk))
     lead = sp.limit(ratio * w ** sp.Rational(2 * Lk - 2, Lk), w, 0, "+")
     return sp.Rational(2 * Lk - 2, Lk), sp.simplify(lead)
 
@@ -168,8 +170,7 @@ def density_exponent_at_zero(Lk: int):
 def l2_beta_bound():
     """At L = 2: p* ~ w^(k-2) near 0 with k = 1/2 + s/(beta(2s^2 + sigma_q^2)); integrable iff k > 1, i.e.
     beta < 2 s / (2 s^2 + sigma_q^2) (solved by SymPy)."""
-    p, c = density_exponent_at_zero(2)
-    ratio = sp.simplify((2 * _derived("drift_aligned") / _derived("diffusion_aligned")).subs(L, 2))
+    ratio = sp.cancel((2 * _derived("drift_aligned") / _derived("diffusion_aligned")).subs(L, 2))
     k = sp.simplify(sp.limit(ratio * w, w, 0, "+"))
     (bnd,) = sp.solve(sp.Eq(k, 1), beta)
     return sp.simplify(bnd), k
@@ -245,7 +246,7 @@ def check_density_lower_limit(claim, spec, *, seed, fast, paper=None):
         p = sp.exp(sp.Integral((2 * muL / DL).subs(w, zz), (zz, z0, w))) / DL
         # zero current (1/2)(D p)' - mu p = 0 -- by the fundamental theorem of calculus, so this confirms the
         # transcription of the reading, not an independent fact
-        ok.append(sp.simplify((sp.diff(DL * p, w) / 2 - muL * p) / p) == 0)
+        ok.append(simplifies_to_zero((sp.diff(DL * p, w) / 2 - muL * p) / p))    # cancel first, then simplify
     bnd, _ = l2_beta_bound()
     p3, c3 = density_exponent_at_zero(3)
     evs.append(Evidence("symbolic", bool(all(ok) and p3 > 1), "lower limit read as any fixed w0 > 0: (1/2)(D p)' = mu p "
