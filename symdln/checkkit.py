@@ -28,7 +28,7 @@ from .verdict import Evidence
 __all__ = ["RTOL", "compare_arrays", "try_build", "shape_failure", "RECTANGULAR_WIDTHS", "normalize",
            "derived_expr", "reading_variants", "symbolic_formula_value", "generic_setting", "GENERIC", "Comparison", "vec_rows", "SQUARE", "RECT", "ALIGNED",
            "sampled_settings", "mode_uv", "jacobian_reference", "matrix_claim", "sym_equal", "points_equal",
-           "analytic_at_zero", "taylor", "limit_at_zero"]
+           "analytic_at_zero", "taylor", "limit_at_zero", "setting_key", "memo_by_setting"]
 
 #: relative tolerance for float64 comparisons of exact formulas: the inputs are O(1) and the formulas are
 #: a few dozen products, so round-off is ~1e-15; 1e-9 leaves six orders of headroom
@@ -189,6 +189,33 @@ def symbolic_formula_value(quantity, net, teacher, *args, **kw):
     args = [sp.Matrix(np.asarray(a, dtype=float).reshape(-1, 1)) if isinstance(a, np.ndarray) else a for a in args]
     out = f(*pos, *args, **kw)
     return np.array(out.tolist(), dtype=float) if isinstance(out, sp.MatrixBase) else float(out)
+
+
+def setting_key(net, teacher) -> tuple:
+    """Every number a closed-form evaluation reads from ``(net, teacher)``: the layers and the teacher's arrays."""
+    arrs = list(net.layers) + [teacher.U, teacher.s, teacher.V, teacher.Sigma_q]
+    return tuple((a.shape, a.dtype.str, np.ascontiguousarray(a).tobytes()) for a in arrs)
+
+
+_SETTING_MEMO: dict = {}
+
+
+def memo_by_setting(fn):
+    """``fn(claim, env)`` -- a reference that reads only ``env["net"]`` and ``env["t"]`` (never the claim) --
+    computed once per process for each distinct setting: several claims (a formula and its restatements) compare
+    with the same derivation on the same sampled networks, and the closed form in SymPy matrices costs ~0.1 s per
+    setting.  Deterministic in the numbers it reads, so the stored value is the one a recomputation gives."""
+    import functools
+
+    @functools.wraps(fn)
+    def g(claim, env):
+        key = (fn.__module__, fn.__qualname__, setting_key(env["net"], env["t"]))
+        if key not in _SETTING_MEMO:
+            if len(_SETTING_MEMO) >= 512:
+                _SETTING_MEMO.clear()
+            _SETTING_MEMO[key] = fn(claim, env)
+        return _SETTING_MEMO[key]
+    return g
 
 
 @dataclass

@@ -240,3 +240,21 @@ def test_density_exponent_limit_from_the_cancelled_ratio():
     from symdln.papers.corlouer2026.domain import _derived, density_exponent_at_zero
     ratio = sp.simplify((2 * _derived("drift_aligned") / _derived("diffusion_aligned")).subs(L, 3))
     assert density_exponent_at_zero(3)[1] == sp.simplify(sp.limit(ratio * w ** sp.Rational(4, 3), w, 0, "+"))
+
+
+def test_memo_by_setting_recomputes_for_another_network():
+    import numpy as np
+    from symdln.checkkit import generic_setting, memo_by_setting
+    from symdln.network import DLN
+    calls = []
+
+    @memo_by_setting
+    def ref(claim, env):
+        calls.append(1)
+        return [W.sum() for W in env["net"].layers]
+    t, net = generic_setting(0)
+    a = ref(None, {"net": net, "t": t})
+    assert ref("another claim", {"net": net, "t": t}) is a and len(calls) == 1
+    net2 = DLN([net.layers[0] * (1 + 1e-15)] + list(net.layers[1:]))       # one ulp-scale change: a new key
+    assert ref(None, {"net": net2, "t": t}) is not a and len(calls) == 2
+    assert np.isclose(ref(None, {"net": net2, "t": t})[0], a[0])

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..checkkit import jacobian_reference, matrix_claim, mode_uv, normalize, symbolic_formula_value
+from ..checkkit import jacobian_reference, matrix_claim, mode_uv, normalize, setting_key, symbolic_formula_value
 from ..network import vec
 from ..symbolic.symbols import L, b, eta, s, sigma_q, w
 from ..verdict import Evidence
@@ -108,12 +108,6 @@ def _derived_sigma_blocks(net, t):
                    net, t)
 
 
-def _setting_key(net, t) -> tuple:
-    """Every number a closed-form evaluation reads from ``(net, teacher)``: the layers and the teacher's arrays."""
-    arrs = list(net.layers) + [t.U, t.s, t.V, t.Sigma_q]
-    return tuple((a.shape, a.dtype.str, np.ascontiguousarray(a).tobytes()) for a in arrs)
-
-
 _DERIVED_MEMO: dict = {}
 
 
@@ -122,7 +116,7 @@ def _memoised(name, fn):
     same derivation on the same sampled networks: the Sigma_lm closed form at 3 settings is ~0.3 s of SymPy
     matrix products each time).  Deterministic in the numbers it reads, so the stored value is the recomputed one."""
     def g(net, t):
-        key = (name, _setting_key(net, t))
+        key = (name, setting_key(net, t))
         if key not in _DERIVED_MEMO:
             if len(_DERIVED_MEMO) >= 256:
                 _DERIVED_MEMO.clear()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...checkkit import mode_uv, sampled_settings, symbolic_formula_value
+from ...checkkit import memo_by_setting, mode_uv, sampled_settings, symbolic_formula_value
 from . import derived_forms
 from ._base import PAPER
 from .references import aligned_network
@@ -59,6 +59,7 @@ R("gamma_label_factor_form")(derived_forms.gamma_label_factor)
 
 
 @R("derivation_population_gradient")
+@memo_by_setting
 def derivation_population_gradient(claim, env):
     """The derivation's closed form of G_l at the network (SymPy matrices: independent of the numeric core)."""
     return _layers(env["net"], lambda l: symbolic_formula_value("population_gradient", env["net"], env["t"], l))
@@ -197,6 +198,7 @@ def structured_diffusion(claim, env):
 
 
 @R("derivation_diffusion")
+@memo_by_setting
 def derivation_diffusion(claim, env):
     t = env["t"]
     return np.array([symbolic_formula_value("diffusion_general", env["net"], t, t.U[:, i], t.V[:, i], t.U[:, j],
@@ -273,6 +275,7 @@ def exact_hessian_blocks(claim, env):
 
 
 @R("derivation_hessian_blocks")
+@memo_by_setting
 def derivation_hessian_blocks(claim, env):
     return _hess_blocks(env["net"], env["t"], lambda n, u, v, l, m: symbolic_formula_value(
         "mode_hessian_block", n, env["t"], u, v, l, m))
