@@ -33,9 +33,10 @@ FALSE_ALARM = 1e-3                                   # per Monte Carlo check (tw
 
 @functools.lru_cache(maxsize=None)
 def _z_crit() -> float:
-    """Two-sided critical |z| at FALSE_ALARM (3.29); scipy.stats is imported here, not at module load."""
-    from scipy import stats
-    return float(stats.norm.isf(FALSE_ALARM / 2))
+    """Two-sided critical |z| at FALSE_ALARM (3.29): ``scipy.stats.norm.isf(q)``, which is ``-ndtri(q)``, computed
+    as that (the same double without importing scipy.stats, ~0.5 s CPU)."""
+    from scipy.special import ndtri
+    return float(-ndtri(FALSE_ALARM / 2))
 
 
 def __getattr__(name):
