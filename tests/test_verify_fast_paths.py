@@ -258,3 +258,9 @@ def test_memo_by_setting_recomputes_for_another_network():
     net2 = DLN([net.layers[0] * (1 + 1e-15)] + list(net.layers[1:]))       # one ulp-scale change: a new key
     assert ref(None, {"net": net2, "t": t}) is not a and len(calls) == 2
     assert np.isclose(ref(None, {"net": net2, "t": t})[0], a[0])
+
+
+def test_network_z_crit_is_norm_isf():
+    from scipy.stats import norm
+    from symdln.papers.corlouer2026._network_checks import FALSE_ALARM, _z_crit
+    assert _z_crit() == float(norm.isf(FALSE_ALARM / 2))                  # the same double
