@@ -264,3 +264,16 @@ def test_network_z_crit_is_norm_isf():
     from scipy.stats import norm
     from symdln.papers.corlouer2026._network_checks import FALSE_ALARM, _z_crit
     assert _z_crit() == float(norm.isf(FALSE_ALARM / 2))                  # the same double
+
+
+def test_point_equal_decides_algebraic_values_like_simplify(monkeypatch):
+    """A clearly nonzero algebraic value is 'differ' without simplify; a value that is zero only after denesting
+    (sqrt(3 + 2 sqrt 2) = 1 + sqrt 2) still goes through simplify and is 'equal'."""
+    from symdln.verify import points as P
+    x = sp.Symbol("x", positive=True)
+    e = sp.sqrt(x + 2 * sp.sqrt(2)) - 1 - sp.sqrt(2)
+    assert P._point_equal(e, {x: 3}) is True
+    assert P._point_equal(e, {x: sp.Rational(1, 2)}) is False
+    assert P._point_equal(1 / (x - 3), {x: 3}) is None                     # undefined: skipped, as before
+    monkeypatch.setattr(P, "_simplified_value", lambda v: pytest.fail("simplify for a clearly nonzero value"))
+    assert P._point_equal(e, {x: 4}) is False

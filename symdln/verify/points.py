@@ -61,7 +61,10 @@ def exact_points(symbols, Ls, n_per_L: int = 3, seed: int = 0, fixed=None) -> li
 
 
 def _exact_value(e, pt):
-    v = at_point(e, pt)
+    return _simplified_value(at_point(e, pt))
+
+
+def _simplified_value(v):
     if v.is_Rational:                    # already exact and canonical: simplify would return it unchanged
         return v
     try:
@@ -69,6 +72,30 @@ def _exact_value(e, pt):
         return sp.simplify(v)
     except Exception:  # pragma: no cover
         return v
+
+
+def _point_equal(e, pt):
+    """Is ``e`` zero at the exact point ``pt``?  ``None`` when undefined there (the point is skipped).
+
+    An algebraic value whose ``evalf(50, strict=True)`` (50 correct digits, or an exception) exceeds 1e-30 in
+    modulus is nonzero: decided without ``simplify`` (which keeps the value, so it could only have found it
+    nonzero too).  Everything else -- rationals, floats, values near 0, undefined values -- is decided as
+    before: ``simplify``, then exact comparison with 0, then 50 digits against 1e-40."""
+    v = at_point(e, pt)
+    if not v.is_Rational and v.is_number and not v.is_Float and not v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        try:
+            n = v.evalf(50, strict=True)
+        except Exception:  # noqa: BLE001 - precision exhausted or not evaluable: the simplify path decides
+            n = None
+        if n is not None and n.is_number and not n.has(sp.zoo, sp.nan) and abs(complex(n)) > 1e-30:
+            return False
+    dv = _simplified_value(v)
+    if not (dv.is_number and dv.is_finite is not False):
+        return None
+    eq = bool(dv == 0)
+    if not eq and dv.is_zero is None:
+        eq = abs(complex(sp.N(dv, 50))) < 1e-40
+    return eq
 
 
 def _mp_at(e, dps):
@@ -83,12 +110,10 @@ def compare_points(printed, derived, symbols, Ls, *, seed: int = 0, fixed=None, 
     fixed = fixed or {}
     pts = exact_points(symbols, Ls, n_per_L=n_per_L, seed=seed, fixed=fixed)
     exact_rows, differ, ce = [], False, None
+    diff = printed - derived
     for pt in pts:
-        dv = _exact_value(printed - derived, pt)
-        if dv.is_number and dv.is_finite is not False:
-            eq = bool(dv == 0)
-            if not eq and dv.is_zero is None:
-                eq = abs(complex(sp.N(dv, 50))) < 1e-40
+        eq = _point_equal(diff, pt)
+        if eq is not None:
             exact_rows.append(eq)
             if not eq and ce is None:
                 ce = _counterexample(printed, derived, pt)
