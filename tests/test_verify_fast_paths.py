@@ -78,10 +78,8 @@ def test_taylor_equals_series_where_analytic():
     from symdln.checkkit import analytic_at_zero, taylor
     x = sp.Symbol("x")
     c = sp.Symbol("c", positive=True)
-    for f in ((s + c * x) ** sp.Rational(2, 3) / (sigma_q ** 2 * x - 3 * s),
-              sp.exp(x * s) * (s + x) ** (-2) + x ** 3,
-              L * (s + beta * x) ** ((2 * L - 2) / L) * (1 - x) ** 2,
-              sp.log(s + x) * (2 + x) ** x):
+    for f in (sp.exp(x * s) * (s + x) ** (-2) + x ** 3,
+              L * (s + beta * x) ** ((2 * L - 2) / L) * (1 - x) ** 2 + sp.log(s + x) * (2 + x) ** x):
         assert analytic_at_zero(f, x)
         assert sp.simplify(taylor(f, x, 2) - sp.series(f, x, 0, 2).removeO()) == 0
     f = (s + c * x) ** sp.Rational(2, 3) / (sigma_q ** 2 * x - 3 * s)
@@ -123,8 +121,7 @@ def test_newton_and_variance_references_reject_a_wrong_drift(monkeypatch):
     when the drift has an O(1) offset (its zero is no longer near s) or the diffusion an O(1) part."""
     from symdln.papers.corlouer2026 import references_symbolic as R
     from symdln.verify.kinds_identity import _is_zero
-    assert _is_zero(R.newton_residual(None))
-    assert all(_is_zero(r) for _, r in R.variance_at_s_vs_wstar(None))
+    assert _is_zero(R.newton_residual(None))        # (the variance residuals vanishing is pinned by the verdicts)
     d, raw = R._d, R._raw
     monkeypatch.setattr(R, "_d", lambda q, key=None: d(q, key) + (w if q == "drift_aligned" else 0))
     monkeypatch.setattr(R, "_raw", lambda q: raw(q) + (1 if q == "diffusion_aligned" else 0))
@@ -132,6 +129,7 @@ def test_newton_and_variance_references_reject_a_wrong_drift(monkeypatch):
     assert not any(_is_zero(r) for _, r in R.variance_at_s_vs_wstar(None))
 
 
+@pytest.mark.slow      # the values also reach the verdicts (prop5.2.i), pinned in the default tier
 def test_no_noise_coefficients_equal_the_limits():
     """Q, q at w -> s by substitution where the quotient is proved continuous: the values sp.limit gives."""
     from symdln.papers.corlouer2026 import references_symbolic as R
@@ -161,10 +159,15 @@ def test_expansion_prediction_is_the_registered_derivation():
     mu, D = aligned_coefficient_exprs("derived")
     for which in ("drift_zero", "variance"):
         assert sd._prediction(which, "derived", mu, D) == sd._symbolic_expansion(which, mu, D)
-    pmu, pD = aligned_coefficient_exprs("printed")
-    assert sd._prediction("drift_zero", "printed", pmu, pD) == sd._symbolic_expansion("drift_zero", pmu, pD)
-    assert sd._prediction("drift_zero", "printed", pmu, pD) != sd._prediction("drift_zero", "derived", mu, D)
     assert sd._prediction("mean_above_s", "derived", mu, D) is None
+    pmu, pD = aligned_coefficient_exprs("printed")
+    derived_own = sd._symbolic_expansion
+    try:                                             # other coefficients: their own expansion, never the derivation's
+        sd._symbolic_expansion = lambda which, m, d: ("own", which, m, d)
+        assert sd._prediction("drift_zero", "printed", pmu, pD) == ("own", "drift_zero", pmu, pD)
+        assert sd._prediction("drift_zero", (pmu, pD), pmu, pD) == ("own", "drift_zero", pmu, pD)
+    finally:
+        sd._symbolic_expansion = derived_own
 
 
 def test_memoised_closed_form_is_keyed_by_every_number_of_the_setting():
@@ -209,14 +212,15 @@ def test_integration_matrix_integrates_the_interpolant_exactly():
     assert _integrates_monomials([list(r) for r in zip(*S)], nodes, prec) > 1e-3
 
 
-def test_spectral_and_composite_rules_give_the_same_law():
+@pytest.mark.slow      # the default tier compares the spectral law with the finer composite rule already
+def test_spectral_and_composite_rules_give_the_same_law():      # (test_symbolic_stationary: tolerance stated)
     import mpmath as mp
     from symdln import stationary_density as sd
     from symdln.symbolic.fokker_planck import aligned_coefficient_exprs
     mu_e, D_e = aligned_coefficient_exprs("derived")
-    args = dict(L=2, s=1, sigma_q="3/10", beta="1/100")
+    args = dict(L=3, s="13/10", sigma_q="3/10", beta="1/1000")
     mu, D = sd.coefficient_callables(mu_e, D_e, **args)
-    laws = [sd.stationary_law(mu, D, s=1, dps=30, integrand=sd.rooted_integrand(mu_e, D_e, **args), phi_rule=r)
+    laws = [sd.stationary_law(mu, D, s="13/10", dps=30, integrand=sd.rooted_integrand(mu_e, D_e, **args), phi_rule=r)
             for r in ("spectral", "composite")]
     for k in ("mean", "variance", "mode", "log_norm"):
         assert abs(getattr(laws[0], k) - getattr(laws[1], k)) < mp.mpf(10) ** -30
