@@ -51,10 +51,15 @@ def unvec(v: sp.MatrixBase, rows: int, cols: int) -> sp.Matrix:
 
 
 def kron(*mats: sp.MatrixBase) -> sp.Matrix:
-    out = mats[0]
+    """Kronecker product ``A kron B kron ...``: entry ``(i p + k, j q + l)`` of ``A kron B`` is ``A[i, j] B[k, l]``
+    (``B`` of shape ``(p, q)``), built directly (the same products ``sympy.kronecker_product`` forms, without its
+    matrix-expression rewriting, which cost more than the products)."""
+    out = sp.Matrix(mats[0])
     for m in mats[1:]:
-        out = sp.kronecker_product(out, m)
-    return sp.Matrix(out)
+        p, q = m.shape
+        out = sp.Matrix(out.rows * p, out.cols * q,
+                        lambda r, c, a=out, b=m: a[r // p, c // q] * b[r % p, c % q])
+    return out
 
 
 @functools.lru_cache(maxsize=None)

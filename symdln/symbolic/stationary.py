@@ -298,6 +298,24 @@ def _trunc(expr, k: int):
     return sp.Add(*[c * _eps ** m for (m,), c in poly.terms() if m <= k])
 
 
+def _composed_taylor(f_at_s, g_at_s, ms) -> list:
+    """Coefficients ``c_0..c_n`` of ``beta^j`` in ``f(s + delta) + beta g(s + delta)``, ``delta = sum_j beta^j m_j``
+    (``n = len(ms)``), from ``f_at_s = [f(s), f'(s), ..., f^(n)(s)]`` and ``g_at_s = [g(s), ..., g^(n-1)(s)]``:
+    Taylor's formula ``f(s + delta) = sum_k f^(k)(s) delta^k / k!`` (``delta^k = O(beta^k)``, so ``k <= n`` is
+    exact to ``beta^n``), with each power of ``delta`` a truncated polynomial in ``beta``."""
+    n = len(ms)
+    delta = [sp.Integer(0)] + list(ms)                      # coefficient list in beta, degree <= n
+    power = [sp.Integer(1)] + [sp.Integer(0)] * n           # delta^0
+    out = [sp.Integer(0)] * (n + 1)
+    for k in range(n + 1):
+        for j in range(n + 1):
+            out[j] += f_at_s[k] * power[j] / sp.factorial(k)
+            if k < n and j < n:
+                out[j + 1] += g_at_s[k] * power[j] / sp.factorial(k)
+        power = [sp.Add(*[power[i] * delta[j - i] for i in range(j + 1)]) for j in range(n + 1)]
+    return out
+
+
 def laplace_series(mu, D, order: int = 2) -> dict:
     """Mean shift, variance and mode shift of ``p* = exp(int 2 mu/D)/D`` to ``O(beta^order)`` (Laplace method).
 
@@ -343,12 +361,12 @@ def laplace_series(mu, D, order: int = 2) -> dict:
     mean_c, var_c = coeffs(to_beta(mean_gen)), coeffs(to_beta(var_gen))
     # mode: A(w) + beta g(w) = 0 with w = s + sum_j beta^j m_j
     ms = sp.symbols(f"m1:{order + 1}")
-    expr = (A + beta * g).subs(w, s + sum(beta ** (j + 1) * ms[j] for j in range(order)))
-    # Taylor coefficients in beta by differentiation at beta = 0 (what series() computes, without its machinery)
-    taylor = lambda j: sp.diff(expr, beta, j).subs(beta, 0) / sp.factorial(j)   # noqa: E731
+    # Taylor coefficients in beta of (A + beta g)(s + delta), delta = sum_j beta^j m_j: Taylor's formula in w with
+    # the derivatives at s already computed, then the powers of delta as polynomials in beta
+    taylor = _composed_taylor([d.subs(w, s) for d in dA[:order + 1]], [d.subs(w, s) for d in dg[:order]], ms)
     sol: dict = {}
     for j in range(1, order + 1):
-        cj = _simp(taylor(j).subs(sol))
+        cj = _simp(taylor[j].subs(sol))
         sol[ms[j - 1]] = _simp(sp.solve(cj, ms[j - 1])[0])
     mode_c = [sol[m] for m in ms]
     poly = lambda cs: sum(c * beta ** (j + 1) for j, c in enumerate(cs))
