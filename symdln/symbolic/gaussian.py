@@ -65,6 +65,10 @@ def expect(expr: sp.Expr | sp.Poly, xs: Sequence[sp.Symbol], noise: Sequence[sp.
     (true for every quantity here: gradients are linear in the label noise).
     """
     xs, noise = list(xs), list(noise)
+    if not isinstance(expr, sp.Poly):
+        fast = _expect_in_ring(expr, xs, noise, noise_cov)
+        if fast is not None:
+            return fast
     gens = xs + noise
     terms = expr.terms() if isinstance(expr, sp.Poly) else _monomial_terms(expr, gens)
     nx = len(xs)
@@ -89,6 +93,62 @@ def expect(expr: sp.Expr | sp.Poly, xs: Sequence[sp.Symbol], noise: Sequence[sp.
                                    "of the label noise are used)")
         total += coeff * factor
     return sp.expand(total)
+
+
+def _expect_in_ring(expr, xs, noise, noise_cov):
+    """:func:`expect` for a polynomial with rational coefficients, computed in a sparse polynomial ring over QQ whose
+    generators are every free symbol (the same monomial-by-monomial rule; ``as_expr`` of the result is the expanded
+    polynomial that ``sp.expand`` of the term-by-term sum gives).  ``None`` when ``expr`` or a needed noise covariance
+    entry is not such a polynomial (then the Expr route runs)."""
+    from sympy.polys.domains import QQ
+    from sympy.polys.polyerrors import CoercionFailed, GeneratorsError
+    from sympy.polys.rings import ring
+    expr = sp.Integer(expr) if isinstance(expr, int) else expr
+    if not isinstance(expr, sp.Basic):
+        return None
+    syms = set(expr.free_symbols) | set(xs) | set(noise)
+    if noise and noise_cov is not None:
+        syms |= set().union(*(e.free_symbols for e in noise_cov))
+    syms = sorted(syms, key=lambda x: (str(x), x.sort_key()))
+    try:
+        R = ring(syms, QQ)[0]
+        poly = R(expr)
+        cov = None if noise_cov is None or not noise else \
+            [[R(noise_cov[i, j]) for j in range(len(noise))] for i in range(len(noise))]
+    except (CoercionFailed, GeneratorsError, ValueError, TypeError):
+        return None
+    pos = {g: i for i, g in enumerate(syms)}
+    ix, inz = [pos[g] for g in xs], [pos[g] for g in noise]
+    moments: dict = {}
+    total = R.zero
+    for monom, coeff in poly.terms():
+        factor = 1
+        for i in ix:
+            k = monom[i]
+            if k:
+                if k not in moments:
+                    moments[k] = int(gaussian_moment(k))
+                factor *= moments[k]
+                if factor == 0:
+                    break
+        if factor == 0:
+            continue
+        ndeg = [monom[i] for i in inz]
+        deg = sum(ndeg)
+        if deg == 1:
+            continue
+        if deg > 2:
+            raise SymdlnInputError("expect: expr must have degree <= 2 in the noise variables (only second moments "
+                                   "of the label noise are used)")
+        rest = list(monom)
+        for i in ix + inz:
+            rest[i] = 0
+        term = R({tuple(rest): coeff * factor})
+        if deg == 2:
+            idx = [j for j, k in enumerate(ndeg) for _ in range(k)]
+            term = term * cov[idx[0]][idx[1]]
+        total += term
+    return total.as_expr()
 
 
 def expect_matrix(M: sp.MatrixBase, xs, noise=(), noise_cov=None) -> sp.Matrix:
