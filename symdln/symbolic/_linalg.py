@@ -15,7 +15,7 @@ import sympy as sp
 
 from .._validation import SymdlnInputError, to_sympy
 
-__all__ = ["is_zero", "vec", "unvec", "kron", "commutation", "sym_matrix", "sym_symmetric", "symbolic_layers",
+__all__ = ["is_zero", "expand_polynomial", "vec", "unvec", "kron", "commutation", "sym_matrix", "sym_symmetric", "symbolic_layers",
            "above", "below", "between", "end_to_end", "theta_symbols", "cayley", "rational_orthonormal"]
 
 
@@ -39,6 +39,28 @@ def is_zero(M) -> bool:
         except (CoercionFailed, GeneratorsError, ValueError, TypeError):
             pass
     return all(sp.expand(e) == 0 for e in entries)
+
+
+def expand_polynomial(M):
+    """``sp.expand(M)`` (a Matrix or a scalar) for polynomials with rational coefficients, computed in a sparse
+    polynomial ring over QQ in all their free symbols: ``as_expr`` of a ring element is the canonical expanded sum
+    of monomials, the same expression ``expand`` builds, several times faster on products of symbolic matrices.
+    Anything else (non-polynomial entries, floats) goes to ``sp.expand``."""
+    entries = list(M) if isinstance(M, sp.MatrixBase) else [M]
+    if all(isinstance(e, sp.Basic) for e in entries):
+        syms = sorted(set().union(*(e.free_symbols for e in entries)), key=lambda x: (str(x), x.sort_key()))
+        if syms:
+            from sympy.polys.domains import QQ
+            from sympy.polys.polyerrors import CoercionFailed, GeneratorsError
+            from sympy.polys.rings import ring
+            try:
+                R = ring(syms, QQ)[0]
+                out = [R(e).as_expr() for e in entries]
+            except (CoercionFailed, GeneratorsError, ValueError, TypeError):
+                out = None
+            if out is not None:
+                return M.__class__(M.rows, M.cols, out) if isinstance(M, sp.MatrixBase) else out[0]
+    return sp.expand(M)
 
 
 def vec(A: sp.MatrixBase) -> sp.Matrix:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._linalg import above, below, is_zero, sym_matrix, sym_symmetric, symbolic_layers
+from ._linalg import above, below, expand_polynomial, is_zero, sym_matrix, sym_symmetric, symbolic_layers
 from .gaussian import _xvec, expect_matrix
 from ._simp import simplifies_to_zero, simplify
 from .result import Derivation, Step, register
@@ -34,8 +34,8 @@ def step_change_symbolic(layers, E, eta_):
     new = [W + eta_ * g for W, g in zip(layers, G)]
     D = lambda Ws, k: Ws[k].T * Ws[k] - Ws[k - 1] * Ws[k - 1].T
     direct = [D(new, k) - D(layers, k) for k in range(1, Ls)]          # compared by is_zero, which expands itself
-    ident = [sp.expand(eta_ ** 2 * (G[k].T * G[k] - G[k - 1] * G[k - 1].T)) for k in range(1, Ls)]
-    first = [sp.expand(layers[k].T * G[k] - G[k - 1] * layers[k - 1].T) for k in range(1, Ls)]
+    ident = [expand_polynomial(eta_ ** 2 * (G[k].T * G[k] - G[k - 1] * G[k - 1].T)) for k in range(1, Ls)]
+    first = [expand_polynomial(layers[k].T * G[k] - G[k - 1] * layers[k - 1].T) for k in range(1, Ls)]
     return direct, ident, first
 
 
