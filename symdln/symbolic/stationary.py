@@ -18,7 +18,7 @@ import functools
 import sympy as sp
 
 from .fokker_planck import aligned_coefficient_exprs, generator, printed_coefficients, split_beta
-from ._simp import simplify
+from ._simp import cancels_to_zero, simplify
 from .result import Derivation, Step, register
 from .symbols import L, beta, s, sigma_q, w
 
@@ -41,6 +41,17 @@ def _side(shift) -> str:
 
 def _simp(e):
     return sp.powsimp(simplify(sp.powsimp(sp.expand(e), force=True)), force=True)
+
+
+def _linear_root(eq, var) -> list:
+    """``[-b/a]`` for an equation ``a var + b = 0`` (``a``, ``b`` free of ``var``, ``a`` not identically zero), the
+    one solution ``sympy.solve`` returns for it, without its search; anything else goes to ``sympy.solve``.  Every
+    caller brings the root to its displayed form with :func:`_simp`."""
+    e = sp.expand(eq)
+    a, b = e.coeff(var, 1), e.coeff(var, 0)
+    if a != 0 and not a.has(var) and not b.has(var) and sp.expand(a * var + b - e) == 0 and not cancels_to_zero(a):
+        return [-b / a]
+    return sp.solve(eq, var)
 
 
 def _derivatives(e, n: int) -> list:
@@ -72,7 +83,7 @@ def taylor_data(mu, D):
 def drift_zero_shift(mu):
     """``w_0 - s = beta m + O(beta^2)`` where ``mu(w_0) = 0``: series of ``mu(s + beta m)`` in beta."""
     ser = sp.diff(mu.subs(w, s + beta * _m), beta).subs(beta, 0)
-    sol = sp.solve(_simp(ser), _m)
+    sol = _linear_root(_simp(ser), _m)
     if len(sol) != 1:
         raise ValueError(f"drift zero: expected one O(beta) solution, got {sol}")
     return _simp(beta * sol[0])
@@ -82,7 +93,7 @@ def mode_shift(mu, D):
     """Mode of p*: zero of ``(log p*)' = (2 mu - D')/D``, i.e. of ``2 mu - D'``; ``beta m + O(beta^2)``."""
     g = 2 * mu - sp.diff(D, w)
     ser = sp.diff(g.subs(w, s + beta * _m), beta).subs(beta, 0)
-    sol = sp.solve(_simp(ser), _m)
+    sol = _linear_root(_simp(ser), _m)
     if len(sol) != 1:
         raise ValueError(f"mode: expected one O(beta) solution, got {sol}")
     return _simp(beta * sol[0])
@@ -367,7 +378,7 @@ def laplace_series(mu, D, order: int = 2) -> dict:
     sol: dict = {}
     for j in range(1, order + 1):
         cj = _simp(taylor[j].subs(sol))
-        sol[ms[j - 1]] = _simp(sp.solve(cj, ms[j - 1])[0])
+        sol[ms[j - 1]] = _simp(_linear_root(cj, ms[j - 1])[0])
     mode_c = [sol[m] for m in ms]
     poly = lambda cs: sum(c * beta ** (j + 1) for j, c in enumerate(cs))
     return {"mean_shift": poly(mean_c), "variance": poly(var_c), "mode_shift": poly(mode_c),
