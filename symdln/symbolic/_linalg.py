@@ -15,7 +15,8 @@ import sympy as sp
 
 from .._validation import SymdlnInputError, to_sympy
 
-__all__ = ["is_zero", "expand_polynomial", "vec", "unvec", "kron", "commutation", "sym_matrix", "sym_symmetric", "symbolic_layers",
+__all__ = ["is_zero", "expand_polynomial", "vec", "unvec", "kron",
+           "commutation", "sym_matrix", "sym_symmetric", "symbolic_layers",
            "above", "below", "between", "end_to_end", "theta_symbols", "cayley", "rational_orthonormal"]
 
 
@@ -59,7 +60,8 @@ def expand_polynomial(M):
             except (CoercionFailed, GeneratorsError, ValueError, TypeError):
                 out = None
             if out is not None:
-                return M.__class__(M.rows, M.cols, out) if isinstance(M, sp.MatrixBase) else out[0]
+                # sp.expand(matrix) returns an ImmutableMatrix (it sympifies its argument): the same here
+                return sp.ImmutableMatrix(M.rows, M.cols, out) if isinstance(M, sp.MatrixBase) else out[0]
     return sp.expand(M)
 
 

@@ -168,8 +168,13 @@ def mgf_fourth_moment_matrix(d: int) -> sp.Matrix:
     zero = {t: 0 for t in ts}
 
     @functools.lru_cache(maxsize=None)
+    def derivative(idx: tuple[int, ...]) -> sp.Expr:
+        # d^k mgf / dt_idx[0] ... dt_idx[k-1], one differentiation from the (memoised) derivative of the prefix
+        return sp.diff(derivative(idx[:-1]), ts[idx[-1]]) if idx else mgf
+
+    @functools.lru_cache(maxsize=None)
     def moment(idx: tuple[int, ...]) -> sp.Expr:
-        return sp.diff(mgf, *[ts[i] for i in idx]).subs(zero)
+        return derivative(idx).subs(zero)
 
     def m(*idx):
         return moment(tuple(sorted(idx)))
@@ -223,7 +228,7 @@ def sandwich_moment(A: sp.Matrix) -> sp.Matrix:
     d = A.rows
     x = _xvec(d)
     G = x * x.T - sp.eye(d)
-    return expect_matrix(sp.expand(G * A * G), list(x))
+    return expect_matrix(sp.ImmutableMatrix(G * A * G), list(x))   # expect expands each entry
 
 
 @register("gaussian_quadratic_sandwich")
@@ -260,7 +265,7 @@ def label_noise_moment(d0: int, dL: int) -> tuple[sp.Matrix, sp.Matrix]:
     xi = _xvec(dL, "q")
     Sq = sym_symmetric("Sigma", dL)
     v = vec(xi * x.T)
-    E = expect_matrix(sp.expand(v * v.T), list(x), list(xi), Sq)
+    E = expect_matrix(sp.ImmutableMatrix(v * v.T), list(x), list(xi), Sq)
     return E, Sq
 
 
@@ -298,4 +303,4 @@ def expected_SNS(Delta: sp.Matrix, N: sp.Matrix, Sq: sp.Matrix) -> sp.Matrix:
     x = _xvec(d0)
     xi = _xvec(dL, "q")
     S = Delta * (x * x.T - sp.eye(d0)) + xi * x.T
-    return expect_matrix(sp.expand(S * N * S), list(x), list(xi), Sq)
+    return expect_matrix(sp.ImmutableMatrix(S * N * S), list(x), list(xi), Sq)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import sympy as sp
 
-from ._linalg import (above, below, between, display_symbols as _S, end_to_end, expand_polynomial, is_zero, kron, sym_matrix,
-                      symbolic_layers, theta_symbols, vec)
+from ._linalg import (above, below, between, display_symbols as _S, end_to_end, expand_polynomial, is_zero, kron,
+                      sym_matrix, symbolic_layers, theta_symbols, vec)
 from .gaussian import expected_SNS
 from .matrix_identities import _noise_covariance_cached, expected_loss, jacobian_formula, sigma_block_formula
 from .result import Derivation, Step, register
