@@ -48,7 +48,7 @@ def expand_polynomial(M):
     of monomials, the same expression ``expand`` builds, several times faster on products of symbolic matrices.
     Anything else (non-polynomial entries, floats) goes to ``sp.expand``."""
     entries = list(M) if isinstance(M, sp.MatrixBase) else [M]
-    if all(isinstance(e, sp.Basic) for e in entries):
+    if all(isinstance(e, sp.Basic) and not e.has(sp.Float) for e in entries):   # QQ would make floats rational
         syms = sorted(set().union(*(e.free_symbols for e in entries)), key=lambda x: (str(x), x.sort_key()))
         if syms:
             from sympy.polys.domains import QQ
