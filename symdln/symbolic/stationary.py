@@ -40,6 +40,16 @@ def _side(shift) -> str:
 
 
 def _simp(e):
+    """The displayed form: powers combined around ``simplify`` (computed once per distinct input in a process; the
+    same drift, diffusion and shift come back in several derivations)."""
+    try:
+        return _simp_memo(e)
+    except TypeError:                      # unhashable (a mutable matrix)
+        return _simp_memo.__wrapped__(e)
+
+
+@functools.lru_cache(maxsize=1024)
+def _simp_memo(e):
     return sp.powsimp(simplify(sp.powsimp(sp.expand(e), force=True)), force=True)
 
 
