@@ -11,7 +11,7 @@ import sympy as sp
 
 from ._linalg import above, below, expand_polynomial, is_zero, sym_matrix, sym_symmetric, symbolic_layers
 from .gaussian import _xvec, expect_matrix
-from ._simp import simplifies_to_zero, simplify
+from ._simp import simplifies_to_zero, simplify, simplify_zero_first
 from .result import Derivation, Step, register
 from .symbols import L, beta, eta, s, sigma_q, w
 
@@ -153,8 +153,8 @@ def _aligned() -> Derivation:
         steps.append(Step(f"{case}: Gbar_{{l+1}}^T Gbar_{{l+1}} - Gbar_l Gbar_l^T = (s-w)^2 (w^(2(L-1)/L) - "
                           "w^(2(L-1)/L)) = 0 on the mode (so the O(eta) discretisation part and the Delta-part of "
                           "the noise vanish under A1+A2); what remains is beta times", out[case]))
-    one = {c: simplify(out[c].subs(r_, 1).doit().subs({wb[1]: w, sb[1]: s})) for c in ALIGNED_CASES}
-    at_min = {c: sp.factor(simplify(one[c].subs(w, s))) for c in ALIGNED_CASES}
+    one = {c: simplify_zero_first(out[c].subs(r_, 1).doit().subs({wb[1]: w, sb[1]: s})) for c in ALIGNED_CASES}
+    at_min = {c: sp.factor(simplify_zero_first(one[c].subs(w, s))) for c in ALIGNED_CASES}
     if not simplifies_to_zero(at_min["interior"]):
         raise AssertionError("interior pairs should be noise-stationary at a single-mode minimum")
     notes.append("Single mode (r = 1), at the minimum w = s, Ito rate / beta: " +

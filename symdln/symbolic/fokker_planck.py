@@ -161,15 +161,15 @@ def _fokker_planck_1d() -> Derivation:
     gen = generator(mu_f, D_f, f_f)
     fp = fp_operator(mu_f, D_f, p_f)
     boundary = f_f * mu_f * p_f + D_f * p_f * sp.diff(f_f, w) / 2 - f_f * sp.diff(D_f * p_f, w) / 2
-    ibp = simplify(sp.expand(gen * p_f - f_f * fp - sp.diff(boundary, w)))
+    ibp = simplify_zero_first(sp.expand(gen * p_f - f_f * fp - sp.diff(boundary, w)))
     if ibp != 0:
         raise AssertionError(f"integration by parts failed: residual {ibp}")
     # check: the operator annihilates the zero-flux density of a generic (mu, D) and of an OU process
     p_star = stationary_density_expr(mu_f, D_f, sp.Symbol("w_ref", positive=True))
-    res_generic = simplify(fp_operator(mu_f, D_f, p_star) / p_star)
+    res_generic = simplify_zero_first(fp_operator(mu_f, D_f, p_star) / p_star)
     theta, sig = sp.symbols("theta sigma", positive=True)
     x = sp.Symbol("x", real=True)
-    res_ou = simplify(fp_operator(-theta * x, sig ** 2, sp.exp(-theta * x ** 2 / sig ** 2), var=x))
+    res_ou = simplify_zero_first(fp_operator(-theta * x, sig ** 2, sp.exp(-theta * x ** 2 / sig ** 2), var=x))
     if res_generic != 0 or res_ou != 0:
         raise AssertionError(f"stationary check failed: {res_generic}, {res_ou}")
     steps = (

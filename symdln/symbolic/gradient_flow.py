@@ -10,7 +10,7 @@ import functools
 
 import sympy as sp
 
-from ._simp import simplifies_to_zero, simplify
+from ._simp import simplifies_to_zero, simplify, simplify_zero_first
 from .result import Derivation, Step, derive, register
 from .symbols import L, c_frac, s, t, w, w0, z
 
@@ -40,11 +40,11 @@ def gf_results() -> dict:
         raise AssertionError(f"no separated solution satisfies w(0) = w0: {sols}")
     out["antiderivative_L2"] = lhs_int
     out["logistic"] = sol
-    out["ode_residual"] = simplify(sp.diff(sol, t) - f2.subs(w, sol))
-    out["ic_residual"] = simplify(sol.subs(t, 0) - w0)
+    out["ode_residual"] = simplify_zero_first(sp.diff(sol, t) - f2.subs(w, sol))
+    out["ic_residual"] = simplify_zero_first(sol.subs(t, 0) - w0)
     # cross-check target (the paper's Eq. 3): the derived solution must equal it
     out["eq3_form"] = s / (1 + (s / w0 - 1) * sp.exp(-2 * s * t))
-    out["eq3_difference"] = simplify(sol - out["eq3_form"])
+    out["eq3_difference"] = simplify_zero_first(sol - out["eq3_form"])
     # time to learn: T = int_{w0}^{c s} dw / rhs; with w = s z: s^(-p)/L int z^(-p)/(1-z) dz
     integrand = 1 / rhs
     out["T_integral"] = sp.Integral(integrand, (w, w0, c_frac * s))
@@ -72,7 +72,7 @@ def gf_results() -> dict:
     F = simplify(z**(1 - _p) * series)
     out["F_series"] = sp.Sum(z**(_n + 1 - _p) / (_n + 1 - _p), (_n, 0, sp.oo))
     out["F_p"] = F
-    out["F_check"] = simplify(sp.expand_func(sp.diff(F, z)) - z**(-_p) / (1 - z))
+    out["F_check"] = simplify_zero_first(sp.expand_func(sp.diff(F, z)) - z**(-_p) / (1 - z))
     if out["F_check"] != 0:
         raise AssertionError("Lerch antiderivative check failed")
     Fz = F.subs(_p, 2 * (L - 1) / L)
