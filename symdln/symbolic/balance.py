@@ -192,7 +192,8 @@ def _gauge2() -> Derivation:
     if len(Dstar) != 1:
         raise AssertionError(f"expected one fixed point, got {Dstar}")
     Dstar = simplify(Dstar[0])
-    lam_expr = simplify(-sp.diff(g, Dv).subs(Dv, Dstar)).replace(     # sqrt((T + k)^2) -> T + k (T, k > 0)
+    # together: what simplify returned here (derive --check); then sqrt((T + k)^2) -> T + k (T, k > 0)
+    lam_expr = sp.together(-sp.diff(g, Dv).subs(Dv, Dstar)).replace(
         lambda e: isinstance(e, sp.Pow) and e.exp == sp.S.Half, lambda e: sp.sqrt(sp.factor(e.base)))
     lam_expr = sp.factor(simplify(lam_expr))
     target = 2 * Tq * k / (Tq + k)
@@ -210,8 +211,8 @@ def _gauge2() -> Derivation:
         expr=sp.Matrix([Dstar, lam_expr]), assumptions=("depth 2, global minimum W = M", "aligned mode",
                                                         "first order in beta", "t = eta k"),
         source=_SRC, steps=steps, variables=("s", "sigma_q", "beta"),
-        notes=(f"Isotropic label noise: D* = {simplify(Dstar.subs(iso))}, rate/beta = "
-               f"{simplify(lam_expr.subs(iso))}; balanced (D* = 0) iff d_0 = d_2.  Time scale 1/(beta lambda) in "
+        notes=(f"Isotropic label noise: D* = {sp.together(Dstar.subs(iso))}, rate/beta = "
+               f"{sp.together(lam_expr.subs(iso))}; balanced (D* = 0) iff d_0 = d_2.  Time scale 1/(beta lambda) in "
                "t = eta k, i.e. 1/(eta beta lambda) SGD steps.",),
         extra={"D_star": Dstar, "rate_over_beta": lam_expr, "isotropic": {kk: simplify(v.subs(iso)) for kk, v in
                                                                          (("D_star", Dstar), ("rate", lam_expr))}})

@@ -28,7 +28,7 @@ def gf_results() -> dict:
     out = {"rhs": rhs, "rhs_L2": sp.expand(rhs.subs(L, 2)), "rhs_L1": sp.expand(rhs.subs(L, 1))}
     # L = 2: separate variables, integral of dw / (2 w (s - w)) = t + C
     f2 = out["rhs_L2"]
-    lhs_int = simplify(sp.integrate(sp.apart(1 / f2, w), w))
+    lhs_int = sp.together(sp.integrate(sp.apart(1 / f2, w), w))      # = simplify here (derive --check)
     C0 = sp.solve(sp.Eq(lhs_int.subs(w, w0), _C), _C)[0]
     sols = sp.solve(sp.Eq(lhs_int, t + C0), w)
     sol = None
@@ -50,7 +50,7 @@ def gf_results() -> dict:
     out["T_integral"] = sp.Integral(integrand, (w, w0, c_frac * s))
     zsub = sp.powsimp(sp.powdenest(simplify(integrand.subs(w, s * z) * s), force=True), force=True)
     out["T_integrand_z"] = zsub
-    pref = simplify(zsub * z**(2 * (L - 1) / L) * (1 - z))     # s^(-p)/L
+    pref = sp.factor(sp.cancel(zsub * z**(2 * (L - 1) / L) * (1 - z)))     # s^(-p)/L (= simplify here)
     out["prefactor"] = pref
     # antiderivative in z for L = 1, 2 (partial fractions; log(z - 1) -> log(1 - z) on 0 < z < 1, a constant shift)
     for Lv in (1, 2):
@@ -60,7 +60,7 @@ def gf_results() -> dict:
             raise AssertionError("antiderivative check failed")
         T = sp.expand(pref.subs(L, Lv) * (G.subs(z, c_frac) - G.subs(z, w0 / s)))
         k = 1 / pref.subs(L, Lv)                                     # T = log(exp(k T)) / k, one logarithm
-        T_one_log = sp.log(sp.factor(simplify(sp.exp(sp.expand(k * T))))) / k
+        T_one_log = sp.log(sp.factor(sp.factor_terms(sp.cancel(sp.exp(sp.expand(k * T)))))) / k
         for sv, w0v, cv in ((1, sp.Rational(1, 20), sp.Rational(9, 10)), (3, sp.Rational(1, 2), sp.Rational(1, 3))):
             diff = (T_one_log - T).subs({s: sv, w0: w0v, c_frac: cv}).evalf(30)
             if abs(diff) > sp.Float("1e-25"):
@@ -69,7 +69,7 @@ def gf_results() -> dict:
     # general p: termwise integration of z^(-p)/(1 - z) = sum_n z^(n - p) gives z^(1-p) sum_n z^n/(n + 1 - p)
     series = sp.Sum(z**_n / (_n + 1 - _p), (_n, 0, sp.oo)).doit()
     series = series.args[0][0] if isinstance(series, sp.Piecewise) else series      # 0 < z < 1 branch
-    F = simplify(z**(1 - _p) * series)
+    F = sp.signsimp(z**(1 - _p) * series)                  # what simplify returned here (derive --check)
     out["F_series"] = sp.Sum(z**(_n + 1 - _p) / (_n + 1 - _p), (_n, 0, sp.oo))
     out["F_p"] = F
     out["F_check"] = simplify_zero_first(sp.expand_func(sp.diff(F, z)) - z**(-_p) / (1 - z))

@@ -206,7 +206,7 @@ def depthL_balanced_closed_form():
             raise AssertionError(f"symbolic-L pair terms disagree with the mode model at L = {LL}: {pt}")
         checks.append(LL)
     self_closed = simplify((-g["self"] / g["kappa"]).doit())
-    return {"self": self_closed, "pair": -g["pair"] / g["kappa"], "extra": simplify(-g["extra"] / g["kappa"]),
+    return {"self": self_closed, "pair": -g["pair"] / g["kappa"], "extra": sp.powsimp(-g["extra"] / g["kappa"]),
             "checked_L": checks}
 
 
