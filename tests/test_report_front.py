@@ -204,3 +204,13 @@ def test_formula_too_wide_to_read_is_replaced_not_shrunk():
     # the limit is per line: the same symbols stacked in short lines are typeset
     stacked = r"\\ ".join(" + ".join(f"x_{{{i}}}" for i in range(k, k + 20)) for k in range(0, 200, 20))
     assert fit_math(stacked).startswith(r"\fitmath{")
+
+
+def test_long_code_names_may_break_in_latex_but_stay_whole_in_markdown():
+    """A long name in inline math (``per_sample_gradients``) overfilled a report line by 21 pt: in LaTeX it may
+    now break after each underscore; Markdown keeps it whole (not every renderer knows ``\\allowbreak``)."""
+    from symdln.export.prose import to_md, to_tex
+    text = "matches per_sample_gradients (max rel. diff 3e-16)"
+    assert r"$\mathtt{per\_}\allowbreak \mathtt{sample\_}\allowbreak \mathtt{gradients}$" in to_tex(text)
+    assert r"$\mathtt{per\_sample\_gradients}$" in to_md(text, escape=lambda s: s)
+    assert r"\allowbreak" not in to_tex("x_1 + y")          # subscripts are not names: untouched

@@ -69,6 +69,11 @@ def test_cached_verdict_is_the_computed_one_and_keyed_by_the_options(vcache, com
     _diskcache.set_enabled(None)
     text = _run(capsys, CLAIM, "--no-mc")
     assert "verdict:  confirmed" in text[1] and len(computed) == 3
+    before = path.stat().st_mtime_ns
+    os.utime(path, ns=(before - 10**9, before - 10**9))
+    assert _run(capsys, CLAIM, "--no-mc", "--recompute", "--json") == first and len(computed) == 4   # recomputed
+    assert path.stat().st_mtime_ns > before - 10**9 and _diskcache.enabled()     # ... and stored again
+    assert _run(capsys, CLAIM, "--no-mc", "--json") == first and len(computed) == 4   # read again afterwards
 
 
 PAYLOADS = {

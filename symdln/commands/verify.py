@@ -42,6 +42,9 @@ def add_arguments(p):
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--no-cache", action="store_true",
                    help="recompute every derivation and verdict instead of reading the on-disk cache")
+    p.add_argument("--recompute", action="store_true",
+                   help="recompute every verdict (derivations still come from their on-disk cache); "
+                        "the new verdicts replace the cached ones")
     _args.add_runner_arguments(p)         # --workers N / --scheduler ADDRESS: the Monte Carlo plans run as tasks there
 
 
@@ -185,8 +188,13 @@ def _verdicts(args, name, mc) -> list:
 
 def run(args) -> int:
     from ..tasks import using_runner
-    with using_runner(_args.runner_from_args(args)):     # each claim's Monte Carlo plan is a task
-        return _run(args)
+    from . import verify_cache
+    verify_cache.set_reading(not args.recompute)
+    try:
+        with using_runner(_args.runner_from_args(args)):     # each claim's Monte Carlo plan is a task
+            return _run(args)
+    finally:
+        verify_cache.set_reading(True)
 
 
 def _run(args) -> int:

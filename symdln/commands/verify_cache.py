@@ -30,7 +30,7 @@ from pathlib import Path
 from .._diskcache import cache_dir, write_atomic
 from .._diskcache import enabled as _shared_enabled
 
-__all__ = ["enabled", "set_enabled", "source_key", "load_index", "store_index", "load_verdict", "store_verdict",
+__all__ = ["enabled", "set_enabled", "set_reading", "source_key", "load_index", "store_index", "load_verdict", "store_verdict",
            "options_tag"]
 
 _FORMAT = 1
@@ -38,6 +38,14 @@ _DEPENDENCIES = ("sympy", "mpmath", "numpy", "scipy", "numba")
 _SUFFIXES = (".py", ".json")
 _keys: dict[str, str | None] = {}
 _enabled: bool | None = None
+_reading = True
+
+
+def set_reading(flag: bool) -> None:
+    """``False``: never answer from the verdict cache, but still store what is computed (``verify --recompute``:
+    fresh verdicts that replace the cached ones, derivations still read from their own cache)."""
+    global _reading
+    _reading = bool(flag)
 
 
 def set_enabled(flag: bool | None) -> None:
@@ -130,7 +138,7 @@ def _path(paper: str, name: str) -> Path | None:
 
 def _read(paper: str, name: str):
     """The entry's JSON object when its key and paper match, else ``None``."""
-    if not enabled():
+    if not (enabled() and _reading):
         return None
     path = _path(paper, name)
     if path is None:

@@ -331,7 +331,20 @@ def to_tex(text, *, escape=None) -> str:
     if escape is None:
         from .latex import escape as _esc
         escape = lambda s: _esc(s, breakable=True)  # noqa: E731
-    return "".join(escape(s) if k == "text" else "$%s$" % s for k, s in segments(text))
+    return "".join(escape(s) if k == "text" else "$%s$" % _breakable_names(s) for k, s in segments(text))
+
+
+_TT = re.compile(r"\\mathtt\{((?:[^{}\\]|\\_)+)\}")
+
+
+def _breakable_names(math: str) -> str:
+    """LaTeX only: a long code name ``\\mathtt{per\\_sample\\_gradients}`` may break after each underscore
+    (``\\allowbreak`` between ``\\mathtt`` pieces; a name in one piece overfills a line).  Markdown keeps the
+    name whole: not every Markdown math renderer knows ``\\allowbreak``."""
+    def split(m):
+        parts = re.findall(r"(?:[^\\]|\\_)*?\\_|(?:[^\\]|\\_)+$", m.group(1))
+        return r"\allowbreak ".join(r"\mathtt{%s}" % p for p in parts if p)
+    return _TT.sub(split, math)
 
 
 def to_md(text, *, escape, cell: bool = False) -> str:

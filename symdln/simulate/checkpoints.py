@@ -72,5 +72,16 @@ class Recorder:
             self.states.append(Wst.copy())
             self._i += 1
 
+    def at_step(self, k: int, Wl: np.ndarray, steps: int) -> bool:
+        """The compiled drivers' loop head: record the layer-last ensemble ``Wl`` (``(L, D, D, S)``, copied to
+        ``(S, L, D, D)`` only at a checkpoint) if ``k`` is one; ``True`` when the run is over (``k == steps``)."""
+        if k == self.next:
+            self.maybe(k, np.ascontiguousarray(Wl.transpose(3, 0, 1, 2)))
+        return k == steps
+
+    def until(self, steps: int) -> int:
+        """The step at which the loop must stop next: the next checkpoint, or ``steps`` after the last."""
+        return steps if self.next < 0 else self.next
+
     def layers(self) -> list[np.ndarray]:
         return unstack(np.stack(self.states), self.widths)

@@ -32,11 +32,9 @@ def _gd_compiled(Wst, M, rec, steps, eta, progress):
     e4, e5 = np.zeros((0, D, D, S_)), np.zeros((0, L, D, D, S_))
     k = 0
     while True:
-        if k == rec.next:
-            rec.maybe(k, np.ascontiguousarray(Wl.transpose(3, 0, 1, 2)))
-        if k == steps:
+        if rec.at_step(k, Wl, steps):
             break
-        n = min((steps if rec.next < 0 else rec.next) - k, 2000)
+        n = min(rec.until(steps) - k, 2000)
         backproject_chunk(Wl, M, e4, e4, e5, 0, n, eta, 0, Bel, A, W, Delta)
         k += n
         if progress is not None:

@@ -98,9 +98,7 @@ def _loop_compiled(Wst, M, noise_src, rec, steps, dt, progress, label):
     empty4, empty5 = np.zeros((0, D, D, S_)), np.zeros((0, L, D, D, S_))
     bufs, k = None, 0
     while True:
-        if k == rec.next:
-            rec.maybe(k, np.ascontiguousarray(Wl.transpose(3, 0, 1, 2)))
-        if k == steps:
+        if rec.at_step(k, Wl, steps):
             break
         if noise_src._buf is None or noise_src._k == noise_src.C:
             noise_src._refill()
@@ -110,7 +108,7 @@ def _loop_compiled(Wst, M, noise_src, rec, steps, dt, progress, label):
             mode = 0 if G is None else (2 if LZ is not None else 1)
             bufs = (empty4 if G is None else G, empty4 if LZ is None else LZ, empty5 if Z is None else Z, mode)
         G, LZ, Z, mode = bufs
-        stop = steps if rec.next < 0 else rec.next
+        stop = rec.until(steps)
         n = min(noise_src.C - noise_src._k, stop - k)
         backproject_chunk(Wl, M, G, LZ, Z, noise_src._k, noise_src._k + n, dt, mode, Bel, A, W, Delta)
         noise_src._k += n

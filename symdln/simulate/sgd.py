@@ -163,14 +163,12 @@ def _loop_compiled(Wst, stream, rec, steps, lr, progress):
     H = np.empty((L, D, b, S)); g = np.empty((L, D, b, S))
     k = 0
     while True:
-        if k == rec.next:
-            rec.maybe(k, np.ascontiguousarray(Wl.transpose(3, 0, 1, 2)))
-        if k == steps:
+        if rec.at_step(k, Wl, steps):
             break
         if stream._buf is None or stream._k == stream.C:
             stream._refill()
         X, Y = stream._buf                                          # (C, D, b, S)
-        stop = steps if rec.next < 0 else rec.next
+        stop = rec.until(steps)
         n = min(stream.C - stream._k, stop - k)
         sgd_chunk(Wl, X, Y, stream._k, stream._k + n, lr, H, g)
         stream._k += n
