@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["simplify", "simplify_zero_first", "simplifies_to_zero", "clear"]
+__all__ = ["simplify", "simplify_zero_first", "simplifies_to_zero", "cancels_to_zero", "clear"]
 
 _MEMO: dict = {}
 _MAX = 4096
@@ -33,7 +33,8 @@ def simplify(expr, **kwargs):
     return out
 
 
-def _cancels(expr) -> bool:
+def cancels_to_zero(expr) -> bool:
+    """``cancel(expr) == 0`` (a proof that ``expr`` is identically zero; ``False`` proves nothing)."""
     try:
         return sp.cancel(expr) == 0
     except (sp.PolynomialError, TypeError, AttributeError, NotImplementedError):
@@ -48,12 +49,12 @@ def simplify_zero_first(expr):
     too; only when ``cancel`` leaves something non-zero is the full ``simplify`` run (it knows more identities:
     powers with symbolic exponents, logarithms, ...).  For a zero test this is 5-20x cheaper.
     """
-    return sp.Integer(0) if _cancels(expr) else simplify(expr)
+    return sp.Integer(0) if cancels_to_zero(expr) else simplify(expr)
 
 
 def simplifies_to_zero(expr) -> bool:
     """``simplify(expr) == 0`` (see :func:`simplify_zero_first`)."""
-    return _cancels(expr) or simplify(expr) == 0
+    return cancels_to_zero(expr) or simplify(expr) == 0
 
 
 def clear() -> None:

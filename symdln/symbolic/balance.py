@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._linalg import above, below, is_zero, sym_matrix, sym_symmetric, symbolic_layers
+from ._linalg import above, below, expand_polynomial, is_zero, sym_matrix, sym_symmetric, symbolic_layers
 from .gaussian import _xvec, expect_matrix
-from ._simp import simplifies_to_zero, simplify
+from ._simp import simplifies_to_zero, simplify, simplify_zero_first
 from .result import Derivation, Step, register
 from .symbols import L, beta, eta, s, sigma_q, w
 
@@ -34,8 +34,8 @@ def step_change_symbolic(layers, E, eta_):
     new = [W + eta_ * g for W, g in zip(layers, G)]
     D = lambda Ws, k: Ws[k].T * Ws[k] - Ws[k - 1] * Ws[k - 1].T
     direct = [D(new, k) - D(layers, k) for k in range(1, Ls)]          # compared by is_zero, which expands itself
-    ident = [sp.expand(eta_ ** 2 * (G[k].T * G[k] - G[k - 1] * G[k - 1].T)) for k in range(1, Ls)]
-    first = [sp.expand(layers[k].T * G[k] - G[k - 1] * layers[k - 1].T) for k in range(1, Ls)]
+    ident = [expand_polynomial(eta_ ** 2 * (G[k].T * G[k] - G[k - 1] * G[k - 1].T)) for k in range(1, Ls)]
+    first = [expand_polynomial(layers[k].T * G[k] - G[k - 1] * layers[k - 1].T) for k in range(1, Ls)]
     return direct, ident, first
 
 
@@ -153,8 +153,8 @@ def _aligned() -> Derivation:
         steps.append(Step(f"{case}: Gbar_{{l+1}}^T Gbar_{{l+1}} - Gbar_l Gbar_l^T = (s-w)^2 (w^(2(L-1)/L) - "
                           "w^(2(L-1)/L)) = 0 on the mode (so the O(eta) discretisation part and the Delta-part of "
                           "the noise vanish under A1+A2); what remains is beta times", out[case]))
-    one = {c: simplify(out[c].subs(r_, 1).doit().subs({wb[1]: w, sb[1]: s})) for c in ALIGNED_CASES}
-    at_min = {c: sp.factor(simplify(one[c].subs(w, s))) for c in ALIGNED_CASES}
+    one = {c: simplify_zero_first(out[c].subs(r_, 1).doit().subs({wb[1]: w, sb[1]: s})) for c in ALIGNED_CASES}
+    at_min = {c: sp.factor(simplify_zero_first(one[c].subs(w, s))) for c in ALIGNED_CASES}
     if not simplifies_to_zero(at_min["interior"]):
         raise AssertionError("interior pairs should be noise-stationary at a single-mode minimum")
     notes.append("Single mode (r = 1), at the minimum w = s, Ito rate / beta: " +
@@ -192,7 +192,8 @@ def _gauge2() -> Derivation:
     if len(Dstar) != 1:
         raise AssertionError(f"expected one fixed point, got {Dstar}")
     Dstar = simplify(Dstar[0])
-    lam_expr = simplify(-sp.diff(g, Dv).subs(Dv, Dstar)).replace(     # sqrt((T + k)^2) -> T + k (T, k > 0)
+    # together: what simplify returned here (derive --check); then sqrt((T + k)^2) -> T + k (T, k > 0)
+    lam_expr = sp.together(-sp.diff(g, Dv).subs(Dv, Dstar)).replace(
         lambda e: isinstance(e, sp.Pow) and e.exp == sp.S.Half, lambda e: sp.sqrt(sp.factor(e.base)))
     lam_expr = sp.factor(simplify(lam_expr))
     target = 2 * Tq * k / (Tq + k)
@@ -210,8 +211,8 @@ def _gauge2() -> Derivation:
         expr=sp.Matrix([Dstar, lam_expr]), assumptions=("depth 2, global minimum W = M", "aligned mode",
                                                         "first order in beta", "t = eta k"),
         source=_SRC, steps=steps, variables=("s", "sigma_q", "beta"),
-        notes=(f"Isotropic label noise: D* = {simplify(Dstar.subs(iso))}, rate/beta = "
-               f"{simplify(lam_expr.subs(iso))}; balanced (D* = 0) iff d_0 = d_2.  Time scale 1/(beta lambda) in "
+        notes=(f"Isotropic label noise: D* = {sp.together(Dstar.subs(iso))}, rate/beta = "
+               f"{sp.together(lam_expr.subs(iso))}; balanced (D* = 0) iff d_0 = d_2.  Time scale 1/(beta lambda) in "
                "t = eta k, i.e. 1/(eta beta lambda) SGD steps.",),
         extra={"D_star": Dstar, "rate_over_beta": lam_expr, "isotropic": {kk: simplify(v.subs(iso)) for kk, v in
                                                                          (("D_star", Dstar), ("rate", lam_expr))}})

@@ -42,7 +42,7 @@ def finite_population_factor():
     off = p2 / b ** 2                       # coefficient of sum_{i != j} g_i g_j^T
     # sum_i g_i g_i^T = N S2; sum_{i != j} g_i g_j^T = N^2 G - N S2
     sigma_b = sp.expand(diag * N * S2 + off * (N ** 2 * G - N * S2) - G)
-    c = simplify(sigma_b.coeff(S2))
+    c = sp.together(sigma_b.coeff(S2))         # what simplify returned here (derive --check)
     if not simplifies_to_zero(sigma_b.coeff(G) + c):
         raise AssertionError("Sigma_b is not proportional to S2 - G")
     steps = (Step("Co-occurrence probabilities from counting b-subsets: P(i in B) = C(N-1,b-1)/C(N,b), "

@@ -10,7 +10,7 @@ import functools
 
 import sympy as sp
 
-from ._simp import simplifies_to_zero, simplify
+from ._simp import simplifies_to_zero, simplify, simplify_zero_first
 from .result import Derivation, Step, derive, register
 from .symbols import L, c_frac, s, t, w, w0, z
 
@@ -28,7 +28,7 @@ def gf_results() -> dict:
     out = {"rhs": rhs, "rhs_L2": sp.expand(rhs.subs(L, 2)), "rhs_L1": sp.expand(rhs.subs(L, 1))}
     # L = 2: separate variables, integral of dw / (2 w (s - w)) = t + C
     f2 = out["rhs_L2"]
-    lhs_int = simplify(sp.integrate(sp.apart(1 / f2, w), w))
+    lhs_int = sp.together(sp.integrate(sp.apart(1 / f2, w), w))      # = simplify here (derive --check)
     C0 = sp.solve(sp.Eq(lhs_int.subs(w, w0), _C), _C)[0]
     sols = sp.solve(sp.Eq(lhs_int, t + C0), w)
     sol = None
@@ -40,17 +40,17 @@ def gf_results() -> dict:
         raise AssertionError(f"no separated solution satisfies w(0) = w0: {sols}")
     out["antiderivative_L2"] = lhs_int
     out["logistic"] = sol
-    out["ode_residual"] = simplify(sp.diff(sol, t) - f2.subs(w, sol))
-    out["ic_residual"] = simplify(sol.subs(t, 0) - w0)
+    out["ode_residual"] = simplify_zero_first(sp.diff(sol, t) - f2.subs(w, sol))
+    out["ic_residual"] = simplify_zero_first(sol.subs(t, 0) - w0)
     # cross-check target (the paper's Eq. 3): the derived solution must equal it
     out["eq3_form"] = s / (1 + (s / w0 - 1) * sp.exp(-2 * s * t))
-    out["eq3_difference"] = simplify(sol - out["eq3_form"])
+    out["eq3_difference"] = simplify_zero_first(sol - out["eq3_form"])
     # time to learn: T = int_{w0}^{c s} dw / rhs; with w = s z: s^(-p)/L int z^(-p)/(1-z) dz
     integrand = 1 / rhs
     out["T_integral"] = sp.Integral(integrand, (w, w0, c_frac * s))
     zsub = sp.powsimp(sp.powdenest(simplify(integrand.subs(w, s * z) * s), force=True), force=True)
     out["T_integrand_z"] = zsub
-    pref = simplify(zsub * z**(2 * (L - 1) / L) * (1 - z))     # s^(-p)/L
+    pref = sp.factor(sp.cancel(zsub * z**(2 * (L - 1) / L) * (1 - z)))     # s^(-p)/L (= simplify here)
     out["prefactor"] = pref
     # antiderivative in z for L = 1, 2 (partial fractions; log(z - 1) -> log(1 - z) on 0 < z < 1, a constant shift)
     for Lv in (1, 2):
@@ -60,7 +60,7 @@ def gf_results() -> dict:
             raise AssertionError("antiderivative check failed")
         T = sp.expand(pref.subs(L, Lv) * (G.subs(z, c_frac) - G.subs(z, w0 / s)))
         k = 1 / pref.subs(L, Lv)                                     # T = log(exp(k T)) / k, one logarithm
-        T_one_log = sp.log(sp.factor(simplify(sp.exp(sp.expand(k * T))))) / k
+        T_one_log = sp.log(sp.factor(sp.factor_terms(sp.cancel(sp.exp(sp.expand(k * T)))))) / k
         for sv, w0v, cv in ((1, sp.Rational(1, 20), sp.Rational(9, 10)), (3, sp.Rational(1, 2), sp.Rational(1, 3))):
             diff = (T_one_log - T).subs({s: sv, w0: w0v, c_frac: cv}).evalf(30)
             if abs(diff) > sp.Float("1e-25"):
@@ -69,10 +69,10 @@ def gf_results() -> dict:
     # general p: termwise integration of z^(-p)/(1 - z) = sum_n z^(n - p) gives z^(1-p) sum_n z^n/(n + 1 - p)
     series = sp.Sum(z**_n / (_n + 1 - _p), (_n, 0, sp.oo)).doit()
     series = series.args[0][0] if isinstance(series, sp.Piecewise) else series      # 0 < z < 1 branch
-    F = simplify(z**(1 - _p) * series)
+    F = sp.signsimp(z**(1 - _p) * series)                  # what simplify returned here (derive --check)
     out["F_series"] = sp.Sum(z**(_n + 1 - _p) / (_n + 1 - _p), (_n, 0, sp.oo))
     out["F_p"] = F
-    out["F_check"] = simplify(sp.expand_func(sp.diff(F, z)) - z**(-_p) / (1 - z))
+    out["F_check"] = simplify_zero_first(sp.expand_func(sp.diff(F, z)) - z**(-_p) / (1 - z))
     if out["F_check"] != 0:
         raise AssertionError("Lerch antiderivative check failed")
     Fz = F.subs(_p, 2 * (L - 1) / L)

@@ -37,7 +37,7 @@ d_out = sp.Symbol("d_out", integer=True, positive=True)
 def exponent_in_width(expr):
     """``lim_{n -> oo} d log(expr) / d log(n)``: the power of the width a positive expression grows with."""
     e = simplify(n_width * sp.diff(sp.log(expr), n_width))
-    return simplify(sp.limit(e, n_width, sp.oo))
+    return sp.together(sp.limit(e, n_width, sp.oo))    # what simplify returned on every input here
 
 
 def _critical_set_check(widths=(2, 3, 3, 2)):
@@ -50,8 +50,16 @@ def _critical_set_check(widths=(2, 3, 3, 2)):
         W = W * A
     loss = sum((M - W).applyfunc(lambda e: e ** 2)) / 2
     zero = {x: 0 for x in list(Ws[0]) + list(Ws[-1])}
-    grads = [sp.Matrix(A.shape[0], A.shape[1], lambda r, c, A=A: sp.diff(loss, A[r, c])).subs(zero) for A in Ws]
-    return all(g.is_zero_matrix for g in grads), simplify(loss.subs(zero))
+    # the loss is a polynomial with integer coefficients: its partial derivatives, evaluated on the set, in a sparse
+    # polynomial ring (exact; the same derivatives as sympy.diff, without building the unexpanded expressions)
+    from sympy.polys.domains import QQ
+    from sympy.polys.rings import ring
+    syms = sorted(loss.free_symbols, key=str)
+    R, *gens = ring(syms, QQ)
+    p, gen_of = R(loss), dict(zip(syms, gens))
+    at = [(gen_of[x], 0) for x in zero]
+    grads_vanish = all(p.diff(gen_of[x]).subs(at) == 0 for A in Ws for x in A)
+    return grads_vanish, simplify(loss.subs(zero))
 
 
 @functools.lru_cache(maxsize=None)
@@ -62,13 +70,14 @@ def init_scale_results() -> dict:
     out["critical_set_is_critical"], out["loss_on_set"] = crit, loss_at
     # second moments of the Gaussian layers: E||A||_F^2 = rows * cols * sigma^2
     E1, EL, Emid = d_in * n_width * sig2, d_out * n_width * sig2, n_width ** 2 * sig2
-    out["d_saddle_sq"] = simplify(E1 + EL)
-    out["d_origin_sq"] = simplify(E1 + EL + (L - 2) * Emid)
+    # factor / together+powsimp: what simplify returned on these inputs (derive --check)
+    out["d_saddle_sq"] = sp.factor(E1 + EL)
+    out["d_origin_sq"] = sp.powsimp(sp.together(E1 + EL + (L - 2) * Emid), force=True)
     # E||W_l ... W_1||_F^2 by the recursion E||A X||_F^2 = rows(A) sigma^2 E||X||_F^2 (A independent of X)
     k = sp.Symbol("k", integer=True, positive=True)
     EW = d_in * n_width * sig2                                          # ||W_1||^2 (W_1 X with X = I_{d_in})
     EW = EW * sp.Product(n_width * sig2, (k, 2, L - 1)).doit()           # hidden layers
-    EW = simplify(EW * d_out * sig2)                                  # last layer has d_out rows
+    EW = sp.factor(sp.expand(EW * d_out * sig2))                      # last layer has d_out rows (= simplify here)
     out["EW_sq"] = sp.powsimp(EW, force=True)
     out["op_norm_layer"] = sp.sqrt(n_width * sig2)                       # sqrt(n) sigma: the scale of ||W_l||_op
     out["jac_scale"] = out["op_norm_layer"] ** (L - 1)
@@ -78,7 +87,7 @@ def init_scale_results() -> dict:
     out["exp_d_saddle"] = simplify(ex["d_saddle_sq"] / 2)
     out["exp_d_origin"] = simplify(ex["d_origin_sq"] / 2)
     out["exp_W0"] = simplify(ex["EW_sq"] / 2)
-    out["exp_d_min_linear"] = simplify(sp.expand_log(sp.log(out["d_min_linear"]), force=True) / sp.log(n_width))
+    out["exp_d_min_linear"] = sp.factor(sp.expand_log(sp.log(out["d_min_linear"]), force=True) / sp.log(n_width))
     out["exp_ratio"] = simplify(out["exp_d_min_linear"] - out["exp_d_saddle"])
     out["gamma_c_saddle"] = sp.solve(sp.Eq(out["exp_d_saddle"], 0), gamma)
     out["gamma_c_origin"] = sp.solve(sp.Eq(out["exp_d_origin"], 0), gamma)

@@ -11,8 +11,8 @@ from typing import Sequence
 
 import sympy as sp
 
-from ._linalg import (above, below, commutation, display_symbols as _S, end_to_end, is_zero, kron, sym_matrix,
-                      sym_symmetric, symbolic_layers, vec)
+from ._linalg import (above, below, commutation, display_symbols as _S, end_to_end, expand_polynomial, is_zero,
+                      kron, sym_matrix, sym_symmetric, symbolic_layers, vec)
 from .gaussian import _xvec, expect
 from .result import Derivation, Step, register
 
@@ -162,7 +162,7 @@ def noise_covariance_from_moments(widths: Sequence[int]):
     gens = x + q
     noise = []
     for W in layers:
-        g = W.applyfunc(lambda e: sp.expand(sp.diff(loss, e)))       # per-sample gradient (chain rule)
+        g = W.applyfunc(lambda e: expand_polynomial(sp.diff(loss, e)))   # per-sample gradient (chain rule)
         gpop = g.applyfunc(lambda e: expect(e, x, q, Sq))           # population gradient
         noise.append([_poly(e, gens) for e in vec(g - gpop)])
     L = len(layers)

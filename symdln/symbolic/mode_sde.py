@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import sympy as sp
 
-from ._linalg import (above, below, between, display_symbols as _S, end_to_end, is_zero, kron, sym_matrix,
-                      symbolic_layers, theta_symbols, vec)
+from ._linalg import (above, below, between, display_symbols as _S, end_to_end, expand_polynomial, is_zero, kron,
+                      sym_matrix, symbolic_layers, theta_symbols, vec)
 from .gaussian import expected_SNS
 from .matrix_identities import _noise_covariance_cached, expected_loss, jacobian_formula, sigma_block_formula
 from .result import Derivation, Step, register
@@ -201,7 +201,7 @@ def _gradient_drift() -> Derivation:
         th = theta_symbols(layers)
         g = sp.Matrix([sp.diff(Lpop, x) for x in th])
         dw = sp.Matrix([sp.diff(w, x) for x in th])
-        drift = sp.expand((dw.T * (-g))[0, 0])                          # chain rule along d theta = -g dt
+        drift = expand_polynomial((dw.T * (-g))[0, 0])                  # chain rule along d theta = -g dt
         Delta = M - end_to_end(layers)
         Ksum = sp.zeros(Delta.rows * Delta.cols, Delta.rows * Delta.cols)
         for l in range(1, len(layers) + 1):

@@ -123,8 +123,9 @@ def reduce_aligned():
     ratio = sp.powsimp(sp.expand_power_base(cross_summand / base, force=True), force=True)
     if simplify(sp.powsimp(ratio / (x_b**2 / x_a**2)**(_l - _m - 1), force=True)) != 1:
         raise AssertionError(f"cross summand is not geometric in l - m: {ratio}")
-    inner = sp.expand(simplify(_generic(sp.Sum(_rho**(_l - _m - 1), (_m, 1, _l - 1)).doit())))
-    outer = sp.factor(simplify(_generic(sp.Sum(inner, (_l, 2, L)).doit())))
+    # together / cancel+powsimp: what simplify returned on these sums (derive --check)
+    inner = sp.expand(sp.together(_generic(sp.Sum(_rho**(_l - _m - 1), (_m, 1, _l - 1)).doit())))
+    outer = sp.factor(sp.powsimp(sp.cancel(_generic(sp.Sum(inner, (_l, 2, L)).doit())), force=True))
     out["ito_cross_rho_sum"] = outer
     cross_raw = beta * base * outer.subs(_rho, x_b**2 / x_a**2)
     out["ito_cross_raw"] = cross_raw

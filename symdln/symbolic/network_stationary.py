@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ._linalg import kron
 from ._simp import simplifies_to_zero, simplify
 from .result import Derivation, Step, register
 from .symbols import L, beta, s, sigma_q
@@ -86,7 +87,7 @@ def exact_network_moments(layers, U, V, *, temperature) -> dict:
     n = rows * cols
     K = sp.zeros(n, n)
     for A, B in zip(above, below):
-        K += sp.kronecker_product(B.T * B, A * A.T)
+        K += kron(B.T * B, A * A.T)
     null = K.nullspace()
     if null:
         X = sp.Matrix.hstack(*null)
@@ -111,7 +112,7 @@ def exact_network_moments(layers, U, V, *, temperature) -> dict:
     cov = K * Amat * K
     shifts, variances = [], []
     for a in range(U.cols):
-        e = sp.kronecker_product(V[:, a], U[:, a])
+        e = kron(V[:, a], U[:, a])
         shifts.append(simplify((e.T * Er)[0, 0]))
         variances.append(simplify((e.T * cov * e)[0, 0]))
     return {"mean_shift": shifts, "variance": variances}
@@ -136,7 +137,7 @@ def mode_model(amps):
     n = rows * cols
     K = sp.zeros(n, n)
     for A, B in zip(above, below):
-        K += sp.kronecker_product(B.T * B, A * A.T)
+        K += kron(B.T * B, A * A.T)
     if any(K[i, j] != 0 for i in range(n) for j in range(n) if i != j):
         raise AssertionError("K is not diagonal in the mode basis")
     kap0 = K[0, 0]
@@ -205,7 +206,7 @@ def depthL_balanced_closed_form():
             raise AssertionError(f"symbolic-L pair terms disagree with the mode model at L = {LL}: {pt}")
         checks.append(LL)
     self_closed = simplify((-g["self"] / g["kappa"]).doit())
-    return {"self": self_closed, "pair": -g["pair"] / g["kappa"], "extra": simplify(-g["extra"] / g["kappa"]),
+    return {"self": self_closed, "pair": -g["pair"] / g["kappa"], "extra": sp.powsimp(-g["extra"] / g["kappa"]),
             "checked_L": checks}
 
 

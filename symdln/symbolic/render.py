@@ -16,9 +16,21 @@ from .symbols import SYMBOLS, latex_names
 __all__ = ["render_all", "render_quantity", "to_data"]
 
 
+_LATEX: dict = {}
+
+
 def _latex(e) -> str:
+    """``sympy.latex`` with the paper's symbol names; each step and result is typeset for both the Markdown and the
+    JSON file, so immutable expressions are typeset once per process (printing is a pure function of the
+    expression; mutable matrices are not hashable and are typeset each time)."""
     try:
-        return sp.latex(e, symbol_names=latex_names())
+        key = e if isinstance(e, sp.Basic) else None
+        hit = _LATEX.get(key) if key is not None else None
+        if hit is None:
+            hit = sp.latex(e, symbol_names=latex_names())
+            if key is not None:
+                _LATEX[key] = hit
+        return hit
     except Exception:  # pragma: no cover - exotic objects
         return ""
 

@@ -18,7 +18,7 @@ import functools
 import sympy as sp
 
 from .fokker_planck import aligned_coefficient_exprs, generator, printed_coefficients, split_beta
-from ._simp import simplify
+from ._simp import cancels_to_zero, simplify
 from .result import Derivation, Step, register
 from .symbols import L, beta, s, sigma_q, w
 
@@ -40,7 +40,28 @@ def _side(shift) -> str:
 
 
 def _simp(e):
+    """The displayed form: powers combined around ``simplify`` (computed once per distinct input in a process; the
+    same drift, diffusion and shift come back in several derivations)."""
+    try:
+        return _simp_memo(e)
+    except TypeError:                      # unhashable (a mutable matrix)
+        return _simp_memo.__wrapped__(e)
+
+
+@functools.lru_cache(maxsize=1024)
+def _simp_memo(e):
     return sp.powsimp(simplify(sp.powsimp(sp.expand(e), force=True)), force=True)
+
+
+def _linear_root(eq, var) -> list:
+    """``[-b/a]`` for an equation ``a var + b = 0`` (``a``, ``b`` free of ``var``, ``a`` not identically zero), the
+    one solution ``sympy.solve`` returns for it, without its search; anything else goes to ``sympy.solve``.  Every
+    caller brings the root to its displayed form with :func:`_simp`."""
+    e = sp.expand(eq)
+    a, b = e.coeff(var, 1), e.coeff(var, 0)
+    if a != 0 and not a.has(var) and not b.has(var) and sp.expand(a * var + b - e) == 0 and not cancels_to_zero(a):
+        return [-b / a]
+    return sp.solve(eq, var)
 
 
 def _derivatives(e, n: int) -> list:
@@ -72,7 +93,7 @@ def taylor_data(mu, D):
 def drift_zero_shift(mu):
     """``w_0 - s = beta m + O(beta^2)`` where ``mu(w_0) = 0``: series of ``mu(s + beta m)`` in beta."""
     ser = sp.diff(mu.subs(w, s + beta * _m), beta).subs(beta, 0)
-    sol = sp.solve(_simp(ser), _m)
+    sol = _linear_root(_simp(ser), _m)
     if len(sol) != 1:
         raise ValueError(f"drift zero: expected one O(beta) solution, got {sol}")
     return _simp(beta * sol[0])
@@ -82,7 +103,7 @@ def mode_shift(mu, D):
     """Mode of p*: zero of ``(log p*)' = (2 mu - D')/D``, i.e. of ``2 mu - D'``; ``beta m + O(beta^2)``."""
     g = 2 * mu - sp.diff(D, w)
     ser = sp.diff(g.subs(w, s + beta * _m), beta).subs(beta, 0)
-    sol = sp.solve(_simp(ser), _m)
+    sol = _linear_root(_simp(ser), _m)
     if len(sol) != 1:
         raise ValueError(f"mode: expected one O(beta) solution, got {sol}")
     return _simp(beta * sol[0])
@@ -298,6 +319,24 @@ def _trunc(expr, k: int):
     return sp.Add(*[c * _eps ** m for (m,), c in poly.terms() if m <= k])
 
 
+def _composed_taylor(f_at_s, g_at_s, ms) -> list:
+    """Coefficients ``c_0..c_n`` of ``beta^j`` in ``f(s + delta) + beta g(s + delta)``, ``delta = sum_j beta^j m_j``
+    (``n = len(ms)``), from ``f_at_s = [f(s), f'(s), ..., f^(n)(s)]`` and ``g_at_s = [g(s), ..., g^(n-1)(s)]``:
+    Taylor's formula ``f(s + delta) = sum_k f^(k)(s) delta^k / k!`` (``delta^k = O(beta^k)``, so ``k <= n`` is
+    exact to ``beta^n``), with each power of ``delta`` a truncated polynomial in ``beta``."""
+    n = len(ms)
+    delta = [sp.Integer(0)] + list(ms)                      # coefficient list in beta, degree <= n
+    power = [sp.Integer(1)] + [sp.Integer(0)] * n           # delta^0
+    out = [sp.Integer(0)] * (n + 1)
+    for k in range(n + 1):
+        for j in range(n + 1):
+            out[j] += f_at_s[k] * power[j] / sp.factorial(k)
+            if k < n and j < n:
+                out[j + 1] += g_at_s[k] * power[j] / sp.factorial(k)
+        power = [sp.Add(*[power[i] * delta[j - i] for i in range(j + 1)]) for j in range(n + 1)]
+    return out
+
+
 def laplace_series(mu, D, order: int = 2) -> dict:
     """Mean shift, variance and mode shift of ``p* = exp(int 2 mu/D)/D`` to ``O(beta^order)`` (Laplace method).
 
@@ -343,13 +382,13 @@ def laplace_series(mu, D, order: int = 2) -> dict:
     mean_c, var_c = coeffs(to_beta(mean_gen)), coeffs(to_beta(var_gen))
     # mode: A(w) + beta g(w) = 0 with w = s + sum_j beta^j m_j
     ms = sp.symbols(f"m1:{order + 1}")
-    expr = (A + beta * g).subs(w, s + sum(beta ** (j + 1) * ms[j] for j in range(order)))
-    # Taylor coefficients in beta by differentiation at beta = 0 (what series() computes, without its machinery)
-    taylor = lambda j: sp.diff(expr, beta, j).subs(beta, 0) / sp.factorial(j)   # noqa: E731
+    # Taylor coefficients in beta of (A + beta g)(s + delta), delta = sum_j beta^j m_j: Taylor's formula in w with
+    # the derivatives at s already computed, then the powers of delta as polynomials in beta
+    taylor = _composed_taylor([d.subs(w, s) for d in dA[:order + 1]], [d.subs(w, s) for d in dg[:order]], ms)
     sol: dict = {}
     for j in range(1, order + 1):
-        cj = _simp(taylor(j).subs(sol))
-        sol[ms[j - 1]] = _simp(sp.solve(cj, ms[j - 1])[0])
+        cj = _simp(taylor[j].subs(sol))
+        sol[ms[j - 1]] = _simp(_linear_root(cj, ms[j - 1])[0])
     mode_c = [sol[m] for m in ms]
     poly = lambda cs: sum(c * beta ** (j + 1) for j, c in enumerate(cs))
     return {"mean_shift": poly(mean_c), "variance": poly(var_c), "mode_shift": poly(mode_c),
