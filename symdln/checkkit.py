@@ -28,7 +28,7 @@ from .verdict import Evidence
 __all__ = ["RTOL", "compare_arrays", "try_build", "shape_failure", "RECTANGULAR_WIDTHS", "normalize",
            "derived_expr", "reading_variants", "symbolic_formula_value", "generic_setting", "GENERIC", "Comparison", "vec_rows", "SQUARE", "RECT", "ALIGNED",
            "sampled_settings", "mode_uv", "jacobian_reference", "matrix_claim", "sym_equal", "points_equal",
-           "analytic_at_zero", "taylor", "limit_at_zero", "setting_key", "memo_by_setting"]
+           "analytic_at_zero", "taylor", "limit_at_zero", "setting_key", "memo_by_setting", "bounded_memo"]
 
 #: relative tolerance for float64 comparisons of exact formulas: the inputs are O(1) and the formulas are
 #: a few dozen products, so round-off is ~1e-15; 1e-9 leaves six orders of headroom
@@ -210,12 +210,18 @@ def memo_by_setting(fn):
     @functools.wraps(fn)
     def g(claim, env):
         key = (fn.__module__, fn.__qualname__, setting_key(env["net"], env["t"]))
-        if key not in _SETTING_MEMO:
-            if len(_SETTING_MEMO) >= 512:
-                _SETTING_MEMO.clear()
-            _SETTING_MEMO[key] = fn(claim, env)
-        return _SETTING_MEMO[key]
+        return bounded_memo(_SETTING_MEMO, key, lambda: fn(claim, env), 512)
     return g
+
+
+def bounded_memo(store: dict, key, compute, limit: int):
+    """``store[key]``, computed by ``compute()`` when missing; the store is emptied when it holds ``limit`` entries
+    (a process-wide memo of per-setting values that cannot grow without bound)."""
+    if key not in store:
+        if len(store) >= limit:
+            store.clear()
+        store[key] = compute()
+    return store[key]
 
 
 @dataclass

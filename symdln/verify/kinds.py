@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..checkkit import jacobian_reference, matrix_claim, mode_uv, normalize, setting_key, symbolic_formula_value
+from ..checkkit import bounded_memo, jacobian_reference, matrix_claim, mode_uv, normalize, setting_key, symbolic_formula_value
 from ..network import vec
 from ..symbolic.symbols import L, b, eta, s, sigma_q, w
 from ..verdict import Evidence
@@ -116,12 +116,7 @@ def _memoised(name, fn):
     same derivation on the same sampled networks: the Sigma_lm closed form at 3 settings is ~0.3 s of SymPy
     matrix products each time).  Deterministic in the numbers it reads, so the stored value is the recomputed one."""
     def g(net, t):
-        key = (name, setting_key(net, t))
-        if key not in _DERIVED_MEMO:
-            if len(_DERIVED_MEMO) >= 256:
-                _DERIVED_MEMO.clear()
-            _DERIVED_MEMO[key] = fn(net, t)
-        return _DERIVED_MEMO[key]
+        return bounded_memo(_DERIVED_MEMO, (name, setting_key(net, t)), lambda: fn(net, t), 256)
     return g
 
 
