@@ -79,13 +79,12 @@ def gd(layers, M, mask=None, *, c: float = 1.0, max_steps: int = 20000, floor: f
     """GD on a batch of DLNs; see :func:`_gd`.  Widths <= 256 run with single-threaded BLAS
     (``symdln.saddles._threads``: small products gain nothing from threads and suffer under load).
 
-    ``fused`` (default: for widths > 256) takes each step with one pass of partial products shared by the
-    gradients and the norms, the ``w x w`` gradients as BLAS products of contiguous ``w x d`` and ``d x w``
-    factors, and the update in place: the same step up to the order of a 5-term sum
-    (``tests/test_regimes_fast_step.py`` asks for 1e-9 relative over a few hundred steps; observed
-    bit-identical), several times faster at ``w = 1000``, where the default formulation spends its time in
-    non-BLAS products of transposed views and ``w x w`` temporaries (``docs/scaling.md``).  Smaller widths
-    keep the default formulation, so recorded numbers do not change."""
+    ``fused`` (default: for widths > 256) takes each step with one bottom-up and one top-down pass of partial
+    products shared by the loss, the gradients and the norms (the hidden layers' first power half-steps ride
+    along as an extra column and row), and adds each hidden layer's rank-``d`` gradient in place with one
+    ``dgemm`` (``beta = 1``): the same step up to rounding (``tests/test_regimes_fast_step.py`` asks for 1e-9
+    relative over a few hundred steps), 3x faster per network-step at ``w = 1000`` (``docs/scaling.md``).
+    Smaller widths keep the default formulation, so recorded numbers do not change."""
     big = max(max(np.shape(w)[-2:]) for w in layers) > 256
     ctx = nullcontext() if big else single_thread_blas()
     with ctx:
