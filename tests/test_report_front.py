@@ -214,3 +214,4 @@ def test_long_code_names_may_break_in_latex_but_stay_whole_in_markdown():
     assert r"$\mathtt{per\_}\allowbreak \mathtt{sample\_}\allowbreak \mathtt{gradients}$" in to_tex(text)
     assert r"$\mathtt{per\_sample\_gradients}$" in to_md(text, escape=lambda s: s)
     assert r"\allowbreak" not in to_tex("x_1 + y")          # subscripts are not names: untouched
+    assert r"(3,\allowbreak 3,\allowbreak 3)" in to_tex("generic (3, 3, 3): matches")

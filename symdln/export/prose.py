@@ -339,12 +339,12 @@ _TT = re.compile(r"\\mathtt\{((?:[^{}\\]|\\_)+)\}")
 
 def _breakable_names(math: str) -> str:
     """LaTeX only: a long code name ``\\mathtt{per\\_sample\\_gradients}`` may break after each underscore
-    (``\\allowbreak`` between ``\\mathtt`` pieces; a name in one piece overfills a line).  Markdown keeps the
-    name whole: not every Markdown math renderer knows ``\\allowbreak``."""
+    (``\\allowbreak`` between ``\\mathtt`` pieces; a name in one piece overfills a line) and a tuple after each
+    comma.  Markdown keeps them whole: not every Markdown math renderer knows ``\\allowbreak``."""
     def split(m):
         parts = re.findall(r"(?:[^\\]|\\_)*?\\_|(?:[^\\]|\\_)+$", m.group(1))
         return r"\allowbreak ".join(r"\mathtt{%s}" % p for p in parts if p)
-    return _TT.sub(split, math)
+    return _TT.sub(split, math).replace(", ", r",\allowbreak ")   # and a tuple such as (3, 3, 3, 3) after a comma
 
 
 def to_md(text, *, escape, cell: bool = False) -> str:
